@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * The few iommufd uapi definitions vfiocompat needs, for hosts whose
+ * linux-libc-dev predates <linux/iommufd.h> (Debian 12 ships 6.1 headers).
+ * Values are the kernel's ABI (include/uapi/linux/iommufd.h) and never change.
+ */
+#ifndef VFIOCOMPAT_IOMMUFD_UAPI_H
+#define VFIOCOMPAT_IOMMUFD_UAPI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define VFC_IOMMUFD_TYPE (';')
+#define VFC_IOMMUFD_CMD_BASE 0x80
+/* First number past the commands known to 7.3; later ones count as native too. */
+#define VFC_IOMMUFD_CMD_LAST 0xbf
+
+#define VFC_IOMMU_OPTION _IO(VFC_IOMMUFD_TYPE, 0x87)
+#define VFC_IOMMU_VFIO_IOAS _IO(VFC_IOMMUFD_TYPE, 0x88)
+
+enum vfc_iommufd_option {
+	VFC_IOMMU_OPTION_RLIMIT_MODE = 0,
+	VFC_IOMMU_OPTION_HUGE_PAGES = 1,
+};
+
+enum vfc_iommufd_option_ops {
+	VFC_IOMMU_OPTION_OP_SET = 0,
+	VFC_IOMMU_OPTION_OP_GET = 1,
+};
+
+struct vfc_iommu_option {
+	__u32 size;
+	__u32 option_id;
+	__u16 op;
+	__u16 __reserved;
+	__u32 object_id;
+	__aligned_u64 val64;
+};
+
+enum vfc_iommufd_vfio_ioas_op {
+	VFC_IOMMU_VFIO_IOAS_GET = 0,
+	VFC_IOMMU_VFIO_IOAS_SET = 1,
+	VFC_IOMMU_VFIO_IOAS_CLEAR = 2,
+};
+
+struct vfc_iommu_vfio_ioas {
+	__u32 size;
+	__u32 ioas_id;
+	__u16 op;
+	__u16 __reserved;
+};
+
+/* SPAPR-only container ioctls (VFIO_BASE + n); 12 and 17 are shared with type1. */
+#define VFC_VFIO_IOMMU_ENABLE_NR 15
+#define VFC_VFIO_IOMMU_DISABLE_NR 16
+#define VFC_VFIO_SPAPR_REGISTER_MEMORY_NR 17
+#define VFC_VFIO_SPAPR_UNREGISTER_MEMORY_NR 18
+#define VFC_VFIO_SPAPR_TCE_CREATE_NR 19
+#define VFC_VFIO_SPAPR_TCE_REMOVE_NR 20
+#define VFC_VFIO_EEH_PE_OP_NR 21
+
+#endif

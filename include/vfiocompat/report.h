@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vfiocompat report: names shared by the shim that writes it and the
+ * tools and tests that read it. docs/report-schema.md describes each record.
+ * Bump VFC_REPORT_SCHEMA on any incompatible change to a record.
+ */
+#ifndef VFIOCOMPAT_REPORT_H
+#define VFIOCOMPAT_REPORT_H
+
+#define VFC_REPORT_SCHEMA 1
+
+/* Record "type" values, one JSON object per line. */
+#define VFC_REC_START "start"
+#define VFC_REC_OPEN "open"
+#define VFC_REC_ATTACH "attach"
+#define VFC_REC_FEATURE "feature"
+#define VFC_REC_SUMMARY "summary"
+
+/* Features that differ between the type1 container and iommufd compat. */
+enum vfc_feature {
+	VFC_F_VADDR_MAP,
+	VFC_F_VADDR_UNMAP,
+	VFC_F_UPDATE_VADDR_EXT,
+	VFC_F_NESTING_EXT,
+	VFC_F_NESTING_SET,
+	VFC_F_SPAPR,
+	VFC_F_DIRTY_PAGES,
+	VFC_F_DIRTY_BITMAP_UNMAP,
+	VFC_F_TYPE1_V1,
+	VFC_F_P2P_MAP,
+	VFC_F_DMA_AVAIL,
+	VFC_F_COUNT
+};
+
+/* How much a feature matters to a VMM after the switch. */
+enum vfc_severity {
+	VFC_SEV_INFO,     /* a probe: the caller learns the answer and adapts */
+	VFC_SEV_DEGRADED, /* works, with different semantics or cost */
+	VFC_SEV_BLOCKER,  /* fails under iommufd */
+};
+
+/* Verdicts in the summary record, worst last. */
+#define VFC_VERDICT_READY "ready"
+#define VFC_VERDICT_DIFFERENCES "ready-with-differences"
+#define VFC_VERDICT_NOT_READY "not-ready"
+#define VFC_VERDICT_UNTESTED "untested"
+
+#endif

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Device BAR mappings (mmap of a VFIO device fd), kept so that a MAP_DMA of
+ * one (peer-to-peer DMA, which iommufd compat refuses) is recognised.
+ * Fixed slots, lock-free; a VMM maps a handful of BARs per device.
+ */
+#include "bar.h"
+
+#include <stdatomic.h>
+
+#define VFC_BAR_SLOTS 128
+
+struct bar_slot {
+	_Atomic uintptr_t start;
+	_Atomic uintptr_t len; /* 0: free */
+};
+
+static struct bar_slot slots[VFC_BAR_SLOTS];
+_Atomic int vfc_bar_count;
+
+void vfc_bar_add(uintptr_t start, uintptr_t len)
+{
+	for (int i = 0; i < VFC_BAR_SLOTS && len; i++) {
+		uintptr_t zero = 0;
+
+		/* Claim with a sentinel length, then publish the start and real length. */
+		if (atomic_compare_exchange_strong(&slots[i].len, &zero, 1)) {
+			atomic_store(&slots[i].start, start);
+			atomic_store(&slots[i].len, len);
+			atomic_fetch_add(&vfc_bar_count, 1);
+			return;
+		}
+	}
+	/* Table full: later P2P maps of this BAR go unrecognised, never misreported. */
+}
+
+void vfc_bar_remove(uintptr_t start, uintptr_t len)
+{
+	if (!atomic_load_explicit(&vfc_bar_count, memory_order_relaxed))
+		return;
+	for (int i = 0; i < VFC_BAR_SLOTS; i++) {
+		uintptr_t s = atomic_load(&slots[i].start), l = atomic_load(&slots[i].len);
+
+		if (l > 1 && start < s + l && s < start + len) {
+			if (atomic_compare_exchange_strong(&slots[i].len, &l, 0))
+				atomic_fetch_sub(&vfc_bar_count, 1);
+		}
+	}
+}
+
+bool vfc_bar_contains(uintptr_t addr, uintptr_t len)
+{
+	if (!atomic_load_explicit(&vfc_bar_count, memory_order_relaxed))
+		return false;
+	for (int i = 0; i < VFC_BAR_SLOTS; i++) {
+		uintptr_t s = atomic_load(&slots[i].start), l = atomic_load(&slots[i].len);
+
+		if (l > 1 && addr < s + l && s < addr + (len ? len : 1))
+			return true;
+	}
+	return false;
+}
+
+void vfc_bar_reset(void)
+{
+	for (int i = 0; i < VFC_BAR_SLOTS; i++)
+		atomic_store(&slots[i].len, 0);
+	atomic_store(&vfc_bar_count, 0);
+}

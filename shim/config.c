@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Environment parsing: every value is hostile until checked. */
+#include "config.h"
+
+#include <string.h>
+
+#include "fmt.h"
+
+const char *vfc_mode_name(enum vfc_mode m)
+{
+	switch (m) {
+	case VFC_MODE_REDIRECT:
+		return "redirect";
+	case VFC_MODE_AUDIT:
+		return "audit";
+	case VFC_MODE_OFF:
+		return "off";
+	}
+	return "redirect";
+}
+
+static void bad(vfc_warn_fn *warn, const char *var, const char *val, const char *accepted)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_init(&f);
+	vfc_fmt_str(&f, "vfiocompat: ignoring ");
+	vfc_fmt_str(&f, var);
+	vfc_fmt_str(&f, "=");
+	/* Quote at most 64 bytes of the value, escaped, so a hostile value stays one line. */
+	vfc_fmt_json_str_n(&f, val, 64);
+	vfc_fmt_str(&f, ": ");
+	vfc_fmt_str(&f, accepted);
+	warn(f.buf);
+}
+
+/* An absolute path without control bytes that fits in PATH_MAX. */
+static bool path_ok(const char *v, size_t max)
+{
+	size_t n = strnlen(v, max);
+
+	if (n == 0 || n >= max || v[0] != '/')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return false;
+	return true;
+}
+
+int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn)
+{
+	const char *v;
+	int errors = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->mode = VFC_MODE_REDIRECT;
+	c->fallback = VFC_FALLBACK_PASSTHROUGH;
+	strcpy(c->target, VFC_DEFAULT_TARGET);
+
+	if ((v = get("VFIOCOMPAT_MODE"))) {
+		if (!strcmp(v, "redirect"))
+			c->mode = VFC_MODE_REDIRECT;
+		else if (!strcmp(v, "audit"))
+			c->mode = VFC_MODE_AUDIT;
+		else if (!strcmp(v, "off"))
+			c->mode = VFC_MODE_OFF;
+		else {
+			bad(warn, "VFIOCOMPAT_MODE", v, "use redirect, audit or off; using redirect");
+			errors++;
+		}
+	}
+	if ((v = get("VFIOCOMPAT_FALLBACK"))) {
+		if (!strcmp(v, "passthrough"))
+			c->fallback = VFC_FALLBACK_PASSTHROUGH;
+		else if (!strcmp(v, "fail"))
+			c->fallback = VFC_FALLBACK_FAIL;
+		else {
+			bad(warn, "VFIOCOMPAT_FALLBACK", v,
+			    "use passthrough or fail; using passthrough");
+			errors++;
+		}
+	}
+	if ((v = get("VFIOCOMPAT_TARGET"))) {
+		if (path_ok(v, sizeof(c->target)))
+			strcpy(c->target, v);
+		else {
+			bad(warn, "VFIOCOMPAT_TARGET", v,
+			    "use an absolute path to an iommufd node; using /dev/iommu");
+			errors++;
+		}
+	}
+	if ((v = get("VFIOCOMPAT_LOG"))) {
+		/* Leave room for %p and %e to expand. */
+		if (path_ok(v, sizeof(c->log) - 64))
+			strcpy(c->log, v);
+		else {
+			bad(warn, "VFIOCOMPAT_LOG", v,
+			    "use an absolute file path (%p: pid, %e: program); "
+			    "writing a summary to stderr instead");
+			errors++;
+		}
+	}
+	return errors;
+}

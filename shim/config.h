@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The shim's configuration, read once from the environment. */
+#ifndef VFC_CONFIG_H
+#define VFC_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+enum vfc_mode { VFC_MODE_REDIRECT, VFC_MODE_AUDIT, VFC_MODE_OFF };
+enum vfc_fallback { VFC_FALLBACK_PASSTHROUGH, VFC_FALLBACK_FAIL };
+
+#define VFC_DEFAULT_TARGET "/dev/iommu"
+
+struct vfc_config {
+	enum vfc_mode mode;
+	enum vfc_fallback fallback;
+	char target[PATH_MAX];
+	char log[PATH_MAX]; /* empty: one summary line on stderr */
+};
+
+typedef const char *vfc_getenv_fn(const char *name);
+typedef void vfc_warn_fn(const char *line);
+
+/*
+ * Fill `c` from `get`. A bad value is reported through `warn` as one line
+ * naming the variable, the value and what is accepted; the default stays.
+ * Returns the number of bad values.
+ */
+int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn);
+
+const char *vfc_mode_name(enum vfc_mode m);
+
+#endif

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The manager under the preload face: initialisation, the open redirect,
+ * and observation of container and group ioctls. Every path that is not
+ * VFIO's returns to the real function without a syscall of ours.
+ */
+#include "core.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <linux/vfio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+#include "bar.h"
+#include "classify.h"
+#include "decode.h"
+#include "report.h"
+#include "stats.h"
+
+struct vfc_real_fns vfc_real;
+struct vfc_config vfc_cfg;
+_Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
+_Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
+_Atomic int vfc_fd_high;
+
+static void *lookup(const char *name, bool required)
+{
+	void *p = dlsym(RTLD_NEXT, name);
+
+	if (!p && required) {
+		struct vfc_fmt f;
+
+		vfc_fmt_init(&f);
+		vfc_fmt_str(&f, "vfiocompat: libc has no ");
+		vfc_fmt_str(&f, name);
+		vfc_fmt_str(&f, "; calls to it will fail with ENOSYS");
+		vfc_warn(f.buf);
+	}
+	return p;
+}
+
+static const char *env_get(const char *name)
+{
+	return secure_getenv(name);
+}
+
+static void after_fork_child(void)
+{
+	vfc_report_forked();
+}
+
+static void on_exit_report(void)
+{
+	vfc_report_exit();
+}
+
+bool vfc_init(void)
+{
+	int expected = 0;
+
+	if (!atomic_compare_exchange_strong(&vfc_init_state, &expected, 1))
+		return expected == 2;
+	int saved = errno;
+
+#define LOOKUP(field, sym, required) vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
+	LOOKUP(open, "open", true);
+	LOOKUP(open64, "open64", true);
+	LOOKUP(openat, "openat", true);
+	LOOKUP(openat64, "openat64", true);
+	LOOKUP(open_2, "__open_2", true);
+	LOOKUP(open64_2, "__open64_2", true);
+	LOOKUP(openat_2, "__openat_2", true);
+	LOOKUP(openat64_2, "__openat64_2", true);
+	LOOKUP(close, "close", true);
+	LOOKUP(close_range, "close_range", false); /* glibc >= 2.34 */
+	LOOKUP(dup, "dup", true);
+	LOOKUP(dup2, "dup2", true);
+	LOOKUP(dup3, "dup3", true);
+	LOOKUP(fcntl, "fcntl", true);
+	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
+	LOOKUP(ioctl, "ioctl", true);
+	LOOKUP(mmap, "mmap", true);
+	LOOKUP(mmap64, "mmap64", true);
+	LOOKUP(munmap, "munmap", true);
+#undef LOOKUP
+
+	vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
+	pthread_atfork(NULL, NULL, after_fork_child);
+	atexit(on_exit_report);
+	atomic_store_explicit(&vfc_init_state, 2, memory_order_release);
+	errno = saved;
+	return true;
+}
+
+__attribute__((constructor)) static void vfc_ctor(void)
+{
+	vfc_init();
+}
+
+/* ---- open ---- */
+
+static const char *node_name(enum vfc_node n)
+{
+	switch (n) {
+	case VFC_NODE_CONTAINER:
+		return "container";
+	case VFC_NODE_IOMMUFD:
+		return "iommufd";
+	case VFC_NODE_GROUP:
+		return "group";
+	default:
+		return "other";
+	}
+}
+
+static void report_open(int fd, const char *path, enum vfc_node node, const char *action,
+			const char *target, int err)
+{
+	struct vfc_fmt f;
+
+	vfc_report_start_once();
+	vfc_fmt_open(&f, fd, path, node_name(node), action, target, err);
+	vfc_report_line(&f);
+}
+
+static int real_openat(int dirfd, const char *path, int flags, mode_t mode)
+{
+	if (vfc_real.openat)
+		return vfc_real.openat(dirfd, path, flags, mode);
+	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
+}
+
+static _Atomic int fallback_warned;
+
+static void warn_fallback(int err)
+{
+	struct vfc_fmt f;
+	const char *name = vfc_errno_name(err);
+
+	if (atomic_exchange(&fallback_warned, 1))
+		return;
+	vfc_fmt_init(&f);
+	vfc_fmt_str(&f, "vfiocompat: cannot open ");
+	vfc_fmt_str(&f, vfc_cfg.target);
+	vfc_fmt_str(&f, " (");
+	vfc_fmt_str(&f, name ? name : "error");
+	vfc_fmt_str(&f, "): using the VFIO type1 container unchanged; load iommufd "
+			"(modprobe iommufd) or set VFIOCOMPAT_TARGET, or "
+			"VFIOCOMPAT_FALLBACK=fail to refuse");
+	vfc_warn(f.buf);
+}
+
+static int open_container(int dirfd, const char *path, int flags, mode_t mode)
+{
+	atomic_fetch_add(&vfc_stats.containers, 1);
+	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
+		int fd = real_openat(dirfd, path, flags, mode);
+		if (fd >= 0) {
+			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
+			report_open(fd, path, VFC_NODE_CONTAINER, "audit", NULL, 0);
+		}
+		return fd;
+	}
+
+	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
+	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
+	if (fd >= 0) {
+		atomic_fetch_add(&vfc_stats.redirected, 1);
+		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
+		report_open(fd, path, VFC_NODE_CONTAINER, "redirected", vfc_cfg.target, 0);
+		return fd;
+	}
+	int err = errno;
+	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
+		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
+		errno = err;
+		return -1;
+	}
+	warn_fallback(err);
+	fd = real_openat(dirfd, path, flags, mode);
+	if (fd >= 0) {
+		atomic_fetch_add(&vfc_stats.fallbacks, 1);
+		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
+		report_open(fd, path, VFC_NODE_CONTAINER, "fallback", vfc_cfg.target, err);
+	}
+	return fd;
+}
+
+int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
+{
+	struct stat st, target;
+	int saved = errno;
+
+	if (!vfc_ready() || vfc_cfg.mode == VFC_MODE_OFF ||
+	    fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) < 0) {
+		errno = saved;
+		return real_openat(dirfd, path, flags, mode);
+	}
+	bool have_target = stat(vfc_cfg.target, &target) == 0;
+	enum vfc_node node = vfc_node_classify(path, &st, have_target ? &target : NULL);
+	errno = saved;
+
+	int fd;
+	switch (node) {
+	case VFC_NODE_CONTAINER:
+		return open_container(dirfd, path, flags, mode);
+	case VFC_NODE_IOMMUFD:
+		fd = real_openat(dirfd, path, flags, mode);
+		if (fd >= 0) {
+			atomic_fetch_add(&vfc_stats.containers, 1);
+			atomic_fetch_add(&vfc_stats.already_iommufd, 1);
+			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_IOMMUFD, 0));
+			report_open(fd, path, node, "already-iommufd", NULL, 0);
+		}
+		return fd;
+	case VFC_NODE_GROUP:
+		fd = real_openat(dirfd, path, flags, mode);
+		if (fd >= 0) {
+			int saved_open = errno;
+			int group = vfc_group_number(path);
+			atomic_fetch_add(&vfc_stats.groups, 1);
+			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_GROUP, group + 1));
+			report_open(fd, path, node, "tracked", NULL, 0);
+			errno = saved_open;
+		}
+		return fd;
+	default:
+		return real_openat(dirfd, path, flags, mode);
+	}
+}
+
+/* ---- ioctl observation ---- */
+
+static int real_ioctl(int fd, unsigned long request, void *arg)
+{
+	if (vfc_real.ioctl)
+		return vfc_real.ioctl(fd, request, arg);
+	return (int)syscall(SYS_ioctl, fd, request, arg);
+}
+
+/*
+ * The kernel answers EFAULT both for a bad argument pointer and for memory
+ * it cannot pin (a BAR mmap under iommufd). Read the struct through the
+ * kernel then, so a bad pointer can never fault inside the host process.
+ */
+static bool safe_copy(void *dst, const void *src, size_t n)
+{
+	struct iovec local = {dst, n}, remote = {(void *)src, n};
+
+	return syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
+}
+
+static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, int err,
+			bool on_type1)
+{
+	struct vfc_feature_seen *s = &vfc_stats.feat[ft];
+	struct vfc_fmt f;
+
+	atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
+	if (atomic_exchange(&s->claimed, 1))
+		return;
+	s->op = r->op;
+	s->request = r->request;
+	s->flags = r->flags;
+	s->value = r->value;
+	s->ret = ret;
+	s->err = err;
+	s->on_type1 = on_type1;
+	vfc_fmt_feature(&f, ft, s, vfc_cfg.mode);
+	vfc_report_line(&f);
+}
+
+static void observe_container(int fd, uint32_t e, unsigned long request, void *arg, int ret,
+			      int err)
+{
+	struct vfc_rec r;
+	bool read_arg = vfc_arg_was_read(ret, err);
+	uint32_t iommu_type = VFC_FD_DATA(e);
+
+	vfc_report_start_once();
+	vfc_decode(request, arg, iommu_type, read_arg, &r);
+	if (!read_arg && err == EFAULT && arg &&
+	    (r.op == VFC_OP_MAP_DMA || r.op == VFC_OP_UNMAP_DMA)) {
+		struct vfio_iommu_type1_dma_map m;
+		if (safe_copy(&m, arg, sizeof(m)))
+			vfc_decode(request, &m, iommu_type, true, &r);
+	}
+	atomic_fetch_add_explicit(&vfc_stats.calls[r.op], 1, memory_order_relaxed);
+	if (ret < 0)
+		atomic_fetch_add_explicit(&vfc_stats.errors[r.op], 1, memory_order_relaxed);
+	if (r.op == VFC_OP_SET_IOMMU && ret == 0)
+		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_KIND(e), r.value));
+
+	bool in_bar = r.op == VFC_OP_MAP_DMA && r.has_arg && vfc_bar_contains(r.vaddr, r.size);
+	uint32_t feats = vfc_classify(&r, in_bar);
+	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
+	    vfc_info_has_cap(arg, r.argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
+		feats |= 1u << VFC_F_DMA_AVAIL;
+	for (int ft = 0; feats; ft++, feats >>= 1)
+		if (feats & 1)
+			feature_hit(ft, &r, ret, err, VFC_FD_KIND(e) == VFC_FD_TYPE1);
+}
+
+static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, int ret, int err)
+{
+	int group = (int)VFC_FD_DATA(e) - 1;
+	struct vfc_fmt f;
+
+	(void)fd;
+	if (request == VFIO_GROUP_SET_CONTAINER && arg && vfc_arg_was_read(ret, err)) {
+		int cfd;
+		memcpy(&cfd, arg, sizeof(cfd));
+		uint32_t ce = vfc_fd_get(cfd);
+		enum vfc_fd_kind k = VFC_FD_KIND(ce);
+		if (k != VFC_FD_REDIRECTED && k != VFC_FD_TYPE1 && k != VFC_FD_IOMMUFD)
+			return;
+		atomic_fetch_add(ret == 0 ? &vfc_stats.attaches : &vfc_stats.attach_errors, 1);
+		vfc_fmt_attach(&f, group, cfd, ret, err);
+		vfc_report_line(&f);
+	} else if (request == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {
+		atomic_fetch_add(&vfc_stats.devices, 1);
+		vfc_fd_set(ret, VFC_FD_ENTRY(VFC_FD_DEVICE, group + 1));
+	}
+}
+
+int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
+{
+	int ret = real_ioctl(fd, request, arg);
+	int err = errno;
+
+	switch (VFC_FD_KIND(e)) {
+	case VFC_FD_REDIRECTED:
+	case VFC_FD_TYPE1:
+	case VFC_FD_IOMMUFD:
+		observe_container(fd, e, request, arg, ret, ret < 0 ? err : 0);
+		break;
+	case VFC_FD_GROUP:
+		observe_group(fd, e, request, arg, ret, ret < 0 ? err : 0);
+		break;
+	default:
+		break;
+	}
+	errno = err;
+	return ret;
+}
+
+/* ---- descriptor bookkeeping ---- */
+
+void vfc_fd_copied(int newfd, uint32_t e)
+{
+	vfc_fd_set(newfd, e);
+}
+
+void vfc_fds_closed(unsigned first, unsigned last)
+{
+	int high = atomic_load_explicit(&vfc_fd_high, memory_order_relaxed);
+
+	if (last > (unsigned)high)
+		last = (unsigned)high;
+	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++)
+		atomic_store_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
+}

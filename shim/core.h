@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The shim's manager: owns the real libc functions, the configuration and
+ * the per-process state. preload.c is only a face over these functions.
+ */
+#ifndef VFC_CORE_H
+#define VFC_CORE_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fdtable.h"
+
+#define VFC_PUBLIC __attribute__((visibility("default")))
+
+/* glibc's fortify entry points: declared here because <fcntl.h> may not. */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+int ioctl(int fd, unsigned long request, ...);
+int fcntl64(int fd, int cmd, ...);
+
+/* The next definition of each interposed function, resolved once. */
+struct vfc_real_fns {
+	__typeof__(open) *open;
+	__typeof__(open64) *open64;
+	__typeof__(openat) *openat;
+	__typeof__(openat64) *openat64;
+	__typeof__(__open_2) *open_2;
+	__typeof__(__open64_2) *open64_2;
+	__typeof__(__openat_2) *openat_2;
+	__typeof__(__openat64_2) *openat64_2;
+	__typeof__(close) *close;
+	__typeof__(close_range) *close_range;
+	__typeof__(dup) *dup;
+	__typeof__(dup2) *dup2;
+	__typeof__(dup3) *dup3;
+	__typeof__(fcntl) *fcntl;
+	__typeof__(fcntl64) *fcntl64;
+	__typeof__(ioctl) *ioctl;
+	__typeof__(mmap) *mmap;
+	__typeof__(mmap64) *mmap64;
+	__typeof__(munmap) *munmap;
+};
+
+extern struct vfc_real_fns vfc_real;
+extern struct vfc_config vfc_cfg;
+
+/* Idempotent; returns true once the real functions and config are ready. */
+bool vfc_init(void);
+
+static inline bool vfc_ready(void)
+{
+	extern _Atomic int vfc_init_state;
+	return atomic_load_explicit(&vfc_init_state, memory_order_acquire) == 2 || vfc_init();
+}
+
+/* Open of a path that may be VFIO's (vfc_path_maybe_vfio said yes). */
+int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode);
+
+/* ioctl on an fd the table knows; `e` is its entry. */
+int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
+
+/* Bookkeeping after a successful descriptor duplication or close. */
+void vfc_fd_copied(int newfd, uint32_t e);
+void vfc_fds_closed(unsigned first, unsigned last);
+
+
+#endif

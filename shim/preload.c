@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The preload face: the only exported symbols. Each wrapper decides in a
+ * few instructions whether the call is VFIO's; if not, it tail-calls the
+ * real function. Everything else lives in core.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+
+#include "bar.h"
+#include "classify.h"
+#include "core.h"
+
+/* The mode argument exists only with O_CREAT or O_TMPFILE. */
+#define TAKE_MODE(flags, mode)                                      \
+	do {                                                        \
+		if ((flags) & (O_CREAT | __O_TMPFILE)) {             \
+			va_list ap;                                 \
+			va_start(ap, flags);                        \
+			mode = (mode_t)va_arg(ap, int);             \
+			va_end(ap);                                 \
+		}                                                   \
+	} while (0)
+
+/* A real function libc lacks: fail the call, never the process. */
+#define NEED(fn)                                              \
+	do {                                                  \
+		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn)) { \
+			errno = ENOSYS;                       \
+			return -1;                            \
+		}                                             \
+	} while (0)
+
+/* Opens during our own initialisation go straight to the kernel. */
+#define NEED_OPEN(fn, dirfd, path, flags, mode)                                       \
+	do {                                                                          \
+		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn))                        \
+			return (int)syscall(SYS_openat, dirfd, path, flags, mode);      \
+	} while (0)
+
+VFC_PUBLIC int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	TAKE_MODE(flags, mode);
+	if (vfc_path_maybe_vfio(path))
+		return vfc_open_vfio(AT_FDCWD, path, flags, mode);
+	NEED_OPEN(open, AT_FDCWD, path, flags, mode);
+	return vfc_real.open(path, flags, mode);
+}
+
+VFC_PUBLIC int open64(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	TAKE_MODE(flags, mode);
+	if (vfc_path_maybe_vfio(path))
+		return vfc_open_vfio(AT_FDCWD, path, flags, mode);
+	NEED_OPEN(open64, AT_FDCWD, path, flags, mode);
+	return vfc_real.open64(path, flags, mode);
+}
+
+VFC_PUBLIC int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	TAKE_MODE(flags, mode);
+	if (vfc_path_maybe_vfio(path))
+		return vfc_open_vfio(dirfd, path, flags, mode);
+	NEED_OPEN(openat, dirfd, path, flags, mode);
+	return vfc_real.openat(dirfd, path, flags, mode);
+}
+
+VFC_PUBLIC int openat64(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	TAKE_MODE(flags, mode);
+	if (vfc_path_maybe_vfio(path))
+		return vfc_open_vfio(dirfd, path, flags, mode);
+	NEED_OPEN(openat64, dirfd, path, flags, mode);
+	return vfc_real.openat64(dirfd, path, flags, mode);
+}
+
+/* _FORTIFY_SOURCE turns open() without a constant mode into these. */
+VFC_PUBLIC int __open_2(const char *path, int flags)
+{
+	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+		return vfc_open_vfio(AT_FDCWD, path, flags, 0);
+	NEED_OPEN(open_2, AT_FDCWD, path, flags, 0);
+	return vfc_real.open_2(path, flags);
+}
+
+VFC_PUBLIC int __open64_2(const char *path, int flags)
+{
+	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+		return vfc_open_vfio(AT_FDCWD, path, flags, 0);
+	NEED_OPEN(open64_2, AT_FDCWD, path, flags, 0);
+	return vfc_real.open64_2(path, flags);
+}
+
+VFC_PUBLIC int __openat_2(int dirfd, const char *path, int flags)
+{
+	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+		return vfc_open_vfio(dirfd, path, flags, 0);
+	NEED_OPEN(openat_2, dirfd, path, flags, 0);
+	return vfc_real.openat_2(dirfd, path, flags);
+}
+
+VFC_PUBLIC int __openat64_2(int dirfd, const char *path, int flags)
+{
+	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+		return vfc_open_vfio(dirfd, path, flags, 0);
+	NEED_OPEN(openat64_2, dirfd, path, flags, 0);
+	return vfc_real.openat64_2(dirfd, path, flags);
+}
+
+VFC_PUBLIC int ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	va_start(ap, request);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+
+	uint32_t e = vfc_fd_get(fd);
+	if (__builtin_expect(e != 0, 0))
+		return vfc_ioctl_tracked(fd, e, request, arg);
+	if (__builtin_expect(!vfc_real.ioctl, 0) && !(vfc_init(), vfc_real.ioctl))
+		return (int)syscall(SYS_ioctl, fd, request, arg);
+	return vfc_real.ioctl(fd, request, arg);
+}
+
+VFC_PUBLIC int close(int fd)
+{
+	/* Drop the entry first: another thread may get this number back at once. */
+	if (vfc_fd_get(fd))
+		vfc_fd_set(fd, 0);
+	if (!vfc_real.close && !(vfc_init(), vfc_real.close))
+		return (int)syscall(SYS_close, fd);
+	return vfc_real.close(fd);
+}
+
+VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
+{
+	NEED(close_range);
+	int ret = vfc_real.close_range(first, last, flags);
+	if (ret == 0 && !(flags & CLOSE_RANGE_CLOEXEC)) {
+		int saved = errno;
+		vfc_fds_closed(first, last);
+		errno = saved;
+	}
+	return ret;
+}
+
+VFC_PUBLIC int dup(int fd)
+{
+	NEED(dup);
+	uint32_t e = vfc_fd_get(fd);
+	int ret = vfc_real.dup(fd);
+	if (ret >= 0)
+		vfc_fd_copied(ret, e);
+	return ret;
+}
+
+VFC_PUBLIC int dup2(int fd, int newfd)
+{
+	NEED(dup2);
+	uint32_t e = vfc_fd_get(fd);
+	int ret = vfc_real.dup2(fd, newfd);
+	if (ret >= 0)
+		vfc_fd_copied(ret, e);
+	return ret;
+}
+
+VFC_PUBLIC int dup3(int fd, int newfd, int flags)
+{
+	NEED(dup3);
+	uint32_t e = vfc_fd_get(fd);
+	int ret = vfc_real.dup3(fd, newfd, flags);
+	if (ret >= 0)
+		vfc_fd_copied(ret, e);
+	return ret;
+}
+
+static int do_fcntl(__typeof__(fcntl) *real, int fd, int cmd, void *arg)
+{
+	uint32_t e = vfc_fd_get(fd);
+	int ret = real(fd, cmd, arg);
+	if (ret >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		vfc_fd_copied(ret, e);
+	return ret;
+}
+
+VFC_PUBLIC int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	NEED(fcntl);
+	return do_fcntl(vfc_real.fcntl, fd, cmd, arg);
+}
+
+VFC_PUBLIC int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	NEED(fcntl64);
+	return do_fcntl(vfc_real.fcntl64, fd, cmd, arg);
+}
+
+VFC_PUBLIC void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (!vfc_real.mmap && !(vfc_init(), vfc_real.mmap))
+		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	void *p = vfc_real.mmap(addr, len, prot, flags, fd, off);
+	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
+		vfc_bar_add((uintptr_t)p, len);
+	return p;
+}
+
+VFC_PUBLIC void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (!vfc_real.mmap64 && !(vfc_init(), vfc_real.mmap64))
+		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+	void *p = vfc_real.mmap64(addr, len, prot, flags, fd, off);
+	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
+		vfc_bar_add((uintptr_t)p, len);
+	return p;
+}
+
+VFC_PUBLIC int munmap(void *addr, size_t len)
+{
+	if (!vfc_real.munmap && !(vfc_init(), vfc_real.munmap))
+		return (int)syscall(SYS_munmap, addr, len);
+	int ret = vfc_real.munmap(addr, len);
+	if (ret == 0)
+		vfc_bar_remove((uintptr_t)addr, len);
+	return ret;
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Report records: formatting (pure) and writing (async-signal-safe). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core.h"
+
+bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_init(&f);
+	for (const char *s = tmpl; *s; s++) {
+		if (s[0] != '%' || !s[1]) {
+			char c[2] = {s[0], 0};
+			vfc_fmt_str(&f, c);
+			continue;
+		}
+		s++;
+		if (*s == 'p') {
+			vfc_fmt_u64(&f, (uint64_t)pid);
+		} else if (*s == 'e') {
+			/* A program name is not trusted as a path component. */
+			for (const char *p = prog; p && *p; p++) {
+				char c[2] = {*p, 0};
+				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
+					c[0] = '_';
+				vfc_fmt_str(&f, c);
+			}
+		} else {
+			char c[3] = {'%', *s == '%' ? 0 : *s, 0};
+			vfc_fmt_str(&f, c);
+		}
+	}
+	if (f.truncated || f.len >= size)
+		return false;
+	memcpy(out, f.buf, f.len + 1);
+	return true;
+}
+
+static void kv_str(struct vfc_fmt *f, const char *k, const char *v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_json_str(f, v);
+}
+
+static void kv_int(struct vfc_fmt *f, const char *k, int64_t v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_i64(f, v);
+}
+
+static void kv_hex(struct vfc_fmt *f, const char *k, uint64_t v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_str(f, "\"");
+	vfc_fmt_hex(f, v);
+	vfc_fmt_str(f, "\"");
+}
+
+static void kv_errno(struct vfc_fmt *f, int err)
+{
+	const char *name = vfc_errno_name(err);
+
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "errno");
+	if (name) {
+		vfc_fmt_json_str(f, name);
+	} else {
+		vfc_fmt_str(f, "\"E");
+		vfc_fmt_u64(f, (uint64_t)err);
+		vfc_fmt_str(f, "\"");
+	}
+}
+
+static void begin(struct vfc_fmt *f, const char *type)
+{
+	vfc_fmt_init(f);
+	vfc_fmt_str(f, "{");
+	vfc_fmt_key(f, "type");
+	vfc_fmt_json_str(f, type);
+}
+
+static void end(struct vfc_fmt *f)
+{
+	vfc_fmt_str(f, "}\n");
+}
+
+void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, pid_t pid, const char *prog)
+{
+	begin(f, VFC_REC_START);
+	kv_int(f, "schema", VFC_REPORT_SCHEMA);
+	kv_str(f, "version", VFC_VERSION);
+	kv_int(f, "pid", pid);
+	kv_str(f, "program", prog ? prog : "");
+	kv_str(f, "mode", vfc_mode_name(c->mode));
+	kv_str(f, "target", c->target);
+	kv_str(f, "fallback", c->fallback == VFC_FALLBACK_FAIL ? "fail" : "passthrough");
+	end(f);
+}
+
+void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
+		  const char *action, const char *target, int err)
+{
+	begin(f, VFC_REC_OPEN);
+	kv_int(f, "fd", fd);
+	kv_str(f, "path", path);
+	kv_str(f, "node", node);
+	kv_str(f, "action", action);
+	if (target)
+		kv_str(f, "target", target);
+	if (err)
+		kv_errno(f, err);
+	end(f);
+}
+
+void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err)
+{
+	begin(f, VFC_REC_ATTACH);
+	kv_int(f, "group", group);
+	kv_int(f, "container_fd", container_fd);
+	kv_int(f, "ret", ret);
+	kv_errno(f, ret < 0 ? err : 0);
+	end(f);
+}
+
+void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
+		     enum vfc_mode mode)
+{
+	const struct vfc_feature_info *info = vfc_feature(feat);
+	begin(f, VFC_REC_FEATURE);
+	kv_str(f, "feature", info->name);
+	kv_str(f, "severity", vfc_severity_name(info->severity));
+	kv_str(f, "ioctl", vfc_op_name(s->op));
+	kv_hex(f, "request", s->request);
+	kv_int(f, "value", s->value);
+	kv_hex(f, "flags", s->flags);
+	kv_str(f, "backend", s->on_type1 ? "type1" : "iommufd");
+	kv_int(f, "ret", s->ret);
+	kv_errno(f, s->ret < 0 ? s->err : 0);
+	/* On type1 the iommufd answer is a prediction from the known differences. */
+	kv_str(f, s->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
+	kv_str(f, "hint", info->hint);
+	(void)mode;
+	end(f);
+}
+
+static void fmt_counters(struct vfc_fmt *f, const struct vfc_stats *s)
+{
+	bool first = true;
+
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "ioctls");
+	vfc_fmt_str(f, "{");
+	for (int op = 0; op < VFC_OP_COUNT; op++) {
+		uint64_t calls = atomic_load(&s->calls[op]);
+
+		if (!calls)
+			continue;
+		if (!first)
+			vfc_fmt_str(f, ",");
+		first = false;
+		vfc_fmt_key(f, vfc_op_name(op));
+		vfc_fmt_str(f, "{");
+		vfc_fmt_key(f, "calls");
+		vfc_fmt_u64(f, calls);
+		kv_int(f, "errors", (int64_t)atomic_load(&s->errors[op]));
+		vfc_fmt_str(f, "}");
+	}
+	vfc_fmt_str(f, "}");
+	first = true;
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "features");
+	vfc_fmt_str(f, "{");
+	for (int ft = 0; ft < VFC_F_COUNT; ft++) {
+		uint64_t n = atomic_load(&s->feat[ft].count);
+
+		if (!n)
+			continue;
+		if (!first)
+			vfc_fmt_str(f, ",");
+		first = false;
+		vfc_fmt_key(f, vfc_feature(ft)->name);
+		vfc_fmt_u64(f, n);
+	}
+	vfc_fmt_str(f, "}");
+}
+
+void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
+		     pid_t pid, const char *prog)
+{
+	begin(f, VFC_REC_SUMMARY);
+	kv_int(f, "pid", pid);
+	kv_str(f, "program", prog ? prog : "");
+	kv_str(f, "mode", vfc_mode_name(mode));
+	kv_int(f, "containers", atomic_load(&s->containers));
+	kv_int(f, "redirected", atomic_load(&s->redirected));
+	kv_int(f, "fallbacks", atomic_load(&s->fallbacks));
+	kv_int(f, "already_iommufd", atomic_load(&s->already_iommufd));
+	kv_int(f, "groups", atomic_load(&s->groups));
+	kv_int(f, "attaches", atomic_load(&s->attaches));
+	kv_int(f, "attach_errors", atomic_load(&s->attach_errors));
+	kv_int(f, "devices", atomic_load(&s->devices));
+	fmt_counters(f, s);
+	kv_str(f, "verdict", vfc_verdict(s));
+	end(f);
+}
+
+void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
+			  pid_t pid, const char *prog)
+{
+	uint64_t calls = 0, errors = 0;
+	bool any = false;
+
+	for (int op = 0; op < VFC_OP_COUNT; op++) {
+		calls += atomic_load(&s->calls[op]);
+		errors += atomic_load(&s->errors[op]);
+	}
+	vfc_fmt_init(f);
+	vfc_fmt_str(f, "vfiocompat: ");
+	vfc_fmt_str(f, prog ? prog : "?");
+	vfc_fmt_str(f, "[");
+	vfc_fmt_u64(f, (uint64_t)pid);
+	vfc_fmt_str(f, "]: mode ");
+	vfc_fmt_str(f, vfc_mode_name(mode));
+	vfc_fmt_str(f, ", ");
+	vfc_fmt_u64(f, (uint64_t)atomic_load(&s->redirected));
+	vfc_fmt_str(f, "/");
+	vfc_fmt_u64(f, (uint64_t)atomic_load(&s->containers));
+	vfc_fmt_str(f, " containers redirected, ");
+	vfc_fmt_u64(f, calls);
+	vfc_fmt_str(f, " container ioctls (");
+	vfc_fmt_u64(f, errors);
+	vfc_fmt_str(f, " failed), features: ");
+	for (int ft = 0; ft < VFC_F_COUNT; ft++) {
+		if (!atomic_load(&s->feat[ft].count))
+			continue;
+		vfc_fmt_str(f, any ? ", " : "");
+		vfc_fmt_str(f, vfc_feature(ft)->name);
+		any = true;
+	}
+	vfc_fmt_str(f, any ? "" : "none");
+	vfc_fmt_str(f, "; verdict: ");
+	vfc_fmt_str(f, vfc_verdict(s));
+	vfc_fmt_str(f, "\n");
+}
+
+/* ---- writers ---- */
+
+static _Atomic int start_written;
+static _Atomic int log_warned;
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = syscall(SYS_write, fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void vfc_warn(const char *line)
+{
+	int saved = errno;
+	struct vfc_fmt f;
+
+	vfc_fmt_init(&f);
+	vfc_fmt_str(&f, line);
+	vfc_fmt_str(&f, "\n");
+	write_all(STDERR_FILENO, f.buf, f.len);
+	errno = saved;
+}
+
+void vfc_report_line(const struct vfc_fmt *f)
+{
+	char path[PATH_MAX];
+	int saved = errno;
+
+	if (!vfc_cfg.log[0])
+		return;
+	if (!vfc_log_path(vfc_cfg.log, getpid(), program_invocation_short_name, path,
+			  sizeof(path))) {
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	/* Opened per record, never held: the VMM may close or reuse any fd. */
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		goto fail;
+	write_all(fd, f->buf, f->len);
+	syscall(SYS_close, fd);
+	errno = saved;
+	return;
+fail:
+	if (!atomic_exchange(&log_warned, 1)) {
+		struct vfc_fmt w;
+		const char *name = vfc_errno_name(errno);
+
+		vfc_fmt_init(&w);
+		vfc_fmt_str(&w, "vfiocompat: cannot write the report to ");
+		vfc_fmt_str(&w, vfc_cfg.log);
+		vfc_fmt_str(&w, " (");
+		vfc_fmt_str(&w, name ? name : "error");
+		vfc_fmt_str(&w, "); set VFIOCOMPAT_LOG to a writable file");
+		vfc_warn(w.buf);
+	}
+	errno = saved;
+}
+
+void vfc_report_start_once(void)
+{
+	struct vfc_fmt f;
+
+	atomic_store(&vfc_stats.used, 1);
+	if (atomic_exchange(&start_written, 1))
+		return;
+	vfc_fmt_start(&f, &vfc_cfg, getpid(), program_invocation_short_name);
+	vfc_report_line(&f);
+}
+
+void vfc_report_exit(void)
+{
+	struct vfc_fmt f;
+
+	if (!atomic_load(&vfc_stats.used))
+		return;
+	if (vfc_cfg.log[0]) {
+		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, getpid(),
+				program_invocation_short_name);
+		vfc_report_line(&f);
+	} else {
+		vfc_fmt_summary_line(&f, &vfc_stats, vfc_cfg.mode, getpid(),
+				     program_invocation_short_name);
+		write_all(STDERR_FILENO, f.buf, f.len);
+	}
+}
+
+void vfc_report_forked(void)
+{
+	/* The child starts its own report; inherited fds stay tracked. */
+	atomic_store(&start_written, 0);
+	atomic_store(&log_warned, 0);
+	vfc_stats_reset(&vfc_stats);
+}

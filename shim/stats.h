@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What this process did with VFIO: in-memory counters, updated lock-free. */
+#ifndef VFC_STATS_H
+#define VFC_STATS_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct vfc_feature_seen {
+	_Atomic uint64_t count;
+	_Atomic int claimed; /* first use recorded */
+	/* First use, written once by the thread that claimed it. */
+	enum vfc_op op;
+	unsigned long request;
+	uint32_t flags;
+	uint32_t value;
+	int ret;
+	int err;
+	bool on_type1; /* answered by the type1 container (audit, fallback) */
+};
+
+struct vfc_stats {
+	_Atomic uint64_t calls[VFC_OP_COUNT];
+	_Atomic uint64_t errors[VFC_OP_COUNT];
+	struct vfc_feature_seen feat[VFC_F_COUNT];
+	_Atomic int containers;   /* container opens seen */
+	_Atomic int redirected;   /* of which sent to the target */
+	_Atomic int fallbacks;    /* of which left on type1: target unusable */
+	_Atomic int already_iommufd;
+	_Atomic int groups;
+	_Atomic int attaches;     /* successful GROUP_SET_CONTAINER on our fds */
+	_Atomic int attach_errors;
+	_Atomic int devices;      /* device fds from our groups */
+	_Atomic int used;         /* anything VFIO seen: the process gets a report */
+};
+
+extern struct vfc_stats vfc_stats;
+
+/* Clears everything; used in the child after fork. */
+void vfc_stats_reset(struct vfc_stats *s);
+
+/* Verdict over a finished or running process; see vfiocompat/report.h. */
+const char *vfc_verdict(const struct vfc_stats *s);
+
+#endif
