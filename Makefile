@@ -18,7 +18,7 @@ CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
 SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/bar.c shim/core.c shim/preload.c
+	shim/stats.c shim/report.c shim/bar.c shim/core.c shim/preload.c shim/preload_ioctl.c
 # The pure part, linked into unit tests without any interposition.
 PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/bar.c

@@ -5,12 +5,6 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-bool vfc_path_maybe_vfio(const char *path)
-{
-	/* Every spelling of the container or a group path contains "vfio". */
-	return path && strstr(path, "vfio");
-}
-
 static const char *last_component(const char *path)
 {
 	const char *end = path + strlen(path);

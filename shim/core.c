@@ -25,6 +25,8 @@
 struct vfc_real_fns vfc_real;
 struct vfc_config vfc_cfg;
 _Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
+/* The hot-path copy of vfc_real.ioctl, read by preload_ioctl.c. */
+__typeof__(ioctl) *vfc_real_ioctl;
 _Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
 _Atomic int vfc_fd_high;
 
@@ -84,6 +86,7 @@ bool vfc_init(void)
 	LOOKUP(fcntl, "fcntl", true);
 	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
 	LOOKUP(ioctl, "ioctl", true);
+	vfc_real_ioctl = vfc_real.ioctl;
 	LOOKUP(mmap, "mmap", true);
 	LOOKUP(mmap64, "mmap64", true);
 	LOOKUP(munmap, "munmap", true);

@@ -112,21 +112,6 @@ VFC_PUBLIC int __openat64_2(int dirfd, const char *path, int flags)
 	return vfc_real.openat64_2(dirfd, path, flags);
 }
 
-VFC_PUBLIC int ioctl(int fd, unsigned long request, ...)
-{
-	va_list ap;
-	va_start(ap, request);
-	void *arg = va_arg(ap, void *);
-	va_end(ap);
-
-	uint32_t e = vfc_fd_get(fd);
-	if (__builtin_expect(e != 0, 0))
-		return vfc_ioctl_tracked(fd, e, request, arg);
-	if (__builtin_expect(!vfc_real.ioctl, 0) && !(vfc_init(), vfc_real.ioctl))
-		return (int)syscall(SYS_ioctl, fd, request, arg);
-	return vfc_real.ioctl(fd, request, arg);
-}
-
 VFC_PUBLIC int close(int fd)
 {
 	/* Drop the entry first: another thread may get this number back at once. */

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ioctl wrapper, alone in its file because it is the hot path: defined
+ * with a plain third argument instead of `...`. On the Linux ABIs glibc
+ * supports (x86-64 SysV, AAPCS64) a variadic caller passes that argument in
+ * the same register, and skipping va_start spares the register save area:
+ * a foreign fd costs one table load and a tail call.
+ */
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fdtable.h"
+
+#define VFC_PUBLIC __attribute__((visibility("default")))
+
+/* core.c owns these; it sees the real, variadic prototype. */
+typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
+extern vfc_ioctl_fn *vfc_real_ioctl;
+int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
+_Bool vfc_init(void);
+
+VFC_PUBLIC int ioctl(int fd, unsigned long request, void *arg)
+{
+	uint32_t e = vfc_fd_get(fd);
+	if (__builtin_expect(e != 0, 0))
+		return vfc_ioctl_tracked(fd, e, request, arg);
+	vfc_ioctl_fn *real = vfc_real_ioctl;
+	if (__builtin_expect(!real, 0) && !(vfc_init(), real = vfc_real_ioctl))
+		return (int)syscall(SYS_ioctl, fd, request, arg);
+	return real(fd, request, arg);
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit test runner: every suite in one SRunner; non-zero exit on any failure. */
+#include <stdlib.h>
+
+#include "config.h"
+#include "unit.h"
+
+/* Defined by core.c in the shim, which the unit tests do not link. */
+struct vfc_config vfc_cfg;
+
+int main(void)
+{
+	SRunner *sr = srunner_create(decode_suite());
+	int failed;
+
+	srunner_add_suite(sr, classify_suite());
+	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, fmt_suite());
+	srunner_add_suite(sr, report_suite());
+	srunner_add_suite(sr, bar_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

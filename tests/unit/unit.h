@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Unit test suites of the pure shim code, one per subject file. */
+#ifndef VFC_UNIT_H
+#define VFC_UNIT_H
+
+#include <check.h>
+
+Suite *decode_suite(void);
+Suite *classify_suite(void);
+Suite *config_suite(void);
+Suite *fmt_suite(void);
+Suite *report_suite(void);
+Suite *bar_suite(void);
+
+#endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Real DMA with QEMU's edu device through the container: plainly (type1) and
+# under the shim (iommufd), where the process must hold /dev/iommu only.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+Q=$here/../../integration/report-query
+EDU=$B/examples/vfio-dma-edu
+SHIM=$B/libvfiocompat.so
+BDF=${VFC_EDU:?edu not bound}
+T=$(mktemp -d)
+
+for v in "" --v1; do
+	name="type1${v:+ v1}"
+	out=$("$EDU" $v --list-fds "$BDF" 2>&1); rc=$?
+	CHECK_DIAG=$out
+	check "edu DMA round trip, plain $name" test "$rc" = 0
+	check "plain $name holds /dev/vfio/vfio" grep -q 'fd .* -> /dev/vfio/vfio$' <<<"$out"
+	rm -f "$T/r.jsonl"
+	out=$(VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$SHIM "$EDU" $v --list-fds "$BDF" 2>&1); rc=$?
+	CHECK_DIAG=$out
+	check "edu DMA round trip under the shim, $name on iommufd" test "$rc" = 0
+	check "under the shim the process holds /dev/iommu" grep -q 'fd .* -> /dev/iommu$' <<<"$out"
+	check "under the shim the process holds no /dev/vfio/vfio" test -z "$(grep 'fd .* -> /dev/vfio/vfio$' <<<"$out")"
+	CHECK_DIAG=$(cat "$T/r.jsonl" 2>/dev/null)
+	check "report records the redirect ($name)" test "$("$Q" "$T/r.jsonl" open action node=container)" = redirected
+	check "report records the attach ($name)" test "$("$Q" "$T/r.jsonl" attach ret)" = 0
+	check "report counts MAP_DMA ($name)" test "$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.calls)" -ge 1
+	want=ready
+	[ -n "$v" ] && want=ready-with-differences
+	check "verdict $want ($name)" test "$("$Q" "$T/r.jsonl" summary verdict)" = "$want"
+	CHECK_DIAG=
+done
+rm -rf "$T"
+tap_end
