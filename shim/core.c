@@ -282,8 +282,10 @@ static void observe_container(int fd, uint32_t e, unsigned long request, void *a
 			      int err)
 {
 	struct vfc_rec r;
-	bool read_arg = vfc_arg_was_read(ret, err);
 	uint32_t iommu_type = VFC_FD_DATA(e);
+	/* A type1 container with no SET_IOMMU yet fails without reading the struct. */
+	bool read_arg = ret >= 0 || (vfc_arg_was_read(ret, err) &&
+				     (VFC_FD_KIND(e) != VFC_FD_TYPE1 || iommu_type != 0));
 
 	vfc_report_start_once();
 	vfc_decode(request, arg, iommu_type, read_arg, &r);

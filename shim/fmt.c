@@ -71,7 +71,7 @@ void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
 	static const char digits[] = "0123456789abcdef";
 
 	put(f, '"');
-	for (size_t i = 0; s && s[i] && i < max; i++) {
+	for (size_t i = 0; s && i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\') {

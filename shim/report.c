@@ -29,9 +29,9 @@ bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size
 		if (*s == 'p') {
 			vfc_fmt_u64(&f, (uint64_t)pid);
 		} else if (*s == 'e') {
-			/* A program name is not trusted as a path component. */
+			/* A program name is not trusted as a path component ("..", "a/b"). */
 			for (const char *p = prog; p && *p; p++) {
-				char c[2] = {*p, 0};
+				char c[2] = {p == prog && *p == '.' ? '_' : *p, 0};
 				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
 					c[0] = '_';
@@ -97,6 +97,11 @@ static void begin(struct vfc_fmt *f, const char *type)
 static void end(struct vfc_fmt *f)
 {
 	vfc_fmt_str(f, "}\n");
+	/* Never emit half a record: the log must stay one JSON object per line. */
+	if (f->truncated) {
+		vfc_fmt_init(f);
+		vfc_fmt_str(f, "{\"type\":\"truncated\"}\n");
+	}
 }
 
 void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, pid_t pid, const char *prog)
@@ -117,7 +122,9 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 {
 	begin(f, VFC_REC_OPEN);
 	kv_int(f, "fd", fd);
-	kv_str(f, "path", path);
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "path");
+	vfc_fmt_json_str_n(f, path, 1024);
 	kv_str(f, "node", node);
 	kv_str(f, "action", action);
 	if (target)

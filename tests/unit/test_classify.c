@@ -130,6 +130,7 @@ START_TEST(test_non_numeric_last_component_is_no_group)
 	ck_assert_int_eq(vfc_group_number("/dev/vfio/noiommu-"), -1);
 	ck_assert_int_eq(vfc_group_number("/dev/vfio/noiommu-x"), -1);
 	ck_assert_int_eq(vfc_group_number("/dev/vfio/noiommu3"), -1);
+	ck_assert_int_eq(vfc_group_number("/dev/vfio/noiommu12"), -1);
 	ck_assert_int_eq(vfc_group_number("/dev/vfio/devices/vfio0"), -1);
 }
 END_TEST

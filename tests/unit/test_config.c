@@ -8,7 +8,7 @@
 #include "fmt.h"
 #include "unit.h"
 
-#define MAX_ENV 8
+#define MAX_ENV	 8
 #define MAX_WARN 8
 
 static struct {
@@ -95,9 +95,9 @@ START_TEST(test_valid_modes_are_taken)
 		const char *value;
 		enum vfc_mode mode;
 	} cases[] = {
-		{"redirect", VFC_MODE_REDIRECT},
-		{"audit", VFC_MODE_AUDIT},
-		{"off", VFC_MODE_OFF},
+	    {"redirect", VFC_MODE_REDIRECT},
+	    {"audit", VFC_MODE_AUDIT},
+	    {"off", VFC_MODE_OFF},
 	};
 	struct vfc_config c;
 
@@ -114,8 +114,8 @@ START_TEST(test_valid_fallbacks_are_taken)
 		const char *value;
 		enum vfc_fallback fallback;
 	} cases[] = {
-		{"passthrough", VFC_FALLBACK_PASSTHROUGH},
-		{"fail", VFC_FALLBACK_FAIL},
+	    {"passthrough", VFC_FALLBACK_PASSTHROUGH},
+	    {"fail", VFC_FALLBACK_FAIL},
 	};
 	struct vfc_config c;
 
@@ -181,18 +181,18 @@ static const struct {
 	const char *var;
 	const char *value;
 } invalid[] = {
-	{"VFIOCOMPAT_MODE", "bogus"},
-	{"VFIOCOMPAT_MODE", "AUDIT"},
-	{"VFIOCOMPAT_MODE", " audit"},
-	{"VFIOCOMPAT_MODE", "audit "},
-	{"VFIOCOMPAT_MODE", ""},
-	{"VFIOCOMPAT_FALLBACK", "never"},
-	{"VFIOCOMPAT_FALLBACK", "Fail"},
-	{"VFIOCOMPAT_FALLBACK", ""},
-	{"VFIOCOMPAT_TARGET", "dev/iommu"},
-	{"VFIOCOMPAT_TARGET", ""},
-	{"VFIOCOMPAT_LOG", "report.jsonl"},
-	{"VFIOCOMPAT_LOG", ""},
+    {"VFIOCOMPAT_MODE", "bogus"},
+    {"VFIOCOMPAT_MODE", "AUDIT"},
+    {"VFIOCOMPAT_MODE", " audit"},
+    {"VFIOCOMPAT_MODE", "audit "},
+    {"VFIOCOMPAT_MODE", ""},
+    {"VFIOCOMPAT_FALLBACK", "never"},
+    {"VFIOCOMPAT_FALLBACK", "Fail"},
+    {"VFIOCOMPAT_FALLBACK", ""},
+    {"VFIOCOMPAT_TARGET", "dev/iommu"},
+    {"VFIOCOMPAT_TARGET", ""},
+    {"VFIOCOMPAT_LOG", "report.jsonl"},
+    {"VFIOCOMPAT_LOG", ""},
 };
 
 START_TEST(test_invalid_value_warns_once_and_keeps_default)
@@ -399,6 +399,18 @@ START_TEST(test_control_bytes_in_path_are_refused_and_escaped)
 }
 END_TEST
 
+START_TEST(test_del_byte_in_path_is_refused)
+{
+	struct vfc_config c;
+
+	set_env("VFIOCOMPAT_LOG", "/tmp/a\x7f.jsonl");
+	ck_assert_int_eq(parse(&c), 1);
+	ck_assert_str_eq(c.log, "");
+	ck_assert_int_eq(n_warn, 1);
+	ck_assert_ptr_nonnull(strstr(warnings[0], "\"/tmp/a\\u007f.jsonl\""));
+}
+END_TEST
+
 START_TEST(test_quote_in_value_is_escaped_in_warning)
 {
 	struct vfc_config c;
@@ -465,6 +477,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_log_leaves_room_for_expansion);
 	tcase_add_test(tc, test_newline_in_value_warns_on_one_line);
 	tcase_add_test(tc, test_control_bytes_in_path_are_refused_and_escaped);
+	tcase_add_test(tc, test_del_byte_in_path_is_refused);
 	tcase_add_test(tc, test_quote_in_value_is_escaped_in_warning);
 	suite_add_tcase(s, tc);
 	return s;

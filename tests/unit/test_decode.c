@@ -9,10 +9,10 @@
 #include "vfiocompat/iommufd-uapi.h"
 #include "unit.h"
 
-#define NR(n) _IO(VFIO_TYPE, VFIO_BASE + (n))
+#define NR(n)	      _IO(VFIO_TYPE, VFIO_BASE + (n))
 #define IOMMUFD_NR(n) _IO(VFC_IOMMUFD_TYPE, (n))
-#define ARG(v) ((const void *)(uintptr_t)(v))
-#define INFO_SIZE ((uint32_t)sizeof(struct vfio_iommu_type1_info))
+#define ARG(v)	      ((const void *)(uintptr_t)(v))
+#define INFO_SIZE     ((uint32_t)sizeof(struct vfio_iommu_type1_info))
 
 static struct vfc_rec decode(unsigned long req, const void *arg, uint32_t type, bool read_arg)
 {
@@ -210,9 +210,11 @@ START_TEST(test_request_with_direction_or_size_is_other)
 {
 	unsigned long w = _IOW(VFIO_TYPE, VFIO_BASE + 13, struct vfio_iommu_type1_dma_map);
 	unsigned long r = _IOR(VFIO_TYPE, VFIO_BASE + 0, int);
+	unsigned long sized = _IOC(_IOC_NONE, VFIO_TYPE, VFIO_BASE + 13, 8);
 
 	ck_assert_int_eq(decode(w, ARG(1), 0, true).op, VFC_OP_OTHER);
 	ck_assert_int_eq(decode(r, ARG(1), 0, true).op, VFC_OP_OTHER);
+	ck_assert_int_eq(decode(sized, ARG(1), 0, true).op, VFC_OP_OTHER);
 }
 END_TEST
 
@@ -237,11 +239,11 @@ END_TEST
 START_TEST(test_map_dma_with_read_arg_fills_vaddr_iova_size)
 {
 	struct vfio_iommu_type1_dma_map m = {
-		.argsz = sizeof(m),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = 0x7f0000001000ull,
-		.iova = 0x100000,
-		.size = 0x200000,
+	    .argsz = sizeof(m),
+	    .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+	    .vaddr = 0x7f0000001000ull,
+	    .iova = 0x100000,
+	    .size = 0x200000,
 	};
 	struct vfc_rec r = decode(VFIO_IOMMU_MAP_DMA, &m, VFIO_TYPE1v2_IOMMU, true);
 
@@ -258,7 +260,7 @@ END_TEST
 START_TEST(test_map_dma_without_read_arg_has_no_arg)
 {
 	struct vfio_iommu_type1_dma_map m = {
-		.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_VADDR, .vaddr = 1, .iova = 2, .size = 3};
+	    .argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_VADDR, .vaddr = 1, .iova = 2, .size = 3};
 	struct vfc_rec r = decode(VFIO_IOMMU_MAP_DMA, &m, VFIO_TYPE1v2_IOMMU, false);
 
 	ck_assert_int_eq(r.op, VFC_OP_MAP_DMA);
@@ -305,7 +307,7 @@ START_TEST(test_map_dma_from_unaligned_buffer_decodes)
 		unsigned char b[sizeof(struct vfio_iommu_type1_dma_map) + 8];
 	} u;
 	struct vfio_iommu_type1_dma_map m = {
-		.argsz = sizeof(m), .flags = 0, .vaddr = 0xabc000, .iova = 0xdef000, .size = 0x1000};
+	    .argsz = sizeof(m), .flags = 0, .vaddr = 0xabc000, .iova = 0xdef000, .size = 0x1000};
 
 	memcpy(u.b + 1, &m, sizeof(m));
 	struct vfc_rec r = decode(VFIO_IOMMU_MAP_DMA, u.b + 1, VFIO_TYPE1v2_IOMMU, true);
@@ -320,7 +322,7 @@ END_TEST
 START_TEST(test_unmap_dma_with_read_arg_fills_iova_size)
 {
 	struct vfio_iommu_type1_dma_unmap u = {
-		.argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_VADDR, .iova = 0x4000, .size = 0x8000};
+	    .argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_VADDR, .iova = 0x4000, .size = 0x8000};
 	struct vfc_rec r = decode(VFIO_IOMMU_UNMAP_DMA, &u, VFIO_TYPE1v2_IOMMU, true);
 
 	ck_assert_int_eq(r.op, VFC_OP_UNMAP_DMA);
@@ -336,7 +338,7 @@ END_TEST
 START_TEST(test_unmap_dma_argsz_smaller_than_struct_keeps_head_only)
 {
 	struct vfio_iommu_type1_dma_unmap u = {
-		.argsz = sizeof(u) - 1, .flags = 0, .iova = 0x4000, .size = 0x8000};
+	    .argsz = sizeof(u) - 1, .flags = 0, .iova = 0x4000, .size = 0x8000};
 	struct vfc_rec r = decode(VFIO_IOMMU_UNMAP_DMA, &u, VFIO_TYPE1v2_IOMMU, true);
 
 	ck_assert(r.has_arg);
@@ -349,7 +351,7 @@ END_TEST
 START_TEST(test_get_info_with_read_arg_reads_argsz_and_flags)
 {
 	struct vfio_iommu_type1_info info = {
-		.argsz = 128, .flags = VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS};
+	    .argsz = 128, .flags = VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS};
 	struct vfc_rec r = decode(VFIO_IOMMU_GET_INFO, &info, VFIO_TYPE1v2_IOMMU, true);
 
 	ck_assert_int_eq(r.op, VFC_OP_GET_INFO);
@@ -420,7 +422,7 @@ END_TEST
 START_TEST(test_map_read_write_is_no_feature)
 {
 	struct vfc_rec r =
-		rec(VFC_OP_MAP_DMA, 0, true, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
+	    rec(VFC_OP_MAP_DMA, 0, true, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
 
 	ck_assert_uint_eq(vfc_classify(&r, false), 0);
 }
@@ -587,8 +589,14 @@ END_TEST
 
 START_TEST(test_check_extension_type1_ids_are_no_feature)
 {
-	static const uint32_t ids[] = {VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU, VFIO_DMA_CC_IOMMU,
-				       VFIO_NOIOMMU_IOMMU, VFIO_UNMAP_ALL, 0, 11, 0xffffffffu};
+	static const uint32_t ids[] = {VFIO_TYPE1_IOMMU,
+				       VFIO_TYPE1v2_IOMMU,
+				       VFIO_DMA_CC_IOMMU,
+				       VFIO_NOIOMMU_IOMMU,
+				       VFIO_UNMAP_ALL,
+				       0,
+				       11,
+				       0xffffffffu};
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		struct vfc_rec r = rec(VFC_OP_CHECK_EXTENSION, ids[i], false, 0);
@@ -608,9 +616,8 @@ END_TEST
 
 START_TEST(test_plain_ops_are_no_feature)
 {
-	static const enum vfc_op ops[] = {VFC_OP_OTHER,	       VFC_OP_GET_API_VERSION,
-					  VFC_OP_GET_INFO,     VFC_OP_IOMMU_VFIO_IOAS,
-					  VFC_OP_IOMMU_NATIVE};
+	static const enum vfc_op ops[] = {VFC_OP_OTHER, VFC_OP_GET_API_VERSION, VFC_OP_GET_INFO,
+					  VFC_OP_IOMMU_VFIO_IOAS, VFC_OP_IOMMU_NATIVE};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		struct vfc_rec r = rec(ops[i], VFIO_UPDATE_VADDR, true, 0xffffffffu);
@@ -635,8 +642,8 @@ END_TEST
 
 START_TEST(test_decoded_spapr_register_memory_classifies_as_spapr)
 {
-	struct vfc_rec r = decode(VFIO_IOMMU_SPAPR_REGISTER_MEMORY, NULL, VFIO_SPAPR_TCE_v2_IOMMU,
-				  false);
+	struct vfc_rec r =
+	    decode(VFIO_IOMMU_SPAPR_REGISTER_MEMORY, NULL, VFIO_SPAPR_TCE_v2_IOMMU, false);
 
 	ck_assert_uint_eq(vfc_classify(&r, false), BIT(VFC_F_SPAPR));
 }
@@ -668,9 +675,9 @@ static void put_cap(unsigned char *b, uint32_t off, uint16_t id, uint32_t next)
 	memcpy(b + off, &h, sizeof(h));
 }
 
-#define CAPS (VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS)
-#define CAP_IOVA VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE
-#define CAP_MIGR VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION
+#define CAPS	  (VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS)
+#define CAP_IOVA  VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE
+#define CAP_MIGR  VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION
 #define CAP_AVAIL VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL
 
 /* What the kernel writes: IOVA_RANGE (32 bytes) at 24, then DMA_AVAIL at 56. */
@@ -891,7 +898,7 @@ END_TEST
 START_TEST(test_out_of_range_op_is_named_other)
 {
 	ck_assert_str_eq(vfc_op_name(VFC_OP_COUNT), "OTHER");
-	ck_assert_str_eq(vfc_op_name((enum vfc_op)-1), "OTHER");
+	ck_assert_str_eq(vfc_op_name((enum vfc_op) - 1), "OTHER");
 }
 END_TEST
 
@@ -915,19 +922,19 @@ END_TEST
 START_TEST(test_out_of_range_feature_is_null)
 {
 	ck_assert_ptr_null(vfc_feature(VFC_F_COUNT));
-	ck_assert_ptr_null(vfc_feature((enum vfc_feature)-1));
+	ck_assert_ptr_null(vfc_feature((enum vfc_feature) - 1));
 }
 END_TEST
 
 START_TEST(test_feature_severities_match_iommufd_compat)
 {
 	static const enum vfc_severity want[VFC_F_COUNT] = {
-		[VFC_F_VADDR_MAP] = VFC_SEV_BLOCKER,	     [VFC_F_VADDR_UNMAP] = VFC_SEV_BLOCKER,
-		[VFC_F_UPDATE_VADDR_EXT] = VFC_SEV_INFO,     [VFC_F_NESTING_EXT] = VFC_SEV_INFO,
-		[VFC_F_NESTING_SET] = VFC_SEV_BLOCKER,	     [VFC_F_SPAPR] = VFC_SEV_BLOCKER,
-		[VFC_F_DIRTY_PAGES] = VFC_SEV_BLOCKER,	     [VFC_F_DIRTY_BITMAP_UNMAP] = VFC_SEV_BLOCKER,
-		[VFC_F_TYPE1_V1] = VFC_SEV_DEGRADED,	     [VFC_F_P2P_MAP] = VFC_SEV_BLOCKER,
-		[VFC_F_DMA_AVAIL] = VFC_SEV_DEGRADED,
+	    [VFC_F_VADDR_MAP] = VFC_SEV_BLOCKER,     [VFC_F_VADDR_UNMAP] = VFC_SEV_BLOCKER,
+	    [VFC_F_UPDATE_VADDR_EXT] = VFC_SEV_INFO, [VFC_F_NESTING_EXT] = VFC_SEV_INFO,
+	    [VFC_F_NESTING_SET] = VFC_SEV_BLOCKER,   [VFC_F_SPAPR] = VFC_SEV_BLOCKER,
+	    [VFC_F_DIRTY_PAGES] = VFC_SEV_BLOCKER,   [VFC_F_DIRTY_BITMAP_UNMAP] = VFC_SEV_BLOCKER,
+	    [VFC_F_TYPE1_V1] = VFC_SEV_DEGRADED,     [VFC_F_P2P_MAP] = VFC_SEV_BLOCKER,
+	    [VFC_F_DMA_AVAIL] = VFC_SEV_DEGRADED,
 	};
 
 	for (int i = 0; i < VFC_F_COUNT; i++)

@@ -1,0 +1,1132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Tests of report records: log path expansion, JSON lines, verdicts and writers. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/vfio.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "unit.h"
+
+extern struct vfc_config vfc_cfg;
+
+/* ---- a strict JSON checker for one record line ---- */
+
+static const char *j_value(const char *p, int depth);
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static const char *j_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Strings must be printable ASCII: the shim escapes everything else. */
+static const char *j_string(const char *p)
+{
+	if (*p != '"')
+		return NULL;
+	for (p++; *p != '"'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c >= 0x7f)
+			return NULL; /* also NUL */
+		if (*p != '\\')
+			continue;
+		p++;
+		if (*p == 'u') {
+			for (int i = 1; i <= 4; i++)
+				if (!is_hex(p[i]))
+					return NULL;
+			p += 4;
+		} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+			return NULL;
+		}
+	}
+	return p + 1;
+}
+
+static const char *j_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (is_digit(*p))
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		if (!is_digit(*++p))
+			return NULL;
+		while (is_digit(*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return NULL;
+		while (is_digit(*p))
+			p++;
+	}
+	return p;
+}
+
+static const char *j_members(const char *p, int depth, char close, bool keyed)
+{
+	p = j_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (keyed) {
+			p = j_string(p);
+			if (!p)
+				return NULL;
+			p = j_ws(p);
+			if (*p != ':')
+				return NULL;
+			p = j_ws(p + 1);
+		}
+		p = j_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = j_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p != ',')
+			return NULL;
+		p = j_ws(p + 1);
+	}
+}
+
+static const char *j_value(const char *p, int depth)
+{
+	if (depth > 16)
+		return NULL;
+	switch (*p) {
+	case '{':
+		return j_members(p, depth, '}', true);
+	case '[':
+		return j_members(p, depth, ']', false);
+	case '"':
+		return j_string(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return j_number(p);
+	}
+}
+
+/* One JSON object, then exactly one "\n" that ends the buffer. */
+static bool json_line_ok(const char *buf)
+{
+	const char *p;
+
+	if (buf[0] != '{')
+		return false;
+	p = j_value(buf, 0);
+	return p && p[0] == '\n' && p[1] == '\0';
+}
+
+static void assert_json_line(const struct vfc_fmt *f)
+{
+	ck_assert(!f->truncated);
+	ck_assert_uint_eq(strlen(f->buf), f->len);
+	ck_assert_msg(json_line_ok(f->buf), "not one JSON line: %s", f->buf);
+}
+
+static void assert_has(const struct vfc_fmt *f, const char *want)
+{
+	ck_assert_msg(strstr(f->buf, want), "%s lacks %s", f->buf, want);
+}
+
+static void assert_lacks(const struct vfc_fmt *f, const char *unwanted)
+{
+	ck_assert_msg(!strstr(f->buf, unwanted), "%s has %s", f->buf, unwanted);
+}
+
+START_TEST(test_json_checker_rejects_malformed_lines)
+{
+	ck_assert(json_line_ok("{\"a\":1,\"b\":[true,null,\"x\\u00e9\"],\"c\":{}}\n"));
+	ck_assert(!json_line_ok("{\"a\":1}"));
+	ck_assert(!json_line_ok("{\"a\":1}\n\n"));
+	ck_assert(!json_line_ok("{\"a\":1\n"));
+	ck_assert(!json_line_ok("{\"a\":\"x}\n"));
+	ck_assert(!json_line_ok("{\"a\":\"\n\"}\n"));
+	ck_assert(!json_line_ok("{\"a\":\"\\x\"}\n"));
+	ck_assert(!json_line_ok("{\"a\":01}\n"));
+	ck_assert(!json_line_ok("{\"a\":1,}\n"));
+	ck_assert(!json_line_ok("{\"a\" 1}\n"));
+	ck_assert(!json_line_ok("{\"a\":\"\xc3\xa9\"}\n"));
+}
+END_TEST
+
+/* ---- vfc_log_path ---- */
+
+static bool expand(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
+{
+	memset(out, '#', size);
+	return vfc_log_path(tmpl, pid, prog, out, size);
+}
+
+START_TEST(test_log_path_without_specifiers_is_unchanged)
+{
+	char out[64];
+
+	ck_assert(expand("/var/log/vfc.jsonl", 1, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/var/log/vfc.jsonl");
+}
+END_TEST
+
+START_TEST(test_log_path_percent_p_is_pid)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/vfc-%p.jsonl", 1234, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/vfc-1234.jsonl");
+	ck_assert(expand("/tmp/%p/%p", 2147483647, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/2147483647/2147483647");
+}
+END_TEST
+
+START_TEST(test_log_path_percent_e_is_program)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/%e.jsonl", 1, "qemu-system-x86_64", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/qemu-system-x86_64.jsonl");
+	ck_assert(expand("/tmp/%e-%p", 7, "cloud-hypervisor", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/cloud-hypervisor-7");
+}
+END_TEST
+
+START_TEST(test_log_path_hostile_program_is_sanitized)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/%e.jsonl", 1, "../x y", out, sizeof(out)));
+	/* A leading dot is replaced: "%e" can never be "." or "..". */
+	ck_assert_str_eq(out, "/tmp/_._x_y.jsonl");
+	ck_assert(expand("/var/%e/r", 1, "..", out, sizeof(out)));
+	ck_assert_str_eq(out, "/var/_./r");
+	ck_assert(expand("/tmp/%e", 1, "a/b\nc\xc3\xa9%p\"", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/a_b_c___p_");
+	ck_assert_ptr_null(strchr(out + 5, '/'));
+}
+END_TEST
+
+START_TEST(test_log_path_null_program_is_empty)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/vfc-%e.jsonl", 1, NULL, out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/vfc-.jsonl");
+}
+END_TEST
+
+START_TEST(test_log_path_double_percent_is_one_percent)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/100%%.jsonl", 1, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/100%.jsonl");
+	ck_assert(expand("/tmp/%%p", 99, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/%p");
+}
+END_TEST
+
+START_TEST(test_log_path_trailing_lone_percent_is_kept)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/a%", 1, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/a%");
+}
+END_TEST
+
+START_TEST(test_log_path_unknown_specifier_is_kept)
+{
+	char out[64];
+
+	ck_assert(expand("/tmp/%x%s", 1, "qemu", out, sizeof(out)));
+	ck_assert_str_eq(out, "/tmp/%x%s");
+}
+END_TEST
+
+START_TEST(test_log_path_exact_fit_is_accepted)
+{
+	char out[32];
+
+	ck_assert(expand("/tmp/%p", 1234, "qemu", out, 10));
+	ck_assert_str_eq(out, "/tmp/1234");
+}
+END_TEST
+
+START_TEST(test_log_path_one_byte_short_is_refused_untouched)
+{
+	char out[32];
+
+	ck_assert(!expand("/tmp/%p", 1234, "qemu", out, 9));
+	for (size_t i = 0; i < 9; i++)
+		ck_assert_uint_eq(out[i], '#');
+	ck_assert(!expand("/tmp", 1, "qemu", out, 0));
+}
+END_TEST
+
+START_TEST(test_log_path_too_long_template_is_refused)
+{
+	static char tmpl[5001], out[PATH_MAX];
+
+	tmpl[0] = '/';
+	memset(tmpl + 1, 'a', sizeof(tmpl) - 2);
+	tmpl[sizeof(tmpl) - 1] = '\0';
+	ck_assert(!expand(tmpl, 1, "qemu", out, sizeof(out)));
+	ck_assert_uint_eq(out[0], '#');
+}
+END_TEST
+
+START_TEST(test_log_path_too_long_program_is_refused)
+{
+	static char prog[5001];
+	char out[PATH_MAX];
+
+	memset(prog, 'p', sizeof(prog) - 1);
+	prog[sizeof(prog) - 1] = '\0';
+	ck_assert(!expand("/tmp/%e", 1, prog, out, sizeof(out)));
+}
+END_TEST
+
+/* ---- records ---- */
+
+static struct vfc_config config(enum vfc_mode mode, enum vfc_fallback fb, const char *target)
+{
+	struct vfc_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.mode = mode;
+	c.fallback = fb;
+	strcpy(c.target, target);
+	return c;
+}
+
+START_TEST(test_start_record_is_one_json_line_with_config)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, 42, "qemu");
+	assert_json_line(&f);
+	ck_assert_str_eq(f.buf + f.len - 2, "}\n");
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"start\"", 15), 0);
+	assert_has(&f, "\"schema\":1");
+	assert_has(&f, "\"version\":\"" VFC_VERSION "\"");
+	assert_has(&f, "\"pid\":42");
+	assert_has(&f, "\"program\":\"qemu\"");
+	assert_has(&f, "\"mode\":\"redirect\"");
+	assert_has(&f, "\"target\":\"/dev/iommu\"");
+	assert_has(&f, "\"fallback\":\"passthrough\"");
+}
+END_TEST
+
+START_TEST(test_start_record_shows_audit_and_fail)
+{
+	struct vfc_config c = config(VFC_MODE_AUDIT, VFC_FALLBACK_FAIL, "/dev/iommu2");
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, 1, "x");
+	assert_json_line(&f);
+	assert_has(&f, "\"mode\":\"audit\"");
+	assert_has(&f, "\"fallback\":\"fail\"");
+	assert_has(&f, "\"target\":\"/dev/iommu2\"");
+}
+END_TEST
+
+START_TEST(test_start_record_escapes_hostile_program)
+{
+	struct vfc_config c = config(VFC_MODE_OFF, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, 1, "a\"b\\c\n\x01\xff");
+	assert_json_line(&f);
+	assert_has(&f, "\"program\":\"a\\\"b\\\\c\\u000a\\u0001\\u00ff\"");
+	assert_has(&f, "\"mode\":\"off\"");
+}
+END_TEST
+
+START_TEST(test_start_record_with_null_program_is_empty_program)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, 1, NULL);
+	assert_json_line(&f);
+	assert_has(&f, "\"program\":\"\"");
+}
+END_TEST
+
+START_TEST(test_open_record_with_target_and_errno)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_open(&f, 7, "/dev/vfio/vfio", "container", "redirect", "/dev/iommu", ENOENT);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"open\"", 14), 0);
+	assert_has(&f, "\"fd\":7");
+	assert_has(&f, "\"path\":\"/dev/vfio/vfio\"");
+	assert_has(&f, "\"node\":\"container\"");
+	assert_has(&f, "\"action\":\"redirect\"");
+	assert_has(&f, "\"target\":\"/dev/iommu\"");
+	assert_has(&f, "\"errno\":\"ENOENT\"");
+}
+END_TEST
+
+START_TEST(test_open_record_without_target_or_error_omits_them)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_open(&f, 3, "/dev/vfio/12", "group", "track", NULL, 0);
+	assert_json_line(&f);
+	assert_has(&f, "\"fd\":3");
+	assert_lacks(&f, "\"target\"");
+	assert_lacks(&f, "\"errno\"");
+}
+END_TEST
+
+START_TEST(test_open_record_escapes_hostile_path)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_open(&f, -1, "/tmp/\"}\n{\"type\":\"x\\/../dev/vfio/vfio", "container", "fallback",
+		     NULL, EACCES);
+	assert_json_line(&f);
+	assert_has(&f, "\"fd\":-1");
+	assert_has(&f, "\"path\":\"/tmp/\\\"}\\u000a{\\\"type\\\":\\\"x\\\\/../dev/vfio/vfio\"");
+	assert_has(&f, "\"errno\":\"EACCES\"");
+}
+END_TEST
+
+START_TEST(test_open_record_with_unnamed_errno_is_numbered)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_open(&f, -1, "/dev/vfio/vfio", "container", "redirect", "/dev/iommu", 9999);
+	assert_json_line(&f);
+	assert_has(&f, "\"errno\":\"E9999\"");
+}
+END_TEST
+
+START_TEST(test_open_record_with_huge_path_stays_one_json_line)
+{
+	static char path[VFC_FMT_SIZE];
+	struct vfc_fmt f;
+
+	memset(path, '"', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	vfc_fmt_open(&f, 3, path, "container", "redirect", "/dev/iommu", 0);
+	ck_assert(!f.truncated);
+	assert_json_line(&f);
+	assert_has(&f, "\"target\":\"/dev/iommu\"");
+}
+END_TEST
+
+START_TEST(test_attach_record_success_has_zero_errno)
+{
+	struct vfc_fmt f;
+
+	/* A stale errno after success is not reported. */
+	vfc_fmt_attach(&f, 12, 5, 0, EBUSY);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"attach\"", 16), 0);
+	assert_has(&f, "\"group\":12");
+	assert_has(&f, "\"container_fd\":5");
+	assert_has(&f, "\"ret\":0");
+	assert_has(&f, "\"errno\":\"0\"");
+	assert_lacks(&f, "EBUSY");
+}
+END_TEST
+
+START_TEST(test_attach_record_failure_has_errno)
+{
+	struct vfc_fmt f;
+
+	vfc_fmt_attach(&f, 3, 9, -1, EBUSY);
+	assert_json_line(&f);
+	assert_has(&f, "\"ret\":-1");
+	assert_has(&f, "\"errno\":\"EBUSY\"");
+}
+END_TEST
+
+static struct vfc_feature_seen seen(enum vfc_op op, unsigned long req, uint32_t flags,
+				    uint32_t value, int ret, int err, bool on_type1)
+{
+	struct vfc_feature_seen s;
+
+	memset(&s, 0, sizeof(s));
+	atomic_store(&s.count, 1);
+	atomic_store(&s.claimed, 1);
+	s.op = op;
+	s.request = req;
+	s.flags = flags;
+	s.value = value;
+	s.ret = ret;
+	s.err = err;
+	s.on_type1 = on_type1;
+	return s;
+}
+
+START_TEST(test_feature_record_on_iommufd_has_actual_answer)
+{
+	struct vfc_feature_seen s =
+	    seen(VFC_OP_MAP_DMA, VFIO_IOMMU_MAP_DMA, VFIO_DMA_MAP_FLAG_VADDR, 0, -1, EINVAL, false);
+	struct vfc_fmt f;
+
+	vfc_fmt_feature(&f, VFC_F_VADDR_MAP, &s, VFC_MODE_REDIRECT);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"feature\"", 17), 0);
+	assert_has(&f, "\"feature\":\"vaddr_map\"");
+	assert_has(&f, "\"severity\":\"blocker\"");
+	assert_has(&f, "\"ioctl\":\"IOMMU_MAP_DMA\"");
+	assert_has(&f, "\"request\":\"0x3b71\"");
+	assert_has(&f, "\"value\":0");
+	assert_has(&f, "\"flags\":\"0x4\"");
+	assert_has(&f, "\"backend\":\"iommufd\"");
+	assert_has(&f, "\"ret\":-1");
+	assert_has(&f, "\"errno\":\"EINVAL\"");
+	assert_has(&f, "\"iommufd\":\"MAP_DMA with FLAG_VADDR fails with EINVAL\"");
+	assert_has(&f, "\"hint\":\"");
+	assert_lacks(&f, "iommufd_predicted");
+}
+END_TEST
+
+START_TEST(test_feature_record_on_type1_has_predicted_answer)
+{
+	struct vfc_feature_seen s =
+	    seen(VFC_OP_SET_IOMMU, VFIO_SET_IOMMU, 0, VFIO_TYPE1_IOMMU, 0, EINVAL, true);
+	struct vfc_fmt f;
+
+	vfc_fmt_feature(&f, VFC_F_TYPE1_V1, &s, VFC_MODE_AUDIT);
+	assert_json_line(&f);
+	assert_has(&f, "\"feature\":\"type1_v1\"");
+	assert_has(&f, "\"severity\":\"degraded\"");
+	assert_has(&f, "\"ioctl\":\"SET_IOMMU\"");
+	assert_has(&f, "\"value\":1");
+	assert_has(&f, "\"backend\":\"type1\"");
+	assert_has(&f, "\"ret\":0");
+	assert_has(&f, "\"errno\":\"0\"");
+	assert_has(&f, "\"iommufd_predicted\":\"");
+	assert_lacks(&f, "\"iommufd\":");
+}
+END_TEST
+
+START_TEST(test_every_feature_record_is_one_json_line)
+{
+	struct vfc_feature_seen s =
+	    seen(VFC_OP_OTHER, 0xffffffffffffffffull, 0xffffffffu, 0xffffffffu, -1, 12345, _i & 1);
+	struct vfc_fmt f;
+	char want[64];
+
+	vfc_fmt_feature(&f, (enum vfc_feature)(_i / 2), &s, VFC_MODE_REDIRECT);
+	assert_json_line(&f);
+	snprintf(want, sizeof(want), "\"feature\":\"%s\"", vfc_feature(_i / 2)->name);
+	assert_has(&f, want);
+	assert_has(&f, "\"value\":4294967295");
+	assert_has(&f, "\"request\":\"0xffffffffffffffff\"");
+	assert_has(&f, "\"errno\":\"E12345\"");
+}
+END_TEST
+
+START_TEST(test_empty_summary_has_empty_counters_and_untested)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 77, "qemu");
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"summary\"", 17), 0);
+	assert_has(&f, "\"pid\":77");
+	assert_has(&f, "\"program\":\"qemu\"");
+	assert_has(&f, "\"mode\":\"redirect\"");
+	assert_has(&f, "\"containers\":0");
+	assert_has(&f, "\"ioctls\":{}");
+	assert_has(&f, "\"features\":{}");
+	assert_has(&f, "\"verdict\":\"untested\"");
+}
+END_TEST
+
+START_TEST(test_summary_includes_only_ops_with_calls)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 2);
+	atomic_store(&s.redirected, 2);
+	atomic_store(&s.groups, 1);
+	atomic_store(&s.attaches, 1);
+	atomic_store(&s.devices, 3);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 3);
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 1);
+	atomic_store(&s.calls[VFC_OP_GET_API_VERSION], 1);
+	/* Errors without calls cannot happen; the counters still decide. */
+	atomic_store(&s.errors[VFC_OP_UNMAP_DMA], 4);
+	vfc_fmt_summary(&f, &s, VFC_MODE_AUDIT, 1, "qemu");
+	assert_json_line(&f);
+	assert_has(&f, "\"ioctls\":{\"GET_API_VERSION\":{\"calls\":1,\"errors\":0},"
+		       "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":1}}");
+	assert_lacks(&f, "IOMMU_UNMAP_DMA");
+	assert_lacks(&f, "CHECK_EXTENSION");
+	assert_has(&f, "\"containers\":2");
+	assert_has(&f, "\"redirected\":2");
+	assert_has(&f, "\"groups\":1");
+	assert_has(&f, "\"attaches\":1");
+	assert_has(&f, "\"devices\":3");
+	assert_has(&f, "\"mode\":\"audit\"");
+	assert_has(&f, "\"verdict\":\"ready\"");
+}
+END_TEST
+
+START_TEST(test_summary_includes_only_features_seen)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.feat[VFC_F_DIRTY_PAGES].count, 5);
+	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 1, NULL);
+	assert_json_line(&f);
+	assert_has(&f, "\"features\":{\"dirty_pages\":5,\"type1_v1\":1}");
+	assert_has(&f, "\"program\":\"\"");
+	assert_has(&f, "\"verdict\":\"not-ready\"");
+}
+END_TEST
+
+START_TEST(test_full_summary_is_one_json_line)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	for (int op = 0; op < VFC_OP_COUNT; op++) {
+		atomic_store(&s.calls[op], UINT64_MAX);
+		atomic_store(&s.errors[op], UINT64_MAX / 2);
+	}
+	for (int ft = 0; ft < VFC_F_COUNT; ft++)
+		atomic_store(&s.feat[ft].count, UINT64_MAX);
+	atomic_store(&s.containers, 2147483647);
+	atomic_store(&s.fallbacks, 1);
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 2147483647, "qemu-system-x86_64");
+	assert_json_line(&f);
+	for (int op = 0; op < VFC_OP_COUNT; op++)
+		assert_has(&f, vfc_op_name(op));
+	for (int ft = 0; ft < VFC_F_COUNT; ft++)
+		assert_has(&f, vfc_feature(ft)->name);
+	assert_has(&f, "\"calls\":18446744073709551615");
+}
+END_TEST
+
+START_TEST(test_summary_line_is_one_human_line)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 2);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.fallbacks, 1);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 4);
+	atomic_store(&s.calls[VFC_OP_UNMAP_DMA], 2);
+	atomic_store(&s.errors[VFC_OP_UNMAP_DMA], 1);
+	atomic_store(&s.feat[VFC_F_VADDR_MAP].count, 1);
+	atomic_store(&s.feat[VFC_F_P2P_MAP].count, 1);
+	vfc_fmt_summary_line(&f, &s, VFC_MODE_REDIRECT, 99, "qemu");
+	ck_assert(!f.truncated);
+	ck_assert_str_eq(f.buf, "vfiocompat: qemu[99]: mode redirect, 1/2 containers redirected, "
+				"6 container ioctls (1 failed), features: vaddr_map, p2p_map; "
+				"verdict: not-ready\n");
+}
+END_TEST
+
+START_TEST(test_summary_line_without_features_says_none)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	vfc_fmt_summary_line(&f, &s, VFC_MODE_AUDIT, 5, NULL);
+	ck_assert_str_eq(f.buf,
+			 "vfiocompat: ?[5]: mode audit, 0/0 containers redirected, "
+			 "0 container ioctls (0 failed), features: none; verdict: untested\n");
+}
+END_TEST
+
+/* ---- vfc_verdict ---- */
+
+START_TEST(test_no_containers_is_untested)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_UNTESTED);
+	ck_assert_str_eq(VFC_VERDICT_UNTESTED, "untested");
+}
+END_TEST
+
+START_TEST(test_clean_container_is_ready)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 10);
+	ck_assert_str_eq(vfc_verdict(&s), "ready");
+}
+END_TEST
+
+START_TEST(test_blocker_feature_is_not_ready)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
+	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
+}
+END_TEST
+
+START_TEST(test_blocker_with_fallback_is_not_ready)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.fallbacks, 1);
+	atomic_store(&s.feat[VFC_F_SPAPR].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
+}
+END_TEST
+
+START_TEST(test_degraded_only_is_ready_with_differences)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
+	atomic_store(&s.feat[VFC_F_DMA_AVAIL].count, 3);
+	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
+}
+END_TEST
+
+START_TEST(test_info_only_is_ready)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.feat[VFC_F_UPDATE_VADDR_EXT].count, 1);
+	atomic_store(&s.feat[VFC_F_NESTING_EXT].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "ready");
+}
+END_TEST
+
+START_TEST(test_fallback_is_untested)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 2);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.fallbacks, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "untested");
+	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "untested");
+}
+END_TEST
+
+START_TEST(test_each_feature_alone_gives_verdict_of_its_severity)
+{
+	struct vfc_stats s;
+	const char *want;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.feat[_i].count, 1);
+	switch (vfc_feature(_i)->severity) {
+	case VFC_SEV_BLOCKER:
+		want = VFC_VERDICT_NOT_READY;
+		break;
+	case VFC_SEV_DEGRADED:
+		want = VFC_VERDICT_DIFFERENCES;
+		break;
+	default:
+		want = VFC_VERDICT_READY;
+		break;
+	}
+	ck_assert_str_eq(vfc_verdict(&s), want);
+}
+END_TEST
+
+START_TEST(test_stats_reset_clears_everything)
+{
+	struct vfc_stats s;
+	const unsigned char *p = (const unsigned char *)&s;
+
+	memset(&s, 0xff, sizeof(s));
+	vfc_stats_reset(&s);
+	for (size_t i = 0; i < sizeof(s); i++)
+		ck_assert_uint_eq(p[i], 0);
+}
+END_TEST
+
+/* ---- writers: log file and stderr ---- */
+
+static char tmpdir[64];
+static int saved_stderr = -1;
+static char capture_path[128];
+
+static void tmpdir_create(void)
+{
+	strcpy(tmpdir, "/tmp/vfc-unit-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		tmpdir[0] = '\0';
+}
+
+static void tmpdir_remove(void)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if (!tmpdir[0] || !(d = opendir(tmpdir)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(tmpdir);
+}
+
+static void writer_setup(void)
+{
+	ck_assert_msg(tmpdir[0], "mkdtemp failed");
+	vfc_report_forked();
+	memset(&vfc_cfg, 0, sizeof(vfc_cfg));
+	vfc_cfg.mode = VFC_MODE_REDIRECT;
+	strcpy(vfc_cfg.target, VFC_DEFAULT_TARGET);
+}
+
+static void set_log(const char *name)
+{
+	snprintf(vfc_cfg.log, sizeof(vfc_cfg.log), "%s/%s", tmpdir, name);
+}
+
+/* Whole file into buf; -1 when it cannot be opened. */
+static ssize_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	ck_assert_int_ge(n, 0);
+	buf[n] = '\0';
+	return n;
+}
+
+static ssize_t slurp_log(const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return slurp(path, buf, size);
+}
+
+static void capture_stderr(void)
+{
+	int fd;
+
+	snprintf(capture_path, sizeof(capture_path), "%s/stderr-%d", tmpdir, (int)getpid());
+	fd = open(capture_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	saved_stderr = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved_stderr, 0);
+	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	close(fd);
+}
+
+static ssize_t captured_stderr(char *buf, size_t size)
+{
+	ck_assert_int_eq(dup2(saved_stderr, STDERR_FILENO), STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+	return slurp(capture_path, buf, size);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+START_TEST(test_report_line_appends_record_to_log)
+{
+	struct vfc_fmt f;
+	char buf[2 * VFC_FMT_SIZE], name[64];
+	struct stat st;
+
+	mode_t old_umask = umask(0);
+
+	set_log("r-%p.jsonl");
+	snprintf(name, sizeof(name), "r-%d.jsonl", (int)getpid());
+	vfc_fmt_attach(&f, 3, 5, 0, 0);
+	vfc_report_line(&f);
+	vfc_report_line(&f);
+	umask(old_umask);
+	ck_assert_int_eq(slurp_log(name, buf, sizeof(buf)), (ssize_t)(2 * f.len));
+	ck_assert_int_eq(strncmp(buf, f.buf, f.len), 0);
+	ck_assert_str_eq(buf + f.len, f.buf);
+
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+}
+END_TEST
+
+START_TEST(test_report_line_without_log_writes_nothing)
+{
+	struct vfc_fmt f;
+	char buf[256];
+
+	vfc_fmt_attach(&f, 3, 5, 0, 0);
+	capture_stderr();
+	vfc_report_line(&f);
+	ck_assert_int_eq(captured_stderr(buf, sizeof(buf)), 0);
+}
+END_TEST
+
+START_TEST(test_unwritable_log_warns_once_and_keeps_errno)
+{
+	struct vfc_fmt f;
+	char buf[1024];
+
+	set_log("missing/r.jsonl");
+	vfc_fmt_attach(&f, 3, 5, 0, 0);
+	capture_stderr();
+	errno = 1234;
+	vfc_report_line(&f);
+	ck_assert_int_eq(errno, 1234);
+	vfc_report_line(&f);
+	ck_assert_int_gt(captured_stderr(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 1);
+	ck_assert_uint_eq(buf[strlen(buf) - 1], '\n');
+	ck_assert_ptr_nonnull(strstr(buf, "cannot write the report to"));
+	ck_assert_ptr_nonnull(strstr(buf, "missing/r.jsonl"));
+	ck_assert_ptr_nonnull(strstr(buf, "(ENOENT)"));
+}
+END_TEST
+
+START_TEST(test_start_record_is_written_once)
+{
+	char buf[2 * VFC_FMT_SIZE], want[PATH_MAX];
+
+	set_log("start.jsonl");
+	vfc_report_start_once();
+	vfc_report_start_once();
+	ck_assert_int_eq(atomic_load(&vfc_stats.used), 1);
+	ck_assert_int_gt(slurp_log("start.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 1);
+	ck_assert_int_eq(strncmp(buf, "{\"type\":\"start\"", 15), 0);
+	ck_assert(json_line_ok(buf));
+	snprintf(want, sizeof(want), "\"pid\":%d", (int)getpid());
+	ck_assert_ptr_nonnull(strstr(buf, want));
+	snprintf(want, sizeof(want), "\"program\":\"%s\"", program_invocation_short_name);
+	ck_assert_ptr_nonnull(strstr(buf, want));
+}
+END_TEST
+
+START_TEST(test_exit_of_unused_process_writes_nothing)
+{
+	char buf[256];
+
+	set_log("unused.jsonl");
+	capture_stderr();
+	vfc_report_exit();
+	ck_assert_int_eq(captured_stderr(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(slurp_log("unused.jsonl", buf, sizeof(buf)), -1);
+}
+END_TEST
+
+START_TEST(test_exit_appends_summary_after_start)
+{
+	char buf[4 * VFC_FMT_SIZE];
+	char *second;
+
+	set_log("exit.jsonl");
+	vfc_report_start_once();
+	atomic_store(&vfc_stats.containers, 1);
+	atomic_store(&vfc_stats.redirected, 1);
+	vfc_report_exit();
+	ck_assert_int_gt(slurp_log("exit.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 2);
+	second = strchr(buf, '\n') + 1;
+	ck_assert_int_eq(strncmp(second, "{\"type\":\"summary\"", 17), 0);
+	ck_assert(json_line_ok(second));
+	ck_assert_ptr_nonnull(strstr(second, "\"verdict\":\"ready\""));
+}
+END_TEST
+
+START_TEST(test_exit_without_log_prints_summary_line_on_stderr)
+{
+	char buf[1024];
+
+	atomic_store(&vfc_stats.used, 1);
+	capture_stderr();
+	vfc_report_exit();
+	ck_assert_int_gt(captured_stderr(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 1);
+	ck_assert_int_eq(strncmp(buf, "vfiocompat: ", 12), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "; verdict: untested\n"));
+}
+END_TEST
+
+START_TEST(test_forked_child_starts_its_own_report)
+{
+	char buf[4 * VFC_FMT_SIZE];
+
+	set_log("fork.jsonl");
+	vfc_report_start_once();
+	atomic_store(&vfc_stats.containers, 3);
+	atomic_store(&vfc_stats.calls[VFC_OP_MAP_DMA], 3);
+	vfc_report_forked();
+	ck_assert_int_eq(atomic_load(&vfc_stats.containers), 0);
+	ck_assert_int_eq(atomic_load(&vfc_stats.calls[VFC_OP_MAP_DMA]), 0);
+	ck_assert_int_eq(atomic_load(&vfc_stats.used), 0);
+	vfc_report_start_once();
+	ck_assert_int_gt(slurp_log("fork.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 2);
+}
+END_TEST
+
+START_TEST(test_warn_writes_one_line_on_stderr)
+{
+	char buf[256];
+
+	capture_stderr();
+	errno = 77;
+	vfc_warn("vfiocompat: hello");
+	ck_assert_int_eq(errno, 77);
+	ck_assert_int_eq(captured_stderr(buf, sizeof(buf)), 18);
+	ck_assert_str_eq(buf, "vfiocompat: hello\n");
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc;
+
+	tc = tcase_create("log_path");
+	tcase_add_test(tc, test_json_checker_rejects_malformed_lines);
+	tcase_add_test(tc, test_log_path_without_specifiers_is_unchanged);
+	tcase_add_test(tc, test_log_path_percent_p_is_pid);
+	tcase_add_test(tc, test_log_path_percent_e_is_program);
+	tcase_add_test(tc, test_log_path_hostile_program_is_sanitized);
+	tcase_add_test(tc, test_log_path_null_program_is_empty);
+	tcase_add_test(tc, test_log_path_double_percent_is_one_percent);
+	tcase_add_test(tc, test_log_path_trailing_lone_percent_is_kept);
+	tcase_add_test(tc, test_log_path_unknown_specifier_is_kept);
+	tcase_add_test(tc, test_log_path_exact_fit_is_accepted);
+	tcase_add_test(tc, test_log_path_one_byte_short_is_refused_untouched);
+	tcase_add_test(tc, test_log_path_too_long_template_is_refused);
+	tcase_add_test(tc, test_log_path_too_long_program_is_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("records");
+	tcase_add_test(tc, test_start_record_is_one_json_line_with_config);
+	tcase_add_test(tc, test_start_record_shows_audit_and_fail);
+	tcase_add_test(tc, test_start_record_escapes_hostile_program);
+	tcase_add_test(tc, test_start_record_with_null_program_is_empty_program);
+	tcase_add_test(tc, test_open_record_with_target_and_errno);
+	tcase_add_test(tc, test_open_record_without_target_or_error_omits_them);
+	tcase_add_test(tc, test_open_record_escapes_hostile_path);
+	tcase_add_test(tc, test_open_record_with_unnamed_errno_is_numbered);
+	tcase_add_test(tc, test_open_record_with_huge_path_stays_one_json_line);
+	tcase_add_test(tc, test_attach_record_success_has_zero_errno);
+	tcase_add_test(tc, test_attach_record_failure_has_errno);
+	tcase_add_test(tc, test_feature_record_on_iommufd_has_actual_answer);
+	tcase_add_test(tc, test_feature_record_on_type1_has_predicted_answer);
+	tcase_add_loop_test(tc, test_every_feature_record_is_one_json_line, 0, 2 * VFC_F_COUNT);
+	tcase_add_test(tc, test_empty_summary_has_empty_counters_and_untested);
+	tcase_add_test(tc, test_summary_includes_only_ops_with_calls);
+	tcase_add_test(tc, test_summary_includes_only_features_seen);
+	tcase_add_test(tc, test_full_summary_is_one_json_line);
+	tcase_add_test(tc, test_summary_line_is_one_human_line);
+	tcase_add_test(tc, test_summary_line_without_features_says_none);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("verdict");
+	tcase_add_test(tc, test_no_containers_is_untested);
+	tcase_add_test(tc, test_clean_container_is_ready);
+	tcase_add_test(tc, test_blocker_feature_is_not_ready);
+	tcase_add_test(tc, test_blocker_with_fallback_is_not_ready);
+	tcase_add_test(tc, test_degraded_only_is_ready_with_differences);
+	tcase_add_test(tc, test_info_only_is_ready);
+	tcase_add_test(tc, test_fallback_is_untested);
+	tcase_add_loop_test(tc, test_each_feature_alone_gives_verdict_of_its_severity, 0,
+			    VFC_F_COUNT);
+	tcase_add_test(tc, test_stats_reset_clears_everything);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("writers");
+	tcase_add_unchecked_fixture(tc, tmpdir_create, tmpdir_remove);
+	tcase_add_checked_fixture(tc, writer_setup, NULL);
+	tcase_add_test(tc, test_report_line_appends_record_to_log);
+	tcase_add_test(tc, test_report_line_without_log_writes_nothing);
+	tcase_add_test(tc, test_unwritable_log_warns_once_and_keeps_errno);
+	tcase_add_test(tc, test_start_record_is_written_once);
+	tcase_add_test(tc, test_exit_of_unused_process_writes_nothing);
+	tcase_add_test(tc, test_exit_appends_summary_after_start);
+	tcase_add_test(tc, test_exit_without_log_prints_summary_line_on_stderr);
+	tcase_add_test(tc, test_forked_child_starts_its_own_report);
+	tcase_add_test(tc, test_warn_writes_one_line_on_stderr);
+	suite_add_tcase(s, tc);
+	return s;
+}
