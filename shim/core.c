@@ -51,6 +51,14 @@ static const char *env_get(const char *name)
 	return secure_getenv(name);
 }
 
+static _Atomic int config_parsed;
+
+static void parse_config_once(void)
+{
+	if (!atomic_exchange(&config_parsed, 1))
+		vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
+}
+
 static void after_fork_child(void)
 {
 	vfc_report_forked();
@@ -92,7 +100,10 @@ bool vfc_init(void)
 	LOOKUP(munmap, "munmap", true);
 #undef LOOKUP
 
-	vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
+	/* Called before libc set up the environment (a sanitizer's own start-up
+	 * opening files, say)? Keep defaults; the constructor reads it later. */
+	if (environ)
+		parse_config_once();
 	pthread_atfork(NULL, NULL, after_fork_child);
 	atexit(on_exit_report);
 	atomic_store_explicit(&vfc_init_state, 2, memory_order_release);
@@ -103,6 +114,7 @@ bool vfc_init(void)
 __attribute__((constructor)) static void vfc_ctor(void)
 {
 	vfc_init();
+	parse_config_once();
 }
 
 /* ---- open ---- */
