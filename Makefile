@@ -80,6 +80,7 @@ deps-vm:
 
 check: deps deps-vm
 	$(MAKE) all
+	$(MAKE) format-check
 	$(MAKE) check-unit
 	$(MAKE) check-host
 	$(MAKE) check-vm

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define IOVA 0x10000000ull
-#define SZ (2ull << 20)
+#define SZ   (2ull << 20)
 
 static int container, group, device;
 
@@ -83,11 +83,11 @@ static void *buffer(void)
 static int map(void *vaddr, uint32_t flags)
 {
 	struct vfio_iommu_type1_dma_map m = {
-		.argsz = sizeof(m),
-		.flags = flags,
-		.vaddr = (uintptr_t)vaddr,
-		.iova = IOVA,
-		.size = SZ,
+	    .argsz = sizeof(m),
+	    .flags = flags,
+	    .vaddr = (uintptr_t)vaddr,
+	    .iova = IOVA,
+	    .size = SZ,
 	};
 	return ioctl(container, VFIO_IOMMU_MAP_DMA, &m);
 }
@@ -95,7 +95,7 @@ static int map(void *vaddr, uint32_t flags)
 static int unmap(uint32_t flags)
 {
 	struct vfio_iommu_type1_dma_unmap u = {
-		.argsz = sizeof(u), .flags = flags, .iova = IOVA, .size = SZ};
+	    .argsz = sizeof(u), .flags = flags, .iova = IOVA, .size = SZ};
 	return ioctl(container, VFIO_IOMMU_UNMAP_DMA, &u);
 }
 
@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 		ret = ioctl(container, VFIO_IOMMU_ENABLE);
 	} else if (!strcmp(f, "dirty_pages")) {
 		struct vfio_iommu_type1_dirty_bitmap d = {
-			.argsz = sizeof(d), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START};
+		    .argsz = sizeof(d), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START};
 		ret = ioctl(container, VFIO_IOMMU_DIRTY_PAGES, &d);
 	} else if (!strcmp(f, "dirty_bitmap_unmap")) {
 		static uint64_t bits[SZ / 4096 / 64];
@@ -148,27 +148,33 @@ int main(int argc, char **argv)
 			struct vfio_iommu_type1_dma_unmap u;
 			struct vfio_bitmap b;
 		} a = {
-			.u = {.argsz = sizeof(a),
-			      .flags = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
-			      .iova = IOVA,
-			      .size = SZ},
-			.b = {.pgsize = 4096, .size = sizeof(bits), .data = (__u64 *)bits},
+		    .u = {.argsz = sizeof(a),
+			  .flags = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
+			  .iova = IOVA,
+			  .size = SZ},
+		    .b = {.pgsize = 4096, .size = sizeof(bits), .data = (__u64 *)bits},
 		};
 		if (map(buffer(), RW))
 			die("map");
 		struct vfio_iommu_type1_dirty_bitmap d = {
-			.argsz = sizeof(d), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START};
+		    .argsz = sizeof(d), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START};
 		ioctl(container, VFIO_IOMMU_DIRTY_PAGES, &d);
 		ret = ioctl(container, VFIO_IOMMU_UNMAP_DMA, &a);
 	} else if (!strcmp(f, "p2p_map")) {
-		struct vfio_region_info r = {.argsz = sizeof(r), .index = VFIO_PCI_BAR0_REGION_INDEX};
-		if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &r) || !(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		struct vfio_region_info r = {.argsz = sizeof(r),
+					     .index = VFIO_PCI_BAR0_REGION_INDEX};
+		if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &r) ||
+		    !(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
 			die("BAR0 not mmappable");
-		void *bar = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, device, (off_t)r.offset);
+		void *bar =
+		    mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, device, (off_t)r.offset);
 		if (bar == MAP_FAILED)
 			die("mmap BAR0");
-		struct vfio_iommu_type1_dma_map m = {
-			.argsz = sizeof(m), .flags = RW, .vaddr = (uintptr_t)bar, .iova = IOVA, .size = r.size};
+		struct vfio_iommu_type1_dma_map m = {.argsz = sizeof(m),
+						     .flags = RW,
+						     .vaddr = (uintptr_t)bar,
+						     .iova = IOVA,
+						     .size = r.size};
 		ret = ioctl(container, VFIO_IOMMU_MAP_DMA, &m);
 	} else {
 		fprintf(stderr, "vfio-feature-probe: unknown feature '%s'\n", f);

@@ -33,8 +33,7 @@ int vfc_group_number(const char *path)
 	return digits ? (int)n : -1;
 }
 
-enum vfc_node vfc_node_classify(const char *path, const struct stat *st,
-				const struct stat *target)
+enum vfc_node vfc_node_classify(const char *path, const struct stat *st, const struct stat *target)
 {
 	if (!S_ISCHR(st->st_mode))
 		return VFC_NODE_OTHER;

@@ -15,7 +15,7 @@ enum vfc_node {
 	VFC_NODE_OTHER,
 	VFC_NODE_CONTAINER, /* the type1 container */
 	VFC_NODE_IOMMUFD,   /* already the target node: never redirected twice */
-	VFC_NODE_GROUP,     /* /dev/vfio/N or /dev/vfio/noiommu-N */
+	VFC_NODE_GROUP,	    /* /dev/vfio/N or /dev/vfio/noiommu-N */
 };
 
 /*
@@ -38,8 +38,7 @@ static inline bool vfc_path_maybe_vfio(const char *p)
  * Classify the node `st` that `path` resolved to. `target` is the stat of
  * the redirect target, or NULL when it does not exist.
  */
-enum vfc_node vfc_node_classify(const char *path, const struct stat *st,
-				const struct stat *target);
+enum vfc_node vfc_node_classify(const char *path, const struct stat *st, const struct stat *target);
 
 /* Group number from the last component ("12", "noiommu-3"), -1 if none. */
 int vfc_group_number(const char *path);

@@ -65,7 +65,8 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 		else if (!strcmp(v, "off"))
 			c->mode = VFC_MODE_OFF;
 		else {
-			bad(warn, "VFIOCOMPAT_MODE", v, "use redirect, audit or off; using redirect");
+			bad(warn, "VFIOCOMPAT_MODE", v,
+			    "use redirect, audit or off; using redirect");
 			errors++;
 		}
 	}

@@ -77,7 +77,8 @@ bool vfc_init(void)
 		return expected == 2;
 	int saved = errno;
 
-#define LOOKUP(field, sym, required) vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
+#define LOOKUP(field, sym, required)                                                               \
+	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
 	LOOKUP(open, "open", true);
 	LOOKUP(open64, "open64", true);
 	LOOKUP(openat, "openat", true);

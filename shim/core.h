@@ -75,5 +75,4 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
 void vfc_fd_copied(int newfd, uint32_t e);
 void vfc_fds_closed(unsigned first, unsigned last);
 
-
 #endif

@@ -9,17 +9,17 @@
 #include "vfiocompat/iommufd-uapi.h"
 
 static const char *const op_names[VFC_OP_COUNT] = {
-	[VFC_OP_OTHER] = "OTHER",
-	[VFC_OP_GET_API_VERSION] = "GET_API_VERSION",
-	[VFC_OP_CHECK_EXTENSION] = "CHECK_EXTENSION",
-	[VFC_OP_SET_IOMMU] = "SET_IOMMU",
-	[VFC_OP_GET_INFO] = "IOMMU_GET_INFO",
-	[VFC_OP_MAP_DMA] = "IOMMU_MAP_DMA",
-	[VFC_OP_UNMAP_DMA] = "IOMMU_UNMAP_DMA",
-	[VFC_OP_DIRTY_PAGES] = "IOMMU_DIRTY_PAGES",
-	[VFC_OP_SPAPR] = "SPAPR",
-	[VFC_OP_IOMMU_VFIO_IOAS] = "IOMMU_VFIO_IOAS",
-	[VFC_OP_IOMMU_NATIVE] = "IOMMU_NATIVE",
+    [VFC_OP_OTHER] = "OTHER",
+    [VFC_OP_GET_API_VERSION] = "GET_API_VERSION",
+    [VFC_OP_CHECK_EXTENSION] = "CHECK_EXTENSION",
+    [VFC_OP_SET_IOMMU] = "SET_IOMMU",
+    [VFC_OP_GET_INFO] = "IOMMU_GET_INFO",
+    [VFC_OP_MAP_DMA] = "IOMMU_MAP_DMA",
+    [VFC_OP_UNMAP_DMA] = "IOMMU_UNMAP_DMA",
+    [VFC_OP_DIRTY_PAGES] = "IOMMU_DIRTY_PAGES",
+    [VFC_OP_SPAPR] = "SPAPR",
+    [VFC_OP_IOMMU_VFIO_IOAS] = "IOMMU_VFIO_IOAS",
+    [VFC_OP_IOMMU_NATIVE] = "IOMMU_NATIVE",
 };
 
 const char *vfc_op_name(enum vfc_op op)
@@ -52,8 +52,8 @@ void vfc_decode(unsigned long request, const void *arg, uint32_t iommu_type, boo
 	if (nr >= VFC_IOMMUFD_CMD_BASE) {
 		if (nr > VFC_IOMMUFD_CMD_LAST)
 			return;
-		out->op = request == VFC_IOMMU_VFIO_IOAS ? VFC_OP_IOMMU_VFIO_IOAS
-							  : VFC_OP_IOMMU_NATIVE;
+		out->op =
+		    request == VFC_IOMMU_VFIO_IOAS ? VFC_OP_IOMMU_VFIO_IOAS : VFC_OP_IOMMU_NATIVE;
 		return;
 	}
 	if (nr < VFIO_BASE)

@@ -29,7 +29,7 @@ struct vfc_rec {
 	enum vfc_op op;
 	unsigned long request;
 	uint32_t value; /* CHECK_EXTENSION id or SET_IOMMU type */
-	bool has_arg;   /* the argument struct was read */
+	bool has_arg;	/* the argument struct was read */
 	uint32_t argsz;
 	uint32_t flags;
 	uint64_t vaddr;

@@ -13,30 +13,30 @@
 #include "core.h"
 
 /* The mode argument exists only with O_CREAT or O_TMPFILE. */
-#define TAKE_MODE(flags, mode)                                      \
-	do {                                                        \
-		if ((flags) & (O_CREAT | __O_TMPFILE)) {             \
-			va_list ap;                                 \
-			va_start(ap, flags);                        \
-			mode = (mode_t)va_arg(ap, int);             \
-			va_end(ap);                                 \
-		}                                                   \
+#define TAKE_MODE(flags, mode)                                                                     \
+	do {                                                                                       \
+		if ((flags) & (O_CREAT | __O_TMPFILE)) {                                           \
+			va_list ap;                                                                \
+			va_start(ap, flags);                                                       \
+			mode = (mode_t)va_arg(ap, int);                                            \
+			va_end(ap);                                                                \
+		}                                                                                  \
 	} while (0)
 
 /* A real function libc lacks: fail the call, never the process. */
-#define NEED(fn)                                              \
-	do {                                                  \
-		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn)) { \
-			errno = ENOSYS;                       \
-			return -1;                            \
-		}                                             \
+#define NEED(fn)                                                                                   \
+	do {                                                                                       \
+		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn)) {                                  \
+			errno = ENOSYS;                                                            \
+			return -1;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 /* Opens during our own initialisation go straight to the kernel. */
-#define NEED_OPEN(fn, dirfd, path, flags, mode)                                       \
-	do {                                                                          \
-		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn))                        \
-			return (int)syscall(SYS_openat, dirfd, path, flags, mode);      \
+#define NEED_OPEN(fn, dirfd, path, flags, mode)                                                    \
+	do {                                                                                       \
+		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn))                                    \
+			return (int)syscall(SYS_openat, dirfd, path, flags, mode);                 \
 	} while (0)
 
 VFC_PUBLIC int open(const char *path, int flags, ...)

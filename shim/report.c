@@ -33,7 +33,8 @@ bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size
 			for (const char *p = prog; p && *p; p++) {
 				char c[2] = {p == prog && *p == '.' ? '_' : *p, 0};
 				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'))
+				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+				      *p == '_'))
 					c[0] = '_';
 				vfc_fmt_str(&f, c);
 			}
@@ -117,8 +118,8 @@ void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, pid_t pid, con
 	end(f);
 }
 
-void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
-		  const char *action, const char *target, int err)
+void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node, const char *action,
+		  const char *target, int err)
 {
 	begin(f, VFC_REC_OPEN);
 	kv_int(f, "fd", fd);
@@ -206,8 +207,8 @@ static void fmt_counters(struct vfc_fmt *f, const struct vfc_stats *s)
 	vfc_fmt_str(f, "}");
 }
 
-void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
-		     pid_t pid, const char *prog)
+void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode, pid_t pid,
+		     const char *prog)
 {
 	begin(f, VFC_REC_SUMMARY);
 	kv_int(f, "pid", pid);

@@ -21,19 +21,19 @@ bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size
 
 /* Pure formatters: one complete line each, newline included. */
 void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, pid_t pid, const char *prog);
-void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
-		  const char *action, const char *target, int err);
+void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node, const char *action,
+		  const char *target, int err);
 void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err);
 void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
 		     enum vfc_mode mode);
-void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
-		     pid_t pid, const char *prog);
+void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode, pid_t pid,
+		     const char *prog);
 void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
 			  pid_t pid, const char *prog);
 
 /* Writers. */
 void vfc_report_line(const struct vfc_fmt *f); /* to the log; nothing if no log */
-void vfc_warn(const char *line);               /* one line on stderr */
+void vfc_warn(const char *line);	       /* one line on stderr */
 void vfc_report_start_once(void);
 void vfc_report_exit(void);
 void vfc_report_forked(void); /* child side of fork */

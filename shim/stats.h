@@ -26,15 +26,15 @@ struct vfc_stats {
 	_Atomic uint64_t calls[VFC_OP_COUNT];
 	_Atomic uint64_t errors[VFC_OP_COUNT];
 	struct vfc_feature_seen feat[VFC_F_COUNT];
-	_Atomic int containers;   /* container opens seen */
-	_Atomic int redirected;   /* of which sent to the target */
-	_Atomic int fallbacks;    /* of which left on type1: target unusable */
+	_Atomic int containers; /* container opens seen */
+	_Atomic int redirected; /* of which sent to the target */
+	_Atomic int fallbacks;	/* of which left on type1: target unusable */
 	_Atomic int already_iommufd;
 	_Atomic int groups;
-	_Atomic int attaches;     /* successful GROUP_SET_CONTAINER on our fds */
+	_Atomic int attaches; /* successful GROUP_SET_CONTAINER on our fds */
 	_Atomic int attach_errors;
-	_Atomic int devices;      /* device fds from our groups */
-	_Atomic int used;         /* anything VFIO seen: the process gets a report */
+	_Atomic int devices; /* device fds from our groups */
+	_Atomic int used;    /* anything VFIO seen: the process gets a report */
 };
 
 extern struct vfc_stats vfc_stats;

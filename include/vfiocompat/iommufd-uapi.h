@@ -10,12 +10,12 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define VFC_IOMMUFD_TYPE (';')
+#define VFC_IOMMUFD_TYPE     (';')
 #define VFC_IOMMUFD_CMD_BASE 0x80
 /* First number past the commands known to 7.3; later ones count as native too. */
 #define VFC_IOMMUFD_CMD_LAST 0xbf
 
-#define VFC_IOMMU_OPTION _IO(VFC_IOMMUFD_TYPE, 0x87)
+#define VFC_IOMMU_OPTION    _IO(VFC_IOMMUFD_TYPE, 0x87)
 #define VFC_IOMMU_VFIO_IOAS _IO(VFC_IOMMUFD_TYPE, 0x88)
 
 enum vfc_iommufd_option {
@@ -51,12 +51,12 @@ struct vfc_iommu_vfio_ioas {
 };
 
 /* SPAPR-only container ioctls (VFIO_BASE + n); 12 and 17 are shared with type1. */
-#define VFC_VFIO_IOMMU_ENABLE_NR 15
-#define VFC_VFIO_IOMMU_DISABLE_NR 16
-#define VFC_VFIO_SPAPR_REGISTER_MEMORY_NR 17
+#define VFC_VFIO_IOMMU_ENABLE_NR	    15
+#define VFC_VFIO_IOMMU_DISABLE_NR	    16
+#define VFC_VFIO_SPAPR_REGISTER_MEMORY_NR   17
 #define VFC_VFIO_SPAPR_UNREGISTER_MEMORY_NR 18
-#define VFC_VFIO_SPAPR_TCE_CREATE_NR 19
-#define VFC_VFIO_SPAPR_TCE_REMOVE_NR 20
-#define VFC_VFIO_EEH_PE_OP_NR 21
+#define VFC_VFIO_SPAPR_TCE_CREATE_NR	    19
+#define VFC_VFIO_SPAPR_TCE_REMOVE_NR	    20
+#define VFC_VFIO_EEH_PE_OP_NR		    21
 
 #endif

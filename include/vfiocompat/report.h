@@ -10,9 +10,9 @@
 #define VFC_REPORT_SCHEMA 1
 
 /* Record "type" values, one JSON object per line. */
-#define VFC_REC_START "start"
-#define VFC_REC_OPEN "open"
-#define VFC_REC_ATTACH "attach"
+#define VFC_REC_START	"start"
+#define VFC_REC_OPEN	"open"
+#define VFC_REC_ATTACH	"attach"
 #define VFC_REC_FEATURE "feature"
 #define VFC_REC_SUMMARY "summary"
 
@@ -34,15 +34,15 @@ enum vfc_feature {
 
 /* How much a feature matters to a VMM after the switch. */
 enum vfc_severity {
-	VFC_SEV_INFO,     /* a probe: the caller learns the answer and adapts */
+	VFC_SEV_INFO,	  /* a probe: the caller learns the answer and adapts */
 	VFC_SEV_DEGRADED, /* works, with different semantics or cost */
 	VFC_SEV_BLOCKER,  /* fails under iommufd */
 };
 
 /* Verdicts in the summary record, worst last. */
-#define VFC_VERDICT_READY "ready"
+#define VFC_VERDICT_READY	"ready"
 #define VFC_VERDICT_DIFFERENCES "ready-with-differences"
-#define VFC_VERDICT_NOT_READY "not-ready"
-#define VFC_VERDICT_UNTESTED "untested"
+#define VFC_VERDICT_NOT_READY	"not-ready"
+#define VFC_VERDICT_UNTESTED	"untested"
 
 #endif

@@ -53,10 +53,10 @@ static unsigned long ioctl_req(const char *name)
 		const char *name;
 		unsigned long req;
 	} reqs[] = {
-		{"api", VFIO_GET_API_VERSION},   {"ext", VFIO_CHECK_EXTENSION},
-		{"set", VFIO_SET_IOMMU},         {"info", VFIO_IOMMU_GET_INFO},
-		{"map", VFIO_IOMMU_MAP_DMA},     {"unmap", VFIO_IOMMU_UNMAP_DMA},
-		{"dirty", VFIO_IOMMU_DIRTY_PAGES}, {"eeh", VFIO_EEH_PE_OP},
+	    {"api", VFIO_GET_API_VERSION},     {"ext", VFIO_CHECK_EXTENSION},
+	    {"set", VFIO_SET_IOMMU},	       {"info", VFIO_IOMMU_GET_INFO},
+	    {"map", VFIO_IOMMU_MAP_DMA},       {"unmap", VFIO_IOMMU_UNMAP_DMA},
+	    {"dirty", VFIO_IOMMU_DIRTY_PAGES}, {"eeh", VFIO_EEH_PE_OP},
 	};
 	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
 		if (!strcmp(reqs[i].name, name))
@@ -83,8 +83,8 @@ int main(int argc, char **argv)
 			ret = __open_2(a1, O_RDWR), i++;
 		} else if (!strcmp(s, "open64_2")) {
 			ret = __open64_2(a1, O_RDWR | O_CLOEXEC), i++;
-		} else if (!strcmp(s, "openat") || !strcmp(s, "openat64") || !strcmp(s, "openat_2") ||
-			   !strcmp(s, "openat64_2")) {
+		} else if (!strcmp(s, "openat") || !strcmp(s, "openat64") ||
+			   !strcmp(s, "openat_2") || !strcmp(s, "openat64_2")) {
 			int d = dir_fd(a1);
 			if (!strcmp(s, "openat"))
 				ret = openat(d, a2, O_RDWR);
@@ -113,7 +113,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "close_range")) {
 			ret = close_range(cur, cur, 0);
 		} else if (!strcmp(s, "ioctl")) {
-			/* Value-type requests take the number; struct ones a zeroed argsz-only struct. */
+			/* Value-type requests take the number; struct ones a zeroed argsz-only
+			 * struct. */
 			unsigned long req = ioctl_req(a1);
 			uint32_t buf[64] = {0};
 			i++;

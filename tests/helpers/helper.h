@@ -8,18 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIE(...)                                                                       \
-	do {                                                                           \
-		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                       \
-		fprintf(stderr, __VA_ARGS__);                                          \
-		fprintf(stderr, " (errno %d: %s)\n", errno, strerror(errno));        \
-		exit(2);                                                               \
+#define DIE(...)                                                                                   \
+	do {                                                                                       \
+		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);                                    \
+		fprintf(stderr, __VA_ARGS__);                                                      \
+		fprintf(stderr, " (errno %d: %s)\n", errno, strerror(errno));                      \
+		exit(2);                                                                           \
 	} while (0)
 
-#define CHECK(cond, ...)                  \
-	do {                              \
-		if (!(cond))              \
-			DIE(__VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			DIE(__VA_ARGS__);                                                          \
 	} while (0)
 
 #endif
