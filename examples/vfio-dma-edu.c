@@ -455,6 +455,9 @@ int main(int argc, char **argv)
 
 	if (close(device))
 		die("close device");
+	/* Detach as a VMM does on teardown, before the container goes. */
+	if (ioctl(group, VFIO_GROUP_UNSET_CONTAINER))
+		die("VFIO_GROUP_UNSET_CONTAINER");
 	if (close(group))
 		die("close group");
 	if (close(container))

@@ -340,6 +340,11 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 		atomic_fetch_add(ret == 0 ? &vfc_stats.attaches : &vfc_stats.attach_errors, 1);
 		vfc_fmt_attach(&f, group, cfd, ret, err);
 		vfc_report_line(&f);
+	} else if (request == VFIO_GROUP_UNSET_CONTAINER) {
+		if (ret == 0)
+			atomic_fetch_add(&vfc_stats.detaches, 1);
+		vfc_fmt_detach(&f, group, ret, err);
+		vfc_report_line(&f);
 	} else if (request == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {
 		atomic_fetch_add(&vfc_stats.devices, 1);
 		vfc_fd_set(ret, VFC_FD_ENTRY(VFC_FD_DEVICE, group + 1));

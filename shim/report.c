@@ -145,6 +145,15 @@ void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int
 	end(f);
 }
 
+void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
+{
+	begin(f, VFC_REC_DETACH);
+	kv_int(f, "group", group);
+	kv_int(f, "ret", ret);
+	kv_errno(f, ret < 0 ? err : 0);
+	end(f);
+}
+
 void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
 		     enum vfc_mode mode)
 {
@@ -221,6 +230,7 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "groups", atomic_load(&s->groups));
 	kv_int(f, "attaches", atomic_load(&s->attaches));
 	kv_int(f, "attach_errors", atomic_load(&s->attach_errors));
+	kv_int(f, "detaches", atomic_load(&s->detaches));
 	kv_int(f, "devices", atomic_load(&s->devices));
 	fmt_counters(f, s);
 	kv_str(f, "verdict", vfc_verdict(s));

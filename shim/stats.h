@@ -33,8 +33,9 @@ struct vfc_stats {
 	_Atomic int groups;
 	_Atomic int attaches; /* successful GROUP_SET_CONTAINER on our fds */
 	_Atomic int attach_errors;
-	_Atomic int devices; /* device fds from our groups */
-	_Atomic int used;    /* anything VFIO seen: the process gets a report */
+	_Atomic int detaches; /* successful GROUP_UNSET_CONTAINER */
+	_Atomic int devices;  /* device fds from our groups */
+	_Atomic int used;     /* anything VFIO seen: the process gets a report */
 };
 
 extern struct vfc_stats vfc_stats;

@@ -13,6 +13,7 @@
 #define VFC_REC_START	"start"
 #define VFC_REC_OPEN	"open"
 #define VFC_REC_ATTACH	"attach"
+#define VFC_REC_DETACH	"detach"
 #define VFC_REC_FEATURE "feature"
 #define VFC_REC_SUMMARY "summary"
 

@@ -26,6 +26,7 @@ for v in "" --v1; do
 	CHECK_DIAG=$(cat "$T/r.jsonl" 2>/dev/null)
 	check "report records the redirect ($name)" test "$("$Q" "$T/r.jsonl" open action node=container)" = redirected
 	check "report records the attach ($name)" test "$("$Q" "$T/r.jsonl" attach ret)" = 0
+	check "report records the detach ($name)" test "$("$Q" "$T/r.jsonl" detach ret)/$("$Q" "$T/r.jsonl" summary detaches)" = 0/1
 	check "report counts MAP_DMA ($name)" test "$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.calls)" -ge 1
 	want=ready
 	[ -n "$v" ] && want=ready-with-differences
