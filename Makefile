@@ -18,10 +18,11 @@ CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
 SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/bar.c shim/core.c shim/preload.c shim/preload_ioctl.c
+	shim/stats.c shim/report.c shim/bar.c shim/iova.c shim/attach.c shim/sysfs.c \
+	shim/core.c shim/preload.c shim/preload_ioctl.c
 # The pure part, linked into unit tests without any interposition.
 PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/bar.c
+	shim/stats.c shim/report.c shim/bar.c shim/iova.c shim/attach.c
 
 SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/pic/%.o)
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
@@ -93,7 +94,7 @@ check-host: lib $(HELPERS) $(EXAMPLES)
 	B=$(B) tests/integration/run
 
 check-vm: all
-	B=$(abspath $(B)) tests/vm/run host-integration peer-selftests probes edu-dma
+	B=$(abspath $(B)) tests/vm/run host-integration edu-dma getinfo probes peer-selftests
 
 sanitize: deps
 	$(MAKE) B=build/san SAN=1 all

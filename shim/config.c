@@ -56,6 +56,7 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 	c->mode = VFC_MODE_REDIRECT;
 	c->fallback = VFC_FALLBACK_PASSTHROUGH;
 	strcpy(c->target, VFC_DEFAULT_TARGET);
+	c->fixup_get_info = true;
 
 	if ((v = get("VFIOCOMPAT_MODE"))) {
 		if (!strcmp(v, "redirect"))
@@ -98,6 +99,17 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 			bad(warn, "VFIOCOMPAT_LOG", v,
 			    "use an absolute file path (%p: pid, %e: program); "
 			    "writing a summary to stderr instead");
+			errors++;
+		}
+	}
+	if ((v = get("VFIOCOMPAT_FIXUPS"))) {
+		if (!strcmp(v, "all") || !strcmp(v, "get-info-ranges"))
+			c->fixup_get_info = true;
+		else if (!strcmp(v, "none"))
+			c->fixup_get_info = false;
+		else {
+			bad(warn, "VFIOCOMPAT_FIXUPS", v,
+			    "use all, none or get-info-ranges; using all");
 			errors++;
 		}
 	}

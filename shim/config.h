@@ -15,7 +15,8 @@ struct vfc_config {
 	enum vfc_mode mode;
 	enum vfc_fallback fallback;
 	char target[PATH_MAX];
-	char log[PATH_MAX]; /* empty: one summary line on stderr */
+	char log[PATH_MAX];  /* empty: one summary line on stderr */
+	bool fixup_get_info; /* VFIOCOMPAT_FIXUPS: get-info-ranges */
 };
 
 typedef const char *vfc_getenv_fn(const char *name);

@@ -16,11 +16,14 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#include "attach.h"
 #include "bar.h"
 #include "classify.h"
 #include "decode.h"
 #include "report.h"
 #include "stats.h"
+#include "sysfs.h"
+#include "iova.h"
 
 struct vfc_real_fns vfc_real;
 struct vfc_config vfc_cfg;
@@ -338,23 +341,106 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 		if (k != VFC_FD_REDIRECTED && k != VFC_FD_TYPE1 && k != VFC_FD_IOMMUFD)
 			return;
 		atomic_fetch_add(ret == 0 ? &vfc_stats.attaches : &vfc_stats.attach_errors, 1);
+		if (ret == 0)
+			vfc_attach_add(cfd, group);
 		vfc_fmt_attach(&f, group, cfd, ret, err);
 		vfc_report_line(&f);
 	} else if (request == VFIO_GROUP_UNSET_CONTAINER) {
-		if (ret == 0)
+		if (ret == 0) {
 			atomic_fetch_add(&vfc_stats.detaches, 1);
+			vfc_attach_remove_group(group);
+		}
 		vfc_fmt_detach(&f, group, ret, err);
 		vfc_report_line(&f);
 	} else if (request == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {
 		atomic_fetch_add(&vfc_stats.devices, 1);
+		vfc_attach_device_opened(group);
 		vfc_fd_set(ret, VFC_FD_ENTRY(VFC_FD_DEVICE, group + 1));
 	}
 }
 
+static bool no_domain_yet(int fd)
+{
+	int groups[1];
+	bool device;
+
+	return vfc_attach_groups(fd, groups, 1, &device) > 0 && !device;
+}
+
+/*
+ * GET_INFO on a redirected container none of whose devices is open yet:
+ * iommufd has no domain, so it reports no aperture and no reserved regions.
+ * Record it and, unless VFIOCOMPAT_FIXUPS=none, answer what the kernel will
+ * enforce once the device is attached (what type1 says at this point).
+ */
+static void get_info_early(int fd, void *arg, uint32_t caller_argsz)
+{
+	int groups[8];
+	bool device;
+	int ngroups = vfc_attach_groups(fd, groups, 8, &device);
+	struct vfc_range kr[VFC_MAX_RANGES], resv[VFC_MAX_RANGES], fixed[VFC_MAX_RANGES];
+	char kbuf[2048], obuf[2048];
+	uint64_t kpg = 0;
+	struct vfc_fmt f;
+	const char *why = NULL;
+
+	if (device || ngroups == 0)
+		return;
+	atomic_fetch_add(&vfc_stats.get_info_early, 1);
+	/* iommufd's full answer, whatever argsz the caller gave. */
+	struct vfio_iommu_type1_info *k = (void *)kbuf;
+	memset(kbuf, 0, sizeof(kbuf));
+	k->argsz = sizeof(kbuf);
+	int nk = -1;
+	if (real_ioctl(fd, VFIO_IOMMU_GET_INFO, kbuf) == 0 && k->argsz <= sizeof(kbuf))
+		nk = vfc_info_ranges(kbuf, k->argsz, kr, VFC_MAX_RANGES, &kpg);
+	else
+		why = "iommufd's full GET_INFO answer could not be read";
+
+	struct vfc_iommu_facts all = {UINT64_MAX, UINT64_MAX};
+	int nresv = 0, nf = -1;
+	for (int i = 0; i < ngroups && !why && vfc_cfg.fixup_get_info; i++) {
+		struct vfc_iommu_facts one;
+		if (!vfc_group_facts(groups[i], resv, &nresv, VFC_MAX_RANGES, &one, &why))
+			break;
+		all.aperture_last =
+		    one.aperture_last < all.aperture_last ? one.aperture_last : all.aperture_last;
+		all.pgsizes &= one.pgsizes;
+	}
+	if (!why && vfc_cfg.fixup_get_info) {
+		nf = vfc_ranges_subtract(all.aperture_last, resv, nresv, fixed, VFC_MAX_RANGES);
+		if (nf <= 0 || !all.pgsizes)
+			why = "the enforced ranges would be empty or too many: answer left alone";
+	}
+	long len = -1;
+	if (!why && vfc_cfg.fixup_get_info) {
+		len = vfc_info_rebuild(kbuf, k->argsz, all.pgsizes, fixed, nf, caller_argsz, obuf,
+				       sizeof(obuf));
+		if (len < 0)
+			why = "iommufd's GET_INFO answer has an unexpected layout";
+	}
+	const char *action = !vfc_cfg.fixup_get_info ? "off" : why ? "skipped" : "fixed";
+	if (len >= 0) {
+		memcpy(arg, obuf, (size_t)len);
+		atomic_fetch_add(&vfc_stats.get_info_fixed, 1);
+	}
+	vfc_fmt_get_info_early(&f, fd, ngroups, action, why, kpg, kr, nk, all.pgsizes,
+			       len >= 0 ? fixed : NULL, nf);
+	vfc_report_line(&f);
+}
+
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
+	uint32_t caller_argsz = 0;
+	bool early = VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
+		     no_domain_yet(fd) && safe_copy(&caller_argsz, arg, sizeof(caller_argsz));
 	int ret = real_ioctl(fd, request, arg);
 	int err = errno;
+
+	if (early && ret == 0) {
+		get_info_early(fd, arg, caller_argsz);
+		errno = err;
+	}
 
 	switch (VFC_FD_KIND(e)) {
 	case VFC_FD_REDIRECTED:
@@ -373,6 +459,14 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 }
 
 /* ---- descriptor bookkeeping ---- */
+
+void vfc_fd_closing(int fd, uint32_t e)
+{
+	enum vfc_fd_kind k = VFC_FD_KIND(e);
+
+	if (k == VFC_FD_REDIRECTED || k == VFC_FD_TYPE1 || k == VFC_FD_IOMMUFD)
+		vfc_attach_forget_container(fd);
+}
 
 void vfc_fd_copied(int newfd, uint32_t e)
 {

@@ -73,6 +73,7 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
 
 /* Bookkeeping after a successful descriptor duplication or close. */
 void vfc_fd_copied(int newfd, uint32_t e);
+void vfc_fd_closing(int fd, uint32_t e);
 void vfc_fds_closed(unsigned first, unsigned last);
 
 #endif

@@ -115,8 +115,11 @@ VFC_PUBLIC int __openat64_2(int dirfd, const char *path, int flags)
 VFC_PUBLIC int close(int fd)
 {
 	/* Drop the entry first: another thread may get this number back at once. */
-	if (vfc_fd_get(fd))
+	uint32_t e = vfc_fd_get(fd);
+	if (e) {
 		vfc_fd_set(fd, 0);
+		vfc_fd_closing(fd, e);
+	}
 	if (!vfc_real.close && !(vfc_init(), vfc_real.close))
 		return (int)syscall(SYS_close, fd);
 	return vfc_real.close(fd);

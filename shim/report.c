@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "iova.h"
 
 bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
 {
@@ -154,6 +155,45 @@ void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
 	end(f);
 }
 
+static void kv_ranges(struct vfc_fmt *f, const char *k, const struct vfc_range *r, int n)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_str(f, "[");
+	for (int i = 0; i < n; i++) {
+		vfc_fmt_str(f, i ? ",[\"" : "[\"");
+		vfc_fmt_hex(f, r[i].start);
+		vfc_fmt_str(f, "\",\"");
+		vfc_fmt_hex(f, r[i].last);
+		vfc_fmt_str(f, "\"]");
+	}
+	vfc_fmt_str(f, "]");
+}
+
+void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *action,
+			    const char *why, uint64_t k_pgsizes, const struct vfc_range *k, int nk,
+			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf)
+{
+	begin(f, VFC_REC_GET_INFO_EARLY);
+	kv_int(f, "fd", fd);
+	kv_int(f, "groups", ngroups);
+	kv_str(f, "action", action);
+	if (why)
+		kv_str(f, "reason", why);
+	kv_hex(f, "iommufd_pgsizes", k_pgsizes);
+	kv_ranges(f, "iommufd_ranges", k, nk > 0 ? nk : 0);
+	if (fixed) {
+		kv_hex(f, "fixed_pgsizes", f_pgsizes);
+		kv_ranges(f, "fixed_ranges", fixed, nf);
+	}
+	kv_str(f, "explain",
+	       "iommufd attaches the IOMMU domain when the first device fd is opened, so GET_INFO "
+	       "before that reports no aperture and no reserved regions; a VMM that picks IOVAs "
+	       "from it (QEMU's nvme:// driver) then fails to map. Fix: open the device before "
+	       "GET_INFO, or keep VFIOCOMPAT_FIXUPS on so the enforced ranges are reported");
+	end(f);
+}
+
 void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
 		     enum vfc_mode mode)
 {
@@ -231,6 +271,8 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "attaches", atomic_load(&s->attaches));
 	kv_int(f, "attach_errors", atomic_load(&s->attach_errors));
 	kv_int(f, "detaches", atomic_load(&s->detaches));
+	kv_int(f, "get_info_before_device", atomic_load(&s->get_info_early));
+	kv_int(f, "get_info_fixed", atomic_load(&s->get_info_fixed));
 	kv_int(f, "devices", atomic_load(&s->devices));
 	fmt_counters(f, s);
 	kv_str(f, "verdict", vfc_verdict(s));

@@ -10,12 +10,13 @@
 #define VFC_REPORT_SCHEMA 1
 
 /* Record "type" values, one JSON object per line. */
-#define VFC_REC_START	"start"
-#define VFC_REC_OPEN	"open"
-#define VFC_REC_ATTACH	"attach"
-#define VFC_REC_DETACH	"detach"
-#define VFC_REC_FEATURE "feature"
-#define VFC_REC_SUMMARY "summary"
+#define VFC_REC_START	       "start"
+#define VFC_REC_OPEN	       "open"
+#define VFC_REC_ATTACH	       "attach"
+#define VFC_REC_DETACH	       "detach"
+#define VFC_REC_GET_INFO_EARLY "get_info_before_device"
+#define VFC_REC_FEATURE	       "feature"
+#define VFC_REC_SUMMARY	       "summary"
 
 /* Features that differ between the type1 container and iommufd compat. */
 enum vfc_feature {

@@ -11,5 +11,7 @@ Suite *config_suite(void);
 Suite *fmt_suite(void);
 Suite *report_suite(void);
 Suite *bar_suite(void);
+Suite *iova_suite(void);
+Suite *attach_suite(void);
 
 #endif

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# GET_INFO before the device is opened: type1 reports the enforced ranges at
+# once, iommufd only after the device is attached. Under the shim the early
+# answer must equal iommufd's own answer after open; with VFIOCOMPAT_FIXUPS=none
+# iommufd's raw answer is passed through and reported. qemu-io's nvme://
+# driver (QEMU util/vfio-helpers) is the real client that depends on it.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+Q=$here/../../integration/report-query
+GI=$B/helpers/getinfo
+SHIM=$B/libvfiocompat.so
+T=$(mktemp -d)
+line() { grep "^$1 " "$2" | sed "s/^$1 //"; }
+
+for bdf_var in VFC_NVME VFC_EDU; do
+	bdf=${!bdf_var}
+	for v in "" --v1; do
+		tag="$bdf_var${v:+ v1}"
+		"$GI" $v "$bdf" >"$T/plain" 2>&1
+		VFIOCOMPAT_LOG=$T/s.jsonl LD_PRELOAD=$SHIM "$GI" $v "$bdf" >"$T/shim" 2>&1
+		VFIOCOMPAT_FIXUPS=none VFIOCOMPAT_LOG=$T/n.jsonl LD_PRELOAD=$SHIM "$GI" $v "$bdf" >"$T/none" 2>&1
+		for f in plain shim none; do echo "# $tag $f: $(tr '\n' ' ' <"$T/$f")"; done
+		CHECK_DIAG="$(cat "$T/plain")"
+		check "$tag: type1 answers the same before and after device open" \
+			test "$(line before "$T/plain")" = "$(line after "$T/plain")"
+		CHECK_DIAG="$(cat "$T/shim")"
+		check "$tag: shim's early answer = iommufd's answer after open" \
+			test -n "$(line after "$T/shim")" -a "$(line before "$T/shim")" = "$(line after "$T/shim")"
+		CHECK_DIAG="$(cat "$T/none")"
+		check "$tag: with fix-ups off, iommufd's raw early answer differs" \
+			test "$(line before "$T/none")" != "$(line after "$T/none")"
+		check "$tag: with fix-ups off, the after-open answer is unchanged" \
+			test "$(line after "$T/none")" = "$(line after "$T/shim")"
+		CHECK_DIAG="$(cat "$T/s.jsonl")"
+		check "$tag: report records the fix-up with the enforced ranges" \
+			test "$("$Q" "$T/s.jsonl" get_info_before_device action)" = fixed
+		check "$tag: fix-up applied to both early GET_INFO calls" \
+			test "$("$Q" "$T/s.jsonl" summary get_info_fixed)" = 2
+		check "$tag: report explains the early GET_INFO when fix-ups are off" \
+			test "$("$Q" "$T/n.jsonl" get_info_before_device action)" = off
+		rm -f "$T"/*.jsonl
+	done
+done
+
+# The real client: QEMU's nvme:// block driver.
+if command -v qemu-io >/dev/null; then
+	io() { qemu-io -f raw -c 'write -P 0x5a 0 1M' -c 'read -P 0x5a 0 1M' "nvme://$VFC_NVME/1" >"$T/io" 2>&1; }
+	io; rc=$?
+	CHECK_DIAG=$(cat "$T/io")
+	check "qemu-io nvme:// write+read 1 MiB, plain type1" test "$rc" = 0
+	check "qemu-io verified the pattern plainly" grep -q 'read 1048576/1048576 bytes' "$T/io"
+	VFIOCOMPAT_LOG=$T/q.jsonl LD_PRELOAD=$SHIM io; rc=$?
+	CHECK_DIAG="$(cat "$T/io" "$T/q.jsonl")"
+	check "qemu-io nvme:// under the shim (redirected, fix-up on)" test "$rc" = 0
+	check "qemu-io verified the pattern under the shim" grep -q 'read 1048576/1048576 bytes' "$T/io"
+	check "qemu-io's container was redirected" test "$("$Q" "$T/q.jsonl" open action node=container)" = redirected
+	check "qemu-io's early GET_INFO was fixed up" test "$("$Q" "$T/q.jsonl" get_info_before_device action)" = fixed
+	VFIOCOMPAT_FIXUPS=none VFIOCOMPAT_LOG=$T/qn.jsonl LD_PRELOAD=$SHIM io; rc=$?
+	CHECK_DIAG="$(cat "$T/io")"
+	check "qemu-io nvme:// fails under the shim with fix-ups off" test "$rc" != 0 -o -z "$(grep 'read 1048576/1048576' "$T/io")"
+	check "... with QEMU's own error about the IOVA range" grep -q 'iova range not found' "$T/io"
+	check "... and the report says why" test "$("$Q" "$T/qn.jsonl" get_info_before_device action)" = off
+else
+	tap_skip "qemu-io nvme://" "qemu-io not installed (qemu-utils)"
+fi
+rm -rf "$T"
+tap_end
