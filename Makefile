@@ -29,7 +29,8 @@ PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
-EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe
+EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
+	$(B)/examples/vfio-dma-edu-static
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm \
@@ -58,6 +59,11 @@ $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) tests/unit/unit.h $(HDRS)
 $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
+
+# The static build stands for VMMs LD_PRELOAD cannot reach.
+$(B)/examples/vfio-dma-edu-static: examples/vfio-dma-edu.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -static -o $@ $<
 
 $(B)/examples/%: examples/%.c
 	@mkdir -p $(dir $@)

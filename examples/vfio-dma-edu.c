@@ -23,6 +23,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -195,7 +197,13 @@ static void list_fds(void)
 		if (n < 0)
 			continue; /* closed meanwhile */
 		target[n] = '\0';
-		printf("fd %s -> %s\n", e->d_name, target);
+		/* The device number tells the node even through a bind mount. */
+		struct stat st;
+		if (!fstat(atoi(e->d_name), &st) && S_ISCHR(st.st_mode))
+			printf("fd %s -> %s char=%u:%u\n", e->d_name, target, major(st.st_rdev),
+			       minor(st.st_rdev));
+		else
+			printf("fd %s -> %s\n", e->d_name, target);
 	}
 	closedir(d);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# QEMU itself as the client: `-device vfio-pci` with the guest's e1000e,
+# plainly and under the shim. QMP must show the assigned device with its
+# BARs; under the shim QEMU must hold /dev/iommu only and its guest RAM must
+# have been mapped through the redirected container.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+Q=$here/../../integration/report-query
+SHIM=$B/libvfiocompat.so
+BDF=${VFC_E1000E:?e1000e not bound}
+T=$(mktemp -d)
+
+trial() { # trial NAME [ENV...]: start QEMU, query it, record its fds
+	local name=$1; shift
+	env "$@" qemu-system-x86_64 -M q35 -accel tcg -m 128M -nodefaults -display none -S \
+		-device vfio-pci,host="$BDF" -qmp unix:"$T/$name.sock",server=on,wait=off \
+		>"$T/$name.out" 2>&1 &
+	local pid=$!
+	for _ in $(seq 240); do [ -S "$T/$name.sock" ] && break; sleep 0.5; done
+	sleep 1
+	ls -l /proc/$pid/fd >"$T/$name.fds" 2>/dev/null
+	"$here/../qmp-query-pci" "$T/$name.sock" 120 >"$T/$name.pci" 2>&1
+	wait "$pid"
+	echo $? >"$T/$name.rc"
+}
+
+trial plain
+CHECK_DIAG=$(cat "$T/plain.out" "$T/plain.pci")
+check "plain QEMU shows the assigned e1000e (8086:10d3) with BARs" grep -Eq '^dev 8086:10d3 bars=[1-9]' "$T/plain.pci"
+check "plain QEMU exits cleanly after quit" test "$(cat "$T/plain.rc")" = 0
+check "plain QEMU holds /dev/vfio/vfio" grep -q ' -> /dev/vfio/vfio$' "$T/plain.fds"
+
+trial shim LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/r.jsonl"
+CHECK_DIAG=$(cat "$T/shim.out" "$T/shim.pci" "$T/r.jsonl" 2>/dev/null)
+check "QEMU under the shim shows the assigned e1000e with BARs" grep -Eq '^dev 8086:10d3 bars=[1-9]' "$T/shim.pci"
+check "QEMU under the shim exits cleanly after quit" test "$(cat "$T/shim.rc")" = 0
+check "QEMU under the shim holds /dev/iommu" grep -q ' -> /dev/iommu$' "$T/shim.fds"
+check "QEMU under the shim holds no /dev/vfio/vfio" sh -c "! grep -q ' -> /dev/vfio/vfio\$' '$T/shim.fds'"
+check "report: the container was redirected" test "$("$Q" "$T/r.jsonl" open action node=container)" = redirected
+check "report: the group was attached" test "$("$Q" "$T/r.jsonl" attach ret)" = 0
+calls=$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.calls)
+check "report: guest RAM mapped through the container (MAP_DMA calls: $calls)" test "${calls/MISSING/0}" -gt 0
+check "report: no MAP_DMA failed" test "$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.errors)" = 0
+echo "# QEMU verdict: $("$Q" "$T/r.jsonl" summary verdict); features: $("$Q" "$T/r.jsonl" summary features)"
+check "report: a verdict was written at exit" test "$("$Q" "$T/r.jsonl" summary verdict)" != MISSING
+rm -rf "$T"
+tap_end

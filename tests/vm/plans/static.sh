@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# A statically linked client (the edu DMA example built with -static): plain
+# it uses type1; LD_PRELOAD cannot reach it; tools/mount-ns-run puts it on
+# iommufd with no code change, which the fd's device number proves.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+top=$(cd "$here/../../.." && pwd)
+EDU=$B/examples/vfio-dma-edu-static
+T=$(mktemp -d)
+iommu=$(stat -c '%Hr:%Lr' /dev/iommu)
+
+check "the client is statically linked" sh -c "! ldd '$EDU' >/dev/null 2>&1"
+out=$("$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+CHECK_DIAG=$out
+check "static client: edu DMA on type1" test "$rc" = 0
+check "static client holds the type1 container (10:196)" grep -Eq 'fd [0-9]+ -> /dev/vfio/vfio char=10:196' <<<"$out"
+out=$(VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$B/libvfiocompat.so "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+CHECK_DIAG=$out
+check "LD_PRELOAD does not reach it: still 10:196, no report" \
+	test "$rc" = 0 -a ! -e "$T/r.jsonl" -a -n "$(grep -E 'char=10:196' <<<"$out")"
+out=$("$top/tools/mount-ns-run" -- "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+CHECK_DIAG=$out
+check "static client under mount-ns-run: edu DMA works on iommufd" test "$rc" = 0
+check "its container fd is /dev/iommu ($iommu) behind the /dev/vfio/vfio name" \
+	grep -Eq "fd [0-9]+ -> /dev/vfio/vfio char=$iommu\$" <<<"$out"
+check "mount-ns-run says what it did" grep -q 'is /dev/iommu inside this mount namespace' <<<"$out"
+check "the host's /dev/vfio/vfio is untouched afterwards" test "$(stat -c '%Hr:%Lr' /dev/vfio/vfio)" = 10:196
+out=$("$top/tools/mount-ns-run" --target /nonexistent -- true 2>&1); rc=$?
+check "bad --target: one clear line, non-zero exit" test "$rc" != 0 -a "$(wc -l <<<"$out")" = 1
+rm -rf "$T"
+tap_end
