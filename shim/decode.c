@@ -136,7 +136,7 @@ uint32_t vfc_classify(const struct vfc_rec *r, bool in_bar)
 		else if (r->value == VFIO_TYPE1_NESTING_IOMMU)
 			f |= 1u << VFC_F_NESTING_EXT;
 		else if (is_spapr_type(r->value) || r->value == VFIO_EEH)
-			f |= 1u << VFC_F_SPAPR;
+			f |= 1u << VFC_F_SPAPR_EXT;
 		break;
 	case VFC_OP_SET_IOMMU:
 		if (r->value == VFIO_TYPE1_IOMMU)

@@ -36,6 +36,9 @@ static const struct vfc_feature_info features[VFC_F_COUNT] = {
     [VFC_F_DMA_AVAIL] = {"dma_avail", VFC_SEV_DEGRADED,
 			 "GET_INFO reports DMA_AVAIL U32_MAX: dma_entry_limit is ignored",
 			 "bound pinned memory with memory cgroups instead of dma_entry_limit"},
+    [VFC_F_SPAPR_EXT] = {"spapr_extension", VFC_SEV_INFO,
+			 "CHECK_EXTENSION(SPAPR_TCE / EEH) answers 0",
+			 "a probe (DPDK and QEMU ask); only SPAPR platforms lose anything"},
 };
 
 const struct vfc_feature_info *vfc_feature(enum vfc_feature f)

@@ -31,6 +31,7 @@ enum vfc_feature {
 	VFC_F_TYPE1_V1,
 	VFC_F_P2P_MAP,
 	VFC_F_DMA_AVAIL,
+	VFC_F_SPAPR_EXT, /* probing for SPAPR/EEH: the answer is 0 on x86 either way */
 	VFC_F_COUNT
 };
 

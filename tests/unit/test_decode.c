@@ -577,13 +577,13 @@ START_TEST(test_check_extension_nesting_is_nesting_ext)
 }
 END_TEST
 
-START_TEST(test_check_extension_spapr_and_eeh_are_spapr)
+START_TEST(test_check_extension_spapr_and_eeh_are_probes_not_use)
 {
 	static const uint32_t ids[] = {2, 7, 5};
 	struct vfc_rec r = rec(VFC_OP_CHECK_EXTENSION, ids[_i], false, 0);
 
 	ck_assert_uint_eq(VFIO_EEH, 5);
-	ck_assert_uint_eq(vfc_classify(&r, false), BIT(VFC_F_SPAPR));
+	ck_assert_uint_eq(vfc_classify(&r, false), BIT(VFC_F_SPAPR_EXT));
 }
 END_TEST
 
@@ -934,7 +934,7 @@ START_TEST(test_feature_severities_match_iommufd_compat)
 	    [VFC_F_NESTING_SET] = VFC_SEV_BLOCKER,   [VFC_F_SPAPR] = VFC_SEV_BLOCKER,
 	    [VFC_F_DIRTY_PAGES] = VFC_SEV_BLOCKER,   [VFC_F_DIRTY_BITMAP_UNMAP] = VFC_SEV_BLOCKER,
 	    [VFC_F_TYPE1_V1] = VFC_SEV_DEGRADED,     [VFC_F_P2P_MAP] = VFC_SEV_BLOCKER,
-	    [VFC_F_DMA_AVAIL] = VFC_SEV_DEGRADED,
+	    [VFC_F_DMA_AVAIL] = VFC_SEV_DEGRADED,    [VFC_F_SPAPR_EXT] = VFC_SEV_INFO,
 	};
 
 	for (int i = 0; i < VFC_F_COUNT; i++)
@@ -1015,7 +1015,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, test_set_iommu_types_classified_through_decode);
 	tcase_add_test(tc, test_check_extension_update_vaddr_is_update_vaddr_ext);
 	tcase_add_test(tc, test_check_extension_nesting_is_nesting_ext);
-	tcase_add_loop_test(tc, test_check_extension_spapr_and_eeh_are_spapr, 0, 3);
+	tcase_add_loop_test(tc, test_check_extension_spapr_and_eeh_are_probes_not_use, 0, 3);
 	tcase_add_test(tc, test_check_extension_type1_ids_are_no_feature);
 	tcase_add_test(tc, test_spapr_op_is_spapr);
 	tcase_add_test(tc, test_plain_ops_are_no_feature);
