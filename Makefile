@@ -100,7 +100,7 @@ check-host: lib $(HELPERS) $(EXAMPLES)
 	B=$(B) tests/integration/run
 
 check-vm: all
-	B=$(abspath $(B)) tests/vm/run host-integration edu-dma getinfo static qemu dpdk probes peer-selftests
+	B=$(abspath $(B)) tests/vm/suite
 
 sanitize: deps
 	$(MAKE) B=build/san SAN=1 all

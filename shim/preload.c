@@ -196,24 +196,26 @@ VFC_PUBLIC int fcntl64(int fd, int cmd, ...)
 	return do_fcntl(vfc_real.fcntl64, fd, cmd, arg);
 }
 
+/* A mapping of a device fd is a BAR: remember it for P2P detection. */
+static void *track_bar(void *p, size_t len, int fd)
+{
+	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
+		vfc_bar_add((uintptr_t)p, len);
+	return p;
+}
+
 VFC_PUBLIC void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	if (!vfc_real.mmap && !(vfc_init(), vfc_real.mmap))
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
-	void *p = vfc_real.mmap(addr, len, prot, flags, fd, off);
-	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
-		vfc_bar_add((uintptr_t)p, len);
-	return p;
+	return track_bar(vfc_real.mmap(addr, len, prot, flags, fd, off), len, fd);
 }
 
 VFC_PUBLIC void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	if (!vfc_real.mmap64 && !(vfc_init(), vfc_real.mmap64))
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
-	void *p = vfc_real.mmap64(addr, len, prot, flags, fd, off);
-	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
-		vfc_bar_add((uintptr_t)p, len);
-	return p;
+	return track_bar(vfc_real.mmap64(addr, len, prot, flags, fd, off), len, fd);
 }
 
 VFC_PUBLIC int munmap(void *addr, size_t len)
