@@ -90,6 +90,7 @@ check: deps deps-vm
 	$(MAKE) format-check
 	$(MAKE) check-unit
 	$(MAKE) check-host
+	$(MAKE) sanitize
 	$(MAKE) check-vm
 	@echo "check: all suites passed"
 

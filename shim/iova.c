@@ -29,7 +29,8 @@ int vfc_ranges_subtract(uint64_t aperture_last, const struct vfc_range *resv, in
 
 	if (nresv > VFC_MAX_RANGES)
 		return -1;
-	memcpy(r, resv, (size_t)nresv * sizeof(*r));
+	if (nresv > 0)
+		memcpy(r, resv, (size_t)nresv * sizeof(*r));
 	sort_ranges(r, nresv);
 	for (int i = 0; i < nresv && !done && next <= aperture_last; i++) {
 		if (r[i].last < next || r[i].start > r[i].last)

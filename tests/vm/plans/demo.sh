@@ -25,5 +25,11 @@ VFIOCOMPAT_MODE=audit LD_PRELOAD=$SHIM "$B/examples/vfio-feature-probe" vaddr_ma
 LD_PRELOAD=$SHIM "$B/examples/vfio-feature-probe" vaddr_map "$VFC_IGB" 2>"$T/err" | show
 show <"$T/err"
 check "VADDR use gives verdict not-ready" grep -q 'verdict: not-ready' "$T/err"
+echo "# 5. QEMU with the e1000e assigned, through examples/qemu-trial.sh:"
+VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/qemu.jsonl "$here/../../../scripts/demo-qemu-trial" "$VFC_E1000E" >"$T/q" 2>&1
+rc=$?
+show <"$T/q"
+check "QEMU trial exits 0 and shows the assigned device" test "$rc" = 0 -a -n "$(grep 'query-pci: dev 8086:10d3' "$T/q")"
+check "QEMU trial prints its verdict" grep -q 'qemu-trial: exit 0; verdict: ready' "$T/q"
 rm -rf "$T"
 tap_end

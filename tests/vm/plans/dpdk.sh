@@ -32,8 +32,12 @@ check "plain testpmd started the igb port" grep -q 'Port 0: .*' "$T/plain.out"
 check "plain testpmd counted its tx-first burst" grep -Eq 'TX-packets: *[1-9]' "$T/plain.out"
 check "plain testpmd exited through its signal handler" grep -q 'Bye' "$T/plain.out"
 
-VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$SHIM pmd shim
+VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl "$here/../../../examples/dpdk-trial.sh" "$BDF" 20 \
+	--lcores 0@0,1@0 -n 1 -m 256 --file-prefix "vfc$$" >"$T/shim.out" 2>&1
+echo $? >"$T/shim.rc"
 CHECK_DIAG="$(tail -n 30 "$T/shim.out"; cat "$T/r.jsonl" 2>/dev/null)"
+check "examples/dpdk-trial.sh exits 0 and prints the verdict" \
+	test "$(cat "$T/shim.rc")" = 0 -a -n "$(grep 'dpdk-trial: exit .*verdict: ready-with-differences' "$T/shim.out")"
 check "testpmd under the shim started the igb port" grep -q 'Port 0: .*' "$T/shim.out"
 check "testpmd under the shim counted its tx-first burst" grep -Eq 'TX-packets: *[1-9]' "$T/shim.out"
 check "testpmd under the shim exited through its signal handler" grep -q 'Bye' "$T/shim.out"

@@ -12,28 +12,34 @@ SHIM=$B/libvfiocompat.so
 BDF=${VFC_E1000E:?e1000e not bound}
 T=$(mktemp -d)
 
-trial() { # trial NAME [ENV...]: start QEMU, query it, record its fds
+top=$(cd "$here/../../.." && pwd)
+
+trial() { # trial NAME [PREFIX...]: start QEMU (behind PREFIX), query it, record its fds
 	local name=$1; shift
-	env "$@" qemu-system-x86_64 -M q35 -accel tcg -m 128M -nodefaults -display none -S \
+	"$@" qemu-system-x86_64 -M q35 -accel tcg -m 128M -nodefaults -display none -S \
 		-device vfio-pci,host="$BDF" -qmp unix:"$T/$name.sock",server=on,wait=off \
 		>"$T/$name.out" 2>&1 &
-	local pid=$!
+	local pid=$! qpid
 	for _ in $(seq 240); do [ -S "$T/$name.sock" ] && break; sleep 0.5; done
 	sleep 1
-	ls -l /proc/$pid/fd >"$T/$name.fds" 2>/dev/null
+	# Behind a trial script the QEMU process is a child of the launcher.
+	qpid=$(pgrep -n -f "qmp unix:$T/$name.sock") || qpid=$pid
+	ls -l /proc/$qpid/fd >"$T/$name.fds" 2>/dev/null
 	"$here/../qmp-query-pci" "$T/$name.sock" 120 >"$T/$name.pci" 2>&1
 	wait "$pid"
 	echo $? >"$T/$name.rc"
 }
 
-trial plain
+trial plain env
 CHECK_DIAG=$(cat "$T/plain.out" "$T/plain.pci")
 check "plain QEMU shows the assigned e1000e (8086:10d3) with BARs" grep -Eq '^dev 8086:10d3 bars=[1-9]' "$T/plain.pci"
 check "plain QEMU exits cleanly after quit" test "$(cat "$T/plain.rc")" = 0
 check "plain QEMU holds /dev/vfio/vfio" grep -q ' -> /dev/vfio/vfio$' "$T/plain.fds"
 
-trial shim LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/r.jsonl"
+trial shim env VFIOCOMPAT_SHIM="$SHIM" VFIOCOMPAT_LOG="$T/r.jsonl" "$top/examples/qemu-trial.sh"
 CHECK_DIAG=$(cat "$T/shim.out" "$T/shim.pci" "$T/r.jsonl" 2>/dev/null)
+check "examples/qemu-trial.sh printed the verdict and the report path" \
+	grep -q "qemu-trial: exit 0; verdict: ready-with-differences (features: dma_avail); report: $T/r.jsonl" "$T/shim.out"
 check "QEMU under the shim shows the assigned e1000e with BARs" grep -Eq '^dev 8086:10d3 bars=[1-9]' "$T/shim.pci"
 check "QEMU under the shim exits cleanly after quit" test "$(cat "$T/shim.rc")" = 0
 check "QEMU under the shim holds /dev/iommu" grep -q ' -> /dev/iommu$' "$T/shim.fds"
