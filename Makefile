@@ -33,7 +33,7 @@ EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h)
 
-.PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm \
+.PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean
 
 all: lib $(HELPERS) $(EXAMPLES) $(B)/unit-tests
@@ -102,6 +102,12 @@ check-host: lib $(HELPERS) $(EXAMPLES)
 
 check-vm: all
 	B=$(abspath $(B)) tests/vm/suite
+
+# Regenerate docs/compat-audit.md from the lab kernel's answers.
+audit-doc: deps deps-vm all
+	-B=$(abspath $(B)) VFC_VM_OUT=$(abspath $(B))/vm-audit tests/vm/run audit
+	test -s $(B)/vm-audit/results/compat-audit.md
+	cp $(B)/vm-audit/results/compat-audit.md docs/compat-audit.md
 
 sanitize: deps
 	$(MAKE) B=build/san SAN=1 all
