@@ -54,6 +54,7 @@ if command -v qemu-io >/dev/null; then
 	VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/q.jsonl "$here/../../../examples/qemu-io-trial.sh" "$VFC_NVME" 1M >"$T/io" 2>&1; rc=$?
 	CHECK_DIAG="$(cat "$T/io" "$T/q.jsonl")"
 	check "examples/qemu-io-trial.sh: verdict ready" grep -q 'qemu-io-trial: exit 0; verdict: ready' "$T/io"
+	echo "# qemu-io under the shim: $(grep -o 'verdict: [^;]*' "$T/io")"
 	check "qemu-io nvme:// under the shim (redirected, fix-up on)" test "$rc" = 0
 	check "qemu-io verified the pattern under the shim" grep -q 'read 1048576/1048576 bytes' "$T/io"
 	check "qemu-io's container was redirected" test "$("$Q" "$T/q.jsonl" open action node=container)" = redirected
