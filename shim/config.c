@@ -113,5 +113,15 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 			errors++;
 		}
 	}
+	if ((v = get("VFIOCOMPAT_ERRNO"))) {
+		if (!strcmp(v, "type1"))
+			c->errno_type1 = true;
+		else if (!strcmp(v, "kernel"))
+			c->errno_type1 = false;
+		else {
+			bad(warn, "VFIOCOMPAT_ERRNO", v, "use kernel or type1; using kernel");
+			errors++;
+		}
+	}
 	return errors;
 }

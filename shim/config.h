@@ -17,6 +17,7 @@ struct vfc_config {
 	char target[PATH_MAX];
 	char log[PATH_MAX];  /* empty: one summary line on stderr */
 	bool fixup_get_info; /* VFIOCOMPAT_FIXUPS: get-info-ranges */
+	bool errno_type1;    /* VFIOCOMPAT_ERRNO=type1 */
 };
 
 typedef const char *vfc_getenv_fn(const char *name);

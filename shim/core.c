@@ -20,6 +20,7 @@
 #include "bar.h"
 #include "classify.h"
 #include "decode.h"
+#include "errmap.h"
 #include "report.h"
 #include "stats.h"
 #include "sysfs.h"
@@ -294,9 +295,11 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 	vfc_report_line(&f);
 }
 
-static void observe_container(int fd, uint32_t e, unsigned long request, void *arg, int ret,
-			      int err)
+/* Returns the ret the caller gets; *err is updated when it is translated. */
+static int observe_container(int fd, uint32_t e, unsigned long request, void *arg, int ret,
+			     int *errp)
 {
+	int err = *errp;
 	struct vfc_rec r;
 	uint32_t iommu_type = VFC_FD_DATA(e);
 	/* A type1 container with no SET_IOMMU yet fails without reading the struct. */
@@ -325,6 +328,19 @@ static void observe_container(int fd, uint32_t e, unsigned long request, void *a
 	for (int ft = 0; feats; ft++, feats >>= 1)
 		if (feats & 1)
 			feature_hit(ft, &r, ret, err, VFC_FD_KIND(e) == VFC_FD_TYPE1);
+
+	/* The features above record the kernel's answer; the caller may get type1's. */
+	const struct vfc_errmap_rule *rule;
+	if (ret < 0 && vfc_cfg.errno_type1 && VFC_FD_KIND(e) == VFC_FD_REDIRECTED &&
+	    (rule = vfc_errmap_find(&r, iommu_type, err))) {
+		struct vfc_fmt f;
+		atomic_fetch_add(&vfc_stats.errno_translated, 1);
+		vfc_fmt_errno_translated(&f, rule, request);
+		vfc_report_line(&f);
+		*errp = rule->type1_err;
+		return rule->type1_ret;
+	}
+	return ret;
 }
 
 static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, int ret, int err)
@@ -432,6 +448,7 @@ static void get_info_early(int fd, void *arg, uint32_t caller_argsz)
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
+	int before = errno;
 	bool early = VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
 		     no_domain_yet(fd) && safe_copy(&caller_argsz, arg, sizeof(caller_argsz));
 	int ret = real_ioctl(fd, request, arg);
@@ -446,7 +463,15 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	case VFC_FD_REDIRECTED:
 	case VFC_FD_TYPE1:
 	case VFC_FD_IOMMUFD:
-		observe_container(fd, e, request, arg, ret, ret < 0 ? err : 0);
+		if (ret < 0) {
+			ret = observe_container(fd, e, request, arg, ret, &err);
+			if (ret >= 0)
+				err =
+				    before; /* a translated answer is a success: errno untouched */
+		} else {
+			int none = 0;
+			observe_container(fd, e, request, arg, ret, &none);
+		}
 		break;
 	case VFC_FD_GROUP:
 		observe_group(fd, e, request, arg, ret, ret < 0 ? err : 0);

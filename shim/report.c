@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "errmap.h"
 #include "iova.h"
 
 bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
@@ -155,6 +156,22 @@ void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
 	end(f);
 }
 
+void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
+			      unsigned long request)
+{
+	begin(f, VFC_REC_ERRNO);
+	kv_str(f, "rule", r->name);
+	kv_str(f, "ioctl", vfc_op_name(r->op));
+	kv_hex(f, "request", request);
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "iommufd");
+	vfc_fmt_json_str(f, vfc_errno_name(r->iommufd_err));
+	kv_int(f, "ret", r->type1_ret);
+	kv_errno(f, r->type1_ret < 0 ? r->type1_err : 0);
+	kv_str(f, "why", r->why);
+	end(f);
+}
+
 static void kv_ranges(struct vfc_fmt *f, const char *k, const struct vfc_range *r, int n)
 {
 	vfc_fmt_str(f, ",");
@@ -273,6 +290,7 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "detaches", atomic_load(&s->detaches));
 	kv_int(f, "get_info_before_device", atomic_load(&s->get_info_early));
 	kv_int(f, "get_info_fixed", atomic_load(&s->get_info_fixed));
+	kv_int(f, "errno_translated", atomic_load(&s->errno_translated));
 	kv_int(f, "devices", atomic_load(&s->devices));
 	fmt_counters(f, s);
 	kv_str(f, "verdict", vfc_verdict(s));

@@ -25,6 +25,9 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 		  const char *target, int err);
 void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err);
 void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err);
+struct vfc_errmap_rule;
+void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
+			      unsigned long request);
 struct vfc_range;
 void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *action,
 			    const char *why, uint64_t k_pgsizes, const struct vfc_range *k, int nk,

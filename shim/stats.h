@@ -33,11 +33,12 @@ struct vfc_stats {
 	_Atomic int groups;
 	_Atomic int attaches; /* successful GROUP_SET_CONTAINER on our fds */
 	_Atomic int attach_errors;
-	_Atomic int detaches;	    /* successful GROUP_UNSET_CONTAINER */
-	_Atomic int get_info_early; /* GET_INFO before any device: no domain yet */
-	_Atomic int get_info_fixed; /* of which answered with the enforced ranges */
-	_Atomic int devices;	    /* device fds from our groups */
-	_Atomic int used;	    /* anything VFIO seen: the process gets a report */
+	_Atomic int detaches;	      /* successful GROUP_UNSET_CONTAINER */
+	_Atomic int get_info_early;   /* GET_INFO before any device: no domain yet */
+	_Atomic int get_info_fixed;   /* of which answered with the enforced ranges */
+	_Atomic int errno_translated; /* VFIOCOMPAT_ERRNO=type1 answers given */
+	_Atomic int devices;	      /* device fds from our groups */
+	_Atomic int used;	      /* anything VFIO seen: the process gets a report */
 };
 
 extern struct vfc_stats vfc_stats;

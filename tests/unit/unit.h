@@ -13,5 +13,6 @@ Suite *report_suite(void);
 Suite *bar_suite(void);
 Suite *iova_suite(void);
 Suite *attach_suite(void);
+Suite *errmap_suite(void);
 
 #endif

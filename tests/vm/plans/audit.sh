@@ -24,5 +24,26 @@ grep '^\*\*' "$T/compat-audit.md" | sed 's/^/# /'
 CHECK_DIAG="$(diff -u "$top/docs/compat-audit.md" "$T/compat-audit.md" | head -40)
 (regenerate with: make audit-doc)"
 check "the kernel's answers match docs/compat-audit.md" cmp -s "$top/docs/compat-audit.md" "$T/compat-audit.md"
+# VFIOCOMPAT_ERRNO=type1: the translated rows must now read as type1's, and
+# no row that already agreed may change.
+VFIOCOMPAT_ERRNO=type1 VFIOCOMPAT_LOG=$T/e.jsonl LD_PRELOAD=$B/libvfiocompat.so \
+	"$A" /dev/vfio/vfio "$VFC_EDU" >"$T/shim" 2>"$T/shim.err"
+r3=$?
+CHECK_DIAG=$(cat "$T/shim.err")
+check "audit ran to the end under the shim with VFIOCOMPAT_ERRNO=type1" test "$r3" = 0 -a -s "$T/shim"
+row() { awk -F'\t' -v c="$1" '$1 == c {print $2}' "$2"; }
+for c in "UNMAP_DMA 4K inside a 2M mapping (TYPE1v2)" "UNMAP_DMA unaligned" "SET_IOMMU(0)" \
+	"SET_IOMMU(TYPE1_NESTING)" "SET_IOMMU(SPAPR_TCE_v2)" "SET_IOMMU(TYPE1v2), no group" \
+	"MAP_DMA, no group" "GET_INFO, no group" "CHECK_EXTENSION(4), no group"; do
+	CHECK_DIAG="type1: $(row "$c" "$T/type1"); iommufd: $(row "$c" "$T/iommufd"); shim: $(row "$c" "$T/shim")"
+	check "ERRNO=type1: '$c' answers as type1 ($(row "$c" "$T/type1"))" \
+		test "$(row "$c" "$T/shim")" = "$(row "$c" "$T/type1")" -a "$(row "$c" "$T/iommufd")" != "$(row "$c" "$T/type1")"
+done
+changed=$(paste "$T/type1" "$T/iommufd" "$T/shim" | awk -F'\t' '$2 == $4 && $4 != $6 {print $1}')
+CHECK_DIAG=$changed
+check "ERRNO=type1 changes no answer that already agreed with type1" test -z "$changed"
+fixed=$(paste "$T/type1" "$T/iommufd" "$T/shim" | awk -F'\t' '$2 != $4 && $2 == $6' | wc -l)
+echo "# with VFIOCOMPAT_ERRNO=type1, $fixed of the differing cases answer as type1"
+check "each translation is in the report" test "$(grep -c '"type":"errno_translated"' "$T/e.jsonl")" -ge 9
 rm -rf "$T"
 tap_end
