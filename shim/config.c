@@ -57,6 +57,7 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 	c->fallback = VFC_FALLBACK_PASSTHROUGH;
 	strcpy(c->target, VFC_DEFAULT_TARGET);
 	c->fixup_get_info = true;
+	c->rlimit_process = true;
 
 	if ((v = get("VFIOCOMPAT_MODE"))) {
 		if (!strcmp(v, "redirect"))
@@ -120,6 +121,16 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 			c->errno_type1 = false;
 		else {
 			bad(warn, "VFIOCOMPAT_ERRNO", v, "use kernel or type1; using kernel");
+			errors++;
+		}
+	}
+	if ((v = get("VFIOCOMPAT_RLIMIT"))) {
+		if (!strcmp(v, "process"))
+			c->rlimit_process = true;
+		else if (!strcmp(v, "user"))
+			c->rlimit_process = false;
+		else {
+			bad(warn, "VFIOCOMPAT_RLIMIT", v, "use process or user; using process");
 			errors++;
 		}
 	}

@@ -18,6 +18,7 @@ struct vfc_config {
 	char log[PATH_MAX];  /* empty: one summary line on stderr */
 	bool fixup_get_info; /* VFIOCOMPAT_FIXUPS: get-info-ranges */
 	bool errno_type1;    /* VFIOCOMPAT_ERRNO=type1 */
+	bool rlimit_process; /* VFIOCOMPAT_RLIMIT=process */
 };
 
 typedef const char *vfc_getenv_fn(const char *name);

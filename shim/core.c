@@ -25,6 +25,7 @@
 #include "stats.h"
 #include "sysfs.h"
 #include "iova.h"
+#include "vfiocompat/iommufd-uapi.h"
 
 struct vfc_real_fns vfc_real;
 struct vfc_config vfc_cfg;
@@ -175,6 +176,32 @@ static void warn_fallback(int err)
 	vfc_warn(f.buf);
 }
 
+static int real_ioctl(int fd, unsigned long request, void *arg);
+
+/*
+ * type1 counts pinned pages against the process (what libvirt's per-guest
+ * RLIMIT_MEMLOCK assumes); iommufd counts them per user unless told, before
+ * any object exists, to count per process. Needs CAP_SYS_RESOURCE.
+ */
+static void set_rlimit_mode(int fd)
+{
+	struct vfc_iommu_option o = {.size = sizeof(o),
+				     .option_id = VFC_IOMMU_OPTION_RLIMIT_MODE,
+				     .op = VFC_IOMMU_OPTION_OP_SET,
+				     .val64 = 1};
+	struct vfc_fmt f;
+	int saved = errno, err = 0;
+
+	if (!vfc_cfg.rlimit_process)
+		return;
+	if (real_ioctl(fd, VFC_IOMMU_OPTION, &o))
+		err = errno;
+	atomic_store(&vfc_stats.rlimit_process, !err);
+	vfc_fmt_rlimit(&f, fd, !err, err);
+	vfc_report_line(&f);
+	errno = saved;
+}
+
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
@@ -193,6 +220,7 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		atomic_fetch_add(&vfc_stats.redirected, 1);
 		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
 		report_open(fd, path, VFC_NODE_CONTAINER, "redirected", vfc_cfg.target, 0);
+		set_rlimit_mode(fd);
 		return fd;
 	}
 	int err = errno;

@@ -156,6 +156,24 @@ void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
 	end(f);
 }
 
+void vfc_fmt_rlimit(struct vfc_fmt *f, int fd, bool process, int err)
+{
+	begin(f, VFC_REC_RLIMIT);
+	kv_int(f, "fd", fd);
+	kv_str(f, "mode", process ? "process" : "user");
+	if (err) {
+		kv_errno(f, err);
+		kv_str(f, "explain",
+		       err == EPERM
+			   ? "pinned memory counts against the user's RLIMIT_MEMLOCK, not the "
+			     "process's as with type1: setting iommufd's per-process mode needs "
+			     "CAP_SYS_RESOURCE (vfiocompat.ko's node gives it without)"
+			   : "iommufd refused its per-process rlimit mode: pinned memory counts "
+			     "per user");
+	}
+	end(f);
+}
+
 void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
 			      unsigned long request)
 {
@@ -291,6 +309,10 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "get_info_before_device", atomic_load(&s->get_info_early));
 	kv_int(f, "get_info_fixed", atomic_load(&s->get_info_fixed));
 	kv_int(f, "errno_translated", atomic_load(&s->errno_translated));
+	kv_str(f, "memlock",
+	       !atomic_load(&s->redirected)	 ? "type1"
+	       : atomic_load(&s->rlimit_process) ? "process"
+						 : "user");
 	kv_int(f, "devices", atomic_load(&s->devices));
 	fmt_counters(f, s);
 	kv_str(f, "verdict", vfc_verdict(s));

@@ -25,6 +25,7 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 		  const char *target, int err);
 void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err);
 void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err);
+void vfc_fmt_rlimit(struct vfc_fmt *f, int fd, bool process, int err);
 struct vfc_errmap_rule;
 void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
 			      unsigned long request);

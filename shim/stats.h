@@ -37,6 +37,7 @@ struct vfc_stats {
 	_Atomic int get_info_early;   /* GET_INFO before any device: no domain yet */
 	_Atomic int get_info_fixed;   /* of which answered with the enforced ranges */
 	_Atomic int errno_translated; /* VFIOCOMPAT_ERRNO=type1 answers given */
+	_Atomic int rlimit_process;   /* iommufd set to per-process memlock accounting */
 	_Atomic int devices;	      /* device fds from our groups */
 	_Atomic int used;	      /* anything VFIO seen: the process gets a report */
 };

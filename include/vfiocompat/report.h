@@ -16,6 +16,7 @@
 #define VFC_REC_DETACH	       "detach"
 #define VFC_REC_GET_INFO_EARLY "get_info_before_device"
 #define VFC_REC_ERRNO	       "errno_translated"
+#define VFC_REC_RLIMIT	       "rlimit"
 #define VFC_REC_FEATURE	       "feature"
 #define VFC_REC_SUMMARY	       "summary"
 

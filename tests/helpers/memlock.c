@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Maps 1 MiB chunks through the container until the memlock limit stops it:
+ *   memlock BDF LIMIT_MIB [--no-sys-resource]
+ * Sets RLIMIT_MEMLOCK and drops CAP_IPC_LOCK (which exempts root from
+ * accounting) first, keeping CAP_SYS_RESOURCE so the shim can set iommufd's
+ * per-process rlimit mode. Prints "mapped=N MiB errno=E".
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/vfio.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+static void drop_caps(int sys_resource_too)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+
+	CHECK(!syscall(SYS_capget, &h, d), "capget");
+	d[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	d[CAP_IPC_LOCK / 32].permitted &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (sys_resource_too) {
+		d[CAP_SYS_RESOURCE / 32].effective &= ~(1u << (CAP_SYS_RESOURCE % 32));
+		d[CAP_SYS_RESOURCE / 32].permitted &= ~(1u << (CAP_SYS_RESOURCE % 32));
+	}
+	CHECK(!syscall(SYS_capset, &h, d), "capset");
+}
+
+int main(int argc, char **argv)
+{
+	CHECK(argc == 3 || (argc == 4 && !strcmp(argv[3], "--no-sys-resource")),
+	      "usage: memlock BDF LIMIT_MIB [--no-sys-resource]");
+	const char *bdf = argv[1];
+	size_t limit = (size_t)atoi(argv[2]) << 20, chunk = 1 << 20;
+	struct rlimit rl = {limit, limit};
+	CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), "setrlimit");
+	drop_caps(argc == 4);
+
+	char path[PATH_MAX], link[PATH_MAX];
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	CHECK(n > 0, "readlink %s", path);
+	link[n] = '\0';
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	int c = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	CHECK(c >= 0, "open container");
+	int g = open(path, O_RDWR | O_CLOEXEC);
+	CHECK(g >= 0, "open group");
+	CHECK(!ioctl(g, VFIO_GROUP_SET_CONTAINER, &c), "SET_CONTAINER");
+	CHECK(!ioctl(c, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), "SET_IOMMU");
+	int dev = ioctl(g, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	CHECK(dev >= 0, "GET_DEVICE_FD");
+
+	size_t total = 4 * limit;
+	char *buf = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf != MAP_FAILED, "mmap");
+	size_t mapped = 0;
+	int err = 0;
+	for (; mapped < total; mapped += chunk) {
+		struct vfio_iommu_type1_dma_map m = {
+		    .argsz = sizeof(m),
+		    .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		    .vaddr = (uintptr_t)(buf + mapped),
+		    .iova = 0x40000000ull + mapped,
+		    .size = chunk,
+		};
+		if (ioctl(c, VFIO_IOMMU_MAP_DMA, &m)) {
+			err = errno;
+			break;
+		}
+	}
+	const char *e = err ? strerrorname_np(err) : "0";
+	printf("mapped=%zu MiB errno=%s\n", mapped >> 20, e ? e : "?");
+	return 0;
+}
