@@ -74,6 +74,9 @@ static void assert_defaults(const struct vfc_config *c)
 	ck_assert_int_eq(c->fallback, VFC_FALLBACK_PASSTHROUGH);
 	ck_assert_str_eq(c->target, VFC_DEFAULT_TARGET);
 	ck_assert_str_eq(c->log, "");
+	ck_assert(c->fixup_get_info);
+	ck_assert(!c->errno_type1);
+	ck_assert(c->rlimit_process);
 }
 
 /* ---- defaults and valid values ---- */
@@ -193,7 +196,36 @@ static const struct {
     {"VFIOCOMPAT_TARGET", ""},
     {"VFIOCOMPAT_LOG", "report.jsonl"},
     {"VFIOCOMPAT_LOG", ""},
+    {"VFIOCOMPAT_FIXUPS", "some"},
+    {"VFIOCOMPAT_FIXUPS", ""},
+    {"VFIOCOMPAT_ERRNO", "TYPE1"},
+    {"VFIOCOMPAT_ERRNO", ""},
+    {"VFIOCOMPAT_RLIMIT", "mm"},
+    {"VFIOCOMPAT_RLIMIT", ""},
 };
+
+START_TEST(test_fixup_errno_and_rlimit_values_are_taken)
+{
+	struct vfc_config c;
+
+	set_env("VFIOCOMPAT_FIXUPS", "none");
+	set_env("VFIOCOMPAT_ERRNO", "type1");
+	set_env("VFIOCOMPAT_RLIMIT", "user");
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert_int_eq(n_warn, 0);
+	ck_assert(!c.fixup_get_info);
+	ck_assert(c.errno_type1);
+	ck_assert(!c.rlimit_process);
+	setup();
+	set_env("VFIOCOMPAT_FIXUPS", "get-info-ranges");
+	set_env("VFIOCOMPAT_ERRNO", "kernel");
+	set_env("VFIOCOMPAT_RLIMIT", "process");
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert(c.fixup_get_info);
+	ck_assert(!c.errno_type1);
+	ck_assert(c.rlimit_process);
+}
+END_TEST
 
 START_TEST(test_invalid_value_warns_once_and_keeps_default)
 {
@@ -464,6 +496,7 @@ Suite *config_suite(void)
 			    (int)(sizeof(invalid) / sizeof(invalid[0])));
 	tcase_add_test(tc, test_invalid_mode_warning_says_what_is_accepted);
 	tcase_add_test(tc, test_every_invalid_value_counts_as_an_error);
+	tcase_add_test(tc, test_fixup_errno_and_rlimit_values_are_taken);
 	tcase_add_test(tc, test_invalid_value_does_not_spoil_valid_ones);
 	tcase_add_loop_test(tc, test_relative_paths_are_refused, 0, 5);
 	suite_add_tcase(s, tc);
