@@ -150,12 +150,7 @@ int main(int argc, char **argv)
 	CHECK(argc == 3, "usage: audit CONTAINER_PATH BDF");
 	container_path = argv[1];
 	bdf = argv[2];
-	char path[PATH_MAX], link[PATH_MAX];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	CHECK(n > 0, "readlink %s", path);
-	link[n] = '\0';
-	snprintf(group_path, sizeof(group_path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	group_path_of(bdf, group_path, sizeof(group_path));
 	buf = mmap(NULL, 4 * SZ_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(buf != MAP_FAILED, "mmap");
 	memset(buf, 1, 4 * SZ_2M);

@@ -52,12 +52,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *bdf = argv[1 + v1];
-	char path[PATH_MAX], link[PATH_MAX];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	CHECK(n > 0, "readlink %s", path);
-	link[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	char path[PATH_MAX];
+	group_path_of(bdf, path, sizeof(path));
 
 	int container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	CHECK(container >= 0, "open container");

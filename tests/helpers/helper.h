@@ -22,4 +22,18 @@
 			DIE(__VA_ARGS__);                                                          \
 	} while (0)
 
+/* The VFIO group node of PCI device `bdf` ("/dev/vfio/N"), into `out`. */
+#include <limits.h>
+#include <unistd.h>
+static inline void group_path_of(const char *bdf, char *out, size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	CHECK(n > 0, "readlink %s", path);
+	link[n] = '\0';
+	snprintf(out, size, "/dev/vfio/%s", strrchr(link, '/') + 1);
+}
+
 #endif

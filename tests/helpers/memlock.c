@@ -44,12 +44,8 @@ int main(int argc, char **argv)
 	CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), "setrlimit");
 	drop_caps(argc == 4);
 
-	char path[PATH_MAX], link[PATH_MAX];
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	CHECK(n > 0, "readlink %s", path);
-	link[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	char path[PATH_MAX];
+	group_path_of(bdf, path, sizeof(path));
 	int c = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	CHECK(c >= 0, "open container");
 	int g = open(path, O_RDWR | O_CLOEXEC);
