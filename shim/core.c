@@ -319,7 +319,7 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 	s->ret = ret;
 	s->err = err;
 	s->on_type1 = on_type1;
-	vfc_fmt_feature(&f, ft, s, vfc_cfg.mode);
+	vfc_fmt_feature(&f, ft, s);
 	vfc_report_line(&f);
 }
 
@@ -519,11 +519,6 @@ void vfc_fd_closing(int fd, uint32_t e)
 
 	if (k == VFC_FD_REDIRECTED || k == VFC_FD_TYPE1 || k == VFC_FD_IOMMUFD)
 		vfc_attach_forget_container(fd);
-}
-
-void vfc_fd_copied(int newfd, uint32_t e)
-{
-	vfc_fd_set(newfd, e);
 }
 
 void vfc_fds_closed(unsigned first, unsigned last)

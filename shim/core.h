@@ -71,8 +71,7 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode);
 /* ioctl on an fd the table knows; `e` is its entry. */
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
 
-/* Bookkeeping after a successful descriptor duplication or close. */
-void vfc_fd_copied(int newfd, uint32_t e);
+/* Bookkeeping after a successful close (copies are plain vfc_fd_set()). */
 void vfc_fd_closing(int fd, uint32_t e);
 void vfc_fds_closed(unsigned first, unsigned last);
 

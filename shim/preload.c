@@ -143,7 +143,7 @@ VFC_PUBLIC int dup(int fd)
 	uint32_t e = vfc_fd_get(fd);
 	int ret = vfc_real.dup(fd);
 	if (ret >= 0)
-		vfc_fd_copied(ret, e);
+		vfc_fd_set(ret, e); /* a copy is ours exactly when the original was */
 	return ret;
 }
 
@@ -153,7 +153,7 @@ VFC_PUBLIC int dup2(int fd, int newfd)
 	uint32_t e = vfc_fd_get(fd);
 	int ret = vfc_real.dup2(fd, newfd);
 	if (ret >= 0)
-		vfc_fd_copied(ret, e);
+		vfc_fd_set(ret, e);
 	return ret;
 }
 
@@ -163,7 +163,7 @@ VFC_PUBLIC int dup3(int fd, int newfd, int flags)
 	uint32_t e = vfc_fd_get(fd);
 	int ret = vfc_real.dup3(fd, newfd, flags);
 	if (ret >= 0)
-		vfc_fd_copied(ret, e);
+		vfc_fd_set(ret, e);
 	return ret;
 }
 
@@ -172,7 +172,7 @@ static int do_fcntl(__typeof__(fcntl) *real, int fd, int cmd, void *arg)
 	uint32_t e = vfc_fd_get(fd);
 	int ret = real(fd, cmd, arg);
 	if (ret >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
-		vfc_fd_copied(ret, e);
+		vfc_fd_set(ret, e);
 	return ret;
 }
 

@@ -229,8 +229,7 @@ void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *
 	end(f);
 }
 
-void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
-		     enum vfc_mode mode)
+void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s)
 {
 	const struct vfc_feature_info *info = vfc_feature(feat);
 	begin(f, VFC_REC_FEATURE);
@@ -246,7 +245,6 @@ void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_
 	/* On type1 the iommufd answer is a prediction from the known differences. */
 	kv_str(f, s->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
 	kv_str(f, "hint", info->hint);
-	(void)mode;
 	end(f);
 }
 

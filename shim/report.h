@@ -33,8 +33,7 @@ struct vfc_range;
 void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *action,
 			    const char *why, uint64_t k_pgsizes, const struct vfc_range *k, int nk,
 			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf);
-void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s,
-		     enum vfc_mode mode);
+void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s);
 void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode, pid_t pid,
 		     const char *prog);
 void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,

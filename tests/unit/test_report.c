@@ -503,7 +503,7 @@ START_TEST(test_feature_record_on_iommufd_has_actual_answer)
 	    seen(VFC_OP_MAP_DMA, VFIO_IOMMU_MAP_DMA, VFIO_DMA_MAP_FLAG_VADDR, 0, -1, EINVAL, false);
 	struct vfc_fmt f;
 
-	vfc_fmt_feature(&f, VFC_F_VADDR_MAP, &s, VFC_MODE_REDIRECT);
+	vfc_fmt_feature(&f, VFC_F_VADDR_MAP, &s);
 	assert_json_line(&f);
 	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"feature\"", 17), 0);
 	assert_has(&f, "\"feature\":\"vaddr_map\"");
@@ -527,7 +527,7 @@ START_TEST(test_feature_record_on_type1_has_predicted_answer)
 	    seen(VFC_OP_SET_IOMMU, VFIO_SET_IOMMU, 0, VFIO_TYPE1_IOMMU, 0, EINVAL, true);
 	struct vfc_fmt f;
 
-	vfc_fmt_feature(&f, VFC_F_TYPE1_V1, &s, VFC_MODE_AUDIT);
+	vfc_fmt_feature(&f, VFC_F_TYPE1_V1, &s);
 	assert_json_line(&f);
 	assert_has(&f, "\"feature\":\"type1_v1\"");
 	assert_has(&f, "\"severity\":\"degraded\"");
@@ -548,7 +548,7 @@ START_TEST(test_every_feature_record_is_one_json_line)
 	struct vfc_fmt f;
 	char want[64];
 
-	vfc_fmt_feature(&f, (enum vfc_feature)(_i / 2), &s, VFC_MODE_REDIRECT);
+	vfc_fmt_feature(&f, (enum vfc_feature)(_i / 2), &s);
 	assert_json_line(&f);
 	snprintf(want, sizeof(want), "\"feature\":\"%s\"", vfc_feature(_i / 2)->name);
 	assert_has(&f, want);
