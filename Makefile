@@ -11,7 +11,7 @@ DESTDIR ?=
 B ?= build
 CC ?= cc
 SAN ?=
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Ishim
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Ishim -Itools
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
@@ -27,16 +27,23 @@ PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.
 SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/pic/%.o)
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
+# every other tools/*.c is a pure library, unit-tested like the shim's.
+TOOL_SRC := $(wildcard tools/*.c)
+TOOL_LIB_SRC := $(filter-out tools/main.c tools/cmd_%.c,$(TOOL_SRC))
+TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/obj/%.o)
+TOOL_LIBS := $$(pkg-config --libs json-c libelf zlib)
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard shim/*.h include/vfiocompat/*.h)
+HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean
 
-all: lib $(HELPERS) $(EXAMPLES) $(B)/unit-tests
+all: lib $(B)/vfiocompat $(HELPERS) $(EXAMPLES) $(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
 
@@ -52,9 +59,13 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,-soname,libvfiocompat.so \
 		-o $@ $^ $(LDFLAGS) -ldl -lpthread
 
-$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) tests/unit/unit.h $(HDRS)
+$(B)/vfiocompat: $(TOOL_OBJ) $(PURE_OBJ)
+	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
+
+$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(PURE_OBJ) $(LDFLAGS) $$(pkg-config --cflags --libs check)
+	$(CC) $(CFLAGS) -Itools -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(LDFLAGS) \
+		$$(pkg-config --cflags --libs check) $(TOOL_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
@@ -122,10 +133,10 @@ bench: all
 	bench/run
 
 format:
-	clang-format -i shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
 
 format-check:
-	clang-format --dry-run --Werror shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
 
 clean:
 	rm -rf build

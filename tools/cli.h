@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The `vfiocompat` command: one entry point per subcommand (cmd_*.c), sharing
+ * the exit codes and the few output helpers below. The pure parts each
+ * subcommand relies on (parsers, verdict rules) live in their own files and
+ * are unit-tested without a terminal.
+ */
+#ifndef VFC_CLI_H
+#define VFC_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes, documented in vfiocompat(1). */
+enum vfc_exit {
+	VFC_EXIT_OK = 0,	   /* check: no FAIL; report: READY */
+	VFC_EXIT_FAIL = 1,	   /* check: a FAIL; report: NOT READY */
+	VFC_EXIT_USAGE = 2,	   /* bad arguments or unreadable input */
+	VFC_EXIT_CHANGES = 3,	   /* report: READY WITH CHANGES */
+	VFC_EXIT_UNTESTED = 4,	   /* report: no trial data in the input */
+	VFC_EXIT_RUN_ERROR = 125,  /* run: vfiocompat itself failed */
+	VFC_EXIT_CANNOT_EXEC = 126, /* run: CMD found but not executable */
+	VFC_EXIT_NOT_FOUND = 127,  /* run: CMD not found */
+};
+
+int vfc_cmd_check(int argc, char **argv);
+int vfc_cmd_inspect(int argc, char **argv);
+int vfc_cmd_run(int argc, char **argv);
+int vfc_cmd_report(int argc, char **argv);
+
+/* "vfiocompat: <msg>" on stderr, one line. */
+void vfc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+extern const char *vfc_progname;
+
+#endif

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `vfiocompat`: dispatch to a subcommand; --help and --version. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef VFC_VERSION
+#define VFC_VERSION "0.0.0"
+#endif
+
+const char *vfc_progname = "vfiocompat";
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{"check", vfc_cmd_check, "is this host ready for iommufd? (--migration: are its VMs migratable?)"},
+	{"inspect", vfc_cmd_inspect, "can this binary be trialled, and how?"},
+	{"run", vfc_cmd_run, "run a VFIO user under the shim and print its verdict"},
+	{"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
+};
+
+void vfc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", vfc_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vfiocompat COMMAND [ARGS...]\n\n"
+		   "Trial VFIO users on iommufd before switching a host from the VFIO type1\n"
+		   "container (/dev/vfio/vfio) to iommufd (/dev/iommu).\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+	fprintf(f, "\n'vfiocompat COMMAND --help' describes each; man vfiocompat(1), libvfiocompat(7).\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return VFC_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return VFC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vfiocompat %s (report schema 1)\n", VFC_VERSION);
+		return VFC_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	vfc_err("unknown command '%s'; run 'vfiocompat --help' for the list", argv[1]);
+	return VFC_EXIT_USAGE;
+}
