@@ -13,8 +13,7 @@
 #include "config.h"
 #include "fmt.h"
 #include "stats.h"
-
-#define VFC_VERSION "0.1.0"
+#include "vfiocompat/report.h"
 
 /* Expand %p (pid), %e (program) and %% in `tmpl`; false if it does not fit. */
 bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size);

@@ -12,14 +12,14 @@
 
 /* Exit codes, documented in vfiocompat(1). */
 enum vfc_exit {
-	VFC_EXIT_OK = 0,	   /* check: no FAIL; report: READY */
-	VFC_EXIT_FAIL = 1,	   /* check: a FAIL; report: NOT READY */
-	VFC_EXIT_USAGE = 2,	   /* bad arguments or unreadable input */
-	VFC_EXIT_CHANGES = 3,	   /* report: READY WITH CHANGES */
-	VFC_EXIT_UNTESTED = 4,	   /* report: no trial data in the input */
-	VFC_EXIT_RUN_ERROR = 125,  /* run: vfiocompat itself failed */
+	VFC_EXIT_OK = 0,	    /* check: no FAIL; report: READY */
+	VFC_EXIT_FAIL = 1,	    /* check: a FAIL; report: NOT READY */
+	VFC_EXIT_USAGE = 2,	    /* bad arguments or unreadable input */
+	VFC_EXIT_CHANGES = 3,	    /* report: READY WITH CHANGES */
+	VFC_EXIT_UNTESTED = 4,	    /* report: no trial data in the input */
+	VFC_EXIT_RUN_ERROR = 125,   /* run: vfiocompat itself failed */
 	VFC_EXIT_CANNOT_EXEC = 126, /* run: CMD found but not executable */
-	VFC_EXIT_NOT_FOUND = 127,  /* run: CMD not found */
+	VFC_EXIT_NOT_FOUND = 127,   /* run: CMD not found */
 };
 
 int vfc_cmd_check(int argc, char **argv);

@@ -5,10 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-#ifndef VFC_VERSION
-#define VFC_VERSION "0.0.0"
-#endif
+#include "vfiocompat/report.h"
 
 const char *vfc_progname = "vfiocompat";
 
@@ -17,10 +14,11 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *what;
 } commands[] = {
-	{"check", vfc_cmd_check, "is this host ready for iommufd? (--migration: are its VMs migratable?)"},
-	{"inspect", vfc_cmd_inspect, "can this binary be trialled, and how?"},
-	{"run", vfc_cmd_run, "run a VFIO user under the shim and print its verdict"},
-	{"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
+    {"check", vfc_cmd_check,
+     "is this host ready for iommufd? (--migration: are its VMs migratable?)"},
+    {"inspect", vfc_cmd_inspect, "can this binary be trialled, and how?"},
+    {"run", vfc_cmd_run, "run a VFIO user under the shim and print its verdict"},
+    {"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
 };
 
 void vfc_err(const char *fmt, ...)
@@ -41,7 +39,9 @@ static void usage(FILE *f)
 		   "container (/dev/vfio/vfio) to iommufd (/dev/iommu).\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\n'vfiocompat COMMAND --help' describes each; man vfiocompat(1), libvfiocompat(7).\n");
+	fprintf(
+	    f,
+	    "\n'vfiocompat COMMAND --help' describes each; man vfiocompat(1), libvfiocompat(7).\n");
 }
 
 int main(int argc, char **argv)
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 		return VFC_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("vfiocompat %s (report schema 1)\n", VFC_VERSION);
+		printf("vfiocompat %s (report schema %d)\n", VFC_VERSION, VFC_REPORT_SCHEMA);
 		return VFC_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -9,6 +9,9 @@
 
 #define VFC_REPORT_SCHEMA 1
 
+/* The version of vfiocompat (library, command and module alike). */
+#define VFC_VERSION "0.1.0"
+
 /* Record "type" values, one JSON object per line. */
 #define VFC_REC_START	       "start"
 #define VFC_REC_OPEN	       "open"

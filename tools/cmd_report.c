@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `vfiocompat report FILE...`: merge trial reports, print one verdict. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "decode.h"
+#include "trial.h"
+
+enum format { HUMAN, JSON, PROMETHEUS };
+
+static void usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "usage: vfiocompat report [--json|--prometheus] [--output FILE] REPORT...\n\n"
+	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
+	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
+	    "what iommufd does with each feature, what to do, and one verdict.\n"
+	    "Malformed or truncated lines are named (file:line) and skipped.\n\n"
+	    "  --json         one JSON object\n"
+	    "  --prometheus   node_exporter textfile-collector format\n"
+	    "  --output FILE  write there atomically (temporary file, then rename)\n\n"
+	    "exit: 0 READY, 3 READY WITH CHANGES, 1 NOT READY, 4 UNTESTED (no VFIO use found),\n"
+	    "      2 an input could not be read or bad arguments\n",
+	    "/sys/kernel/debug/vfiocompat/report");
+}
+
+/* Program names and texts come from files: print control bytes as '?'. */
+static void put_clean(FILE *out, const char *s, int width)
+{
+	int n = 0;
+
+	for (; *s; s++, n++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+static unsigned count_verdict(const struct vfc_trial *t, enum vfc_verdict v)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < t->nprocs; i++)
+		n += t->procs[i].verdict == v;
+	return n;
+}
+
+static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+{
+	char name[96];
+
+	fprintf(out,
+		"vfiocompat report: %zu process%s from %lu file%s, %lu record%s, %lu line%s "
+		"skipped\n\n",
+		t->nprocs, t->nprocs == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s",
+		t->records, t->records == 1 ? "" : "s", t->skipped, t->skipped == 1 ? "" : "s");
+	if (t->nprocs) {
+		fprintf(out, "%-32s %-9s %-24s %s\n", "PROCESS", "MODE", "VERDICT", "REPORT");
+		for (size_t i = 0; i < t->nprocs; i++) {
+			const struct vfc_trial_proc *p = &t->procs[i];
+
+			snprintf(name, sizeof(name), "%s[%ld]", p->program[0] ? p->program : "?",
+				 p->pid);
+			put_clean(out, name, 32);
+			fputc(' ', out);
+			put_clean(out, p->mode[0] ? p->mode : "?", 9);
+			fprintf(out, " %-24s ", vfc_verdict_name(p->verdict));
+			put_clean(out, p->source, 0);
+			fprintf(out, "%s\n",
+				p->has_summary ? "" : " (no summary: crashed, killed or running)");
+		}
+		fputc('\n', out);
+	}
+	if (t->nfeatures) {
+		fprintf(out, "%-24s %-9s %5s %7s\n", "FEATURE", "SEVERITY", "PROCS", "USES");
+		for (size_t i = 0; i < t->nfeatures; i++) {
+			const struct vfc_trial_feature *f = &t->features[i];
+
+			if (!f->uses)
+				continue;
+			put_clean(out, f->name, 24);
+			fprintf(out, " %-9s %5u %7lu\n", vfc_severity_name(f->severity), f->procs,
+				f->uses);
+			fprintf(out, "    iommufd: ");
+			put_clean(out, f->iommufd[0] ? f->iommufd : "(not described)", 0);
+			fprintf(out, "\n    do:      ");
+			put_clean(out, f->hint[0] ? f->hint : "(no hint)", 0);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	} else if (t->nprocs) {
+		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
+	}
+	fprintf(out, "verdict: %s (%u ready, %u with changes, %u not ready, %u untested)\n",
+		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
+		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_NOT_READY),
+		count_verdict(t, VFC_V_UNTESTED));
+	if (v == VFC_V_UNTESTED)
+		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
+			     "'vfiocompat run -- CMD' and report its log.\n");
+}
+
+static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+{
+	struct json_object *o = json_object_new_object(), *procs = json_object_new_array(),
+			   *feats = json_object_new_array();
+
+	json_object_object_add(o, "schema", json_object_new_int(VFC_REPORT_SCHEMA));
+	json_object_object_add(o, "verdict", json_object_new_string(vfc_verdict_name(v)));
+	json_object_object_add(o, "files", json_object_new_int64((int64_t)t->files));
+	json_object_object_add(o, "records", json_object_new_int64((int64_t)t->records));
+	json_object_object_add(o, "skipped_lines", json_object_new_int64((int64_t)t->skipped));
+	for (size_t i = 0; i < t->nprocs; i++) {
+		const struct vfc_trial_proc *p = &t->procs[i];
+		struct json_object *po = json_object_new_object(), *pf = json_object_new_object();
+
+		json_object_object_add(po, "source", json_object_new_string(p->source));
+		json_object_object_add(po, "program", json_object_new_string(p->program));
+		json_object_object_add(po, "pid", json_object_new_int64(p->pid));
+		json_object_object_add(po, "mode", json_object_new_string(p->mode));
+		json_object_object_add(po, "verdict",
+				       json_object_new_string(vfc_verdict_name(p->verdict)));
+		json_object_object_add(po, "complete", json_object_new_boolean(p->has_summary));
+		for (size_t k = 0; k < t->nfeatures; k++) {
+			unsigned long n = p->uses[k] ? p->uses[k] : p->feature_record[k];
+
+			if (n)
+				json_object_object_add(pf, t->features[k].name,
+						       json_object_new_int64((int64_t)n));
+		}
+		json_object_object_add(po, "features", pf);
+		json_object_array_add(procs, po);
+	}
+	for (size_t i = 0; i < t->nfeatures; i++) {
+		const struct vfc_trial_feature *f = &t->features[i];
+		struct json_object *fo = json_object_new_object();
+
+		if (!f->uses) {
+			json_object_put(fo);
+			continue;
+		}
+		json_object_object_add(fo, "feature", json_object_new_string(f->name));
+		json_object_object_add(fo, "severity",
+				       json_object_new_string(vfc_severity_name(f->severity)));
+		json_object_object_add(fo, "processes", json_object_new_int64(f->procs));
+		json_object_object_add(fo, "uses", json_object_new_int64((int64_t)f->uses));
+		json_object_object_add(fo, "iommufd", json_object_new_string(f->iommufd));
+		json_object_object_add(fo, "hint", json_object_new_string(f->hint));
+		json_object_array_add(feats, fo);
+	}
+	json_object_object_add(o, "processes", procs);
+	json_object_object_add(o, "features", feats);
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/* Prometheus label values: escape backslash, double quote and newline. */
+static void put_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+{
+	fprintf(out, "# HELP vfiocompat_verdict Readiness of the merged trial reports for iommufd: "
+		     "1 for the verdict that applies.\n# TYPE vfiocompat_verdict gauge\n");
+	for (int k = VFC_V_UNTESTED; k <= VFC_V_NOT_READY; k++)
+		fprintf(out, "vfiocompat_verdict{verdict=\"%s\"} %d\n",
+			vfc_verdict_name((enum vfc_verdict)k), k == (int)v);
+	fprintf(out, "# HELP vfiocompat_processes Trialled processes by verdict.\n"
+		     "# TYPE vfiocompat_processes gauge\n");
+	for (int k = VFC_V_UNTESTED; k <= VFC_V_NOT_READY; k++)
+		fprintf(out, "vfiocompat_processes{verdict=\"%s\"} %u\n",
+			vfc_verdict_name((enum vfc_verdict)k),
+			count_verdict(t, (enum vfc_verdict)k));
+	fprintf(out, "# HELP vfiocompat_feature_uses Uses of type1 features that differ under "
+		     "iommufd.\n# TYPE vfiocompat_feature_uses gauge\n");
+	for (size_t i = 0; i < t->nfeatures; i++) {
+		fprintf(out, "vfiocompat_feature_uses{feature=\"");
+		put_label(out, t->features[i].name);
+		fprintf(out, "\",severity=\"%s\"} %lu\n",
+			vfc_severity_name(t->features[i].severity), t->features[i].uses);
+	}
+	fprintf(out,
+		"# HELP vfiocompat_report_lines_skipped Malformed or truncated report lines.\n"
+		"# TYPE vfiocompat_report_lines_skipped gauge\n"
+		"vfiocompat_report_lines_skipped %lu\n",
+		t->skipped);
+}
+
+/* Read one report; 0, or -1 after naming the problem. */
+static int read_one(struct vfc_trial *t, const char *path)
+{
+	struct stat st;
+	FILE *in;
+	int fd;
+
+	if (!strcmp(path, "-")) {
+		vfc_trial_add_stream(t, stdin, "<stdin>", stderr);
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		vfc_err("report: %s: %s; give the path of a VFIOCOMPAT_LOG file", path,
+			strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || S_ISDIR(st.st_mode)) {
+		vfc_err("report: %s: is a directory; give the report files in it (e.g. %s/*.jsonl)",
+			path, path);
+		close(fd);
+		return -1;
+	}
+	in = fdopen(fd, "r");
+	if (!in) {
+		vfc_err("report: %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	vfc_trial_add_stream(t, in, path, stderr);
+	if (ferror(in)) {
+		vfc_err("report: %s: read error; the lines before it were used", path);
+		fclose(in);
+		return -1;
+	}
+	fclose(in);
+	return 0;
+}
+
+static int exit_for(enum vfc_verdict v)
+{
+	switch (v) {
+	case VFC_V_READY:
+		return VFC_EXIT_OK;
+	case VFC_V_CHANGES:
+		return VFC_EXIT_CHANGES;
+	case VFC_V_NOT_READY:
+		return VFC_EXIT_FAIL;
+	case VFC_V_UNTESTED:
+		break;
+	}
+	return VFC_EXIT_UNTESTED;
+}
+
+int vfc_cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, 0, 'j'},
+	    {"prometheus", no_argument, 0, 'p'},
+	    {"output", required_argument, 0, 'o'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
+	};
+	enum format fmt = HUMAN;
+	const char *output = NULL;
+	char tmp[4096];
+	struct vfc_trial t;
+	enum vfc_verdict v;
+	int c, bad = 0;
+	FILE *out = stdout;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			fmt = JSON;
+			break;
+		case 'p':
+			fmt = PROMETHEUS;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return VFC_EXIT_OK;
+		default:
+			usage(stderr);
+			return VFC_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		vfc_err("report: no report file given; usage: vfiocompat report "
+			"[--json|--prometheus] REPORT...");
+		return VFC_EXIT_USAGE;
+	}
+	vfc_trial_init(&t);
+	for (int i = optind; i < argc; i++)
+		bad |= read_one(&t, argv[i]);
+	v = vfc_trial_finish(&t);
+	if (bad && !t.files) {
+		vfc_trial_free(&t);
+		return VFC_EXIT_USAGE;
+	}
+
+	if (output) {
+		int fd, n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", output);
+
+		if (n < 0 || (size_t)n >= sizeof(tmp) || (fd = mkostemp(tmp, O_CLOEXEC)) < 0 ||
+		    !(out = fdopen(fd, "w"))) {
+			vfc_err(
+			    "report: cannot write next to %s: %s; choose a writable --output path",
+			    output, strerror(errno));
+			vfc_trial_free(&t);
+			return VFC_EXIT_USAGE;
+		}
+		fchmod(fd, 0644); /* node_exporter runs as another user */
+	}
+	if (fmt == JSON)
+		print_json(out, &t, v);
+	else if (fmt == PROMETHEUS)
+		print_prometheus(out, &t, v);
+	else
+		print_human(out, &t, v);
+	if (output) {
+		int e = fflush(out) | fsync(fileno(out));
+
+		e |= fclose(out);
+		if (e || rename(tmp, output)) {
+			vfc_err("report: writing %s failed: %s", output, strerror(errno));
+			unlink(tmp);
+			bad = 1;
+		}
+	}
+	vfc_trial_free(&t);
+	return bad ? VFC_EXIT_USAGE : exit_for(v);
+}

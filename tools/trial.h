@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A trial: the JSON Lines reports of one or many processes (and hosts),
+ * merged into per-process verdicts, per-feature use counts and one overall
+ * verdict. Reads the shim's records and the module's audit records, which
+ * share the schema (docs/report-schema.md). Pure: no terminal, no exit.
+ */
+#ifndef VFC_TRIAL_H
+#define VFC_TRIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vfiocompat/report.h"
+
+#define VFC_TRIAL_MAX_FEATURES 32 /* distinct feature names kept */
+#define VFC_TRIAL_MAX_LINE     (64 * 1024)
+
+enum vfc_verdict {
+	VFC_V_UNTESTED,
+	VFC_V_READY,
+	VFC_V_CHANGES,
+	VFC_V_NOT_READY,
+};
+
+struct vfc_trial_feature {
+	char name[48];
+	enum vfc_severity severity;
+	char iommufd[256]; /* what iommufd compat does with it */
+	char hint[256];	   /* what to do */
+	unsigned long uses;
+	unsigned procs;
+};
+
+struct vfc_trial_proc {
+	char source[256]; /* the report file it came from */
+	char program[64];
+	long pid;
+	char mode[16];
+	bool has_summary;    /* the process reached exit */
+	bool used_container; /* an open record for the container */
+	enum vfc_verdict verdict;
+	unsigned long uses[VFC_TRIAL_MAX_FEATURES];
+	bool feature_record[VFC_TRIAL_MAX_FEATURES];
+};
+
+struct vfc_trial {
+	struct vfc_trial_proc *procs;
+	size_t nprocs, cap;
+	struct vfc_trial_feature features[VFC_TRIAL_MAX_FEATURES];
+	size_t nfeatures;
+	unsigned long files, lines, records, skipped;
+	size_t cur;		/* index+1 of the process the current file's records belong to */
+	const char *cur_source; /* the current file, borrowed from the caller */
+};
+
+void vfc_trial_init(struct vfc_trial *t);
+void vfc_trial_free(struct vfc_trial *t);
+
+/* Start a new file: records without a pid belong to its last "start". */
+void vfc_trial_begin_source(struct vfc_trial *t, const char *source);
+
+/*
+ * Add one line. Returns 0, or -1 with a reason in err when the line is not
+ * a report record (it is then skipped and counted). Never fatal.
+ */
+int vfc_trial_add_line(struct vfc_trial *t, const char *line, size_t len, char *err, size_t errlen);
+
+/*
+ * Read a whole stream; each bad line is reported as "SOURCE:LINE: reason"
+ * to warn (may be NULL). Returns the number of lines skipped.
+ */
+unsigned long vfc_trial_add_stream(struct vfc_trial *t, FILE *in, const char *source, FILE *warn);
+
+/* Finish per-process verdicts; returns the overall verdict. */
+enum vfc_verdict vfc_trial_finish(struct vfc_trial *t);
+
+const char *vfc_verdict_name(enum vfc_verdict v);  /* the shim's names */
+const char *vfc_verdict_title(enum vfc_verdict v); /* READY WITH CHANGES ... */
+enum vfc_verdict vfc_verdict_parse(const char *s);
+
+#endif
