@@ -59,4 +59,30 @@ struct vfc_iommu_vfio_ioas {
 #define VFC_VFIO_SPAPR_TCE_REMOVE_NR	    20
 #define VFC_VFIO_EEH_PE_OP_NR		    21
 
+/* Hardware facts of the IOMMU behind one bound device (migration readiness). */
+#define VFC_IOMMU_GET_HW_INFO		_IO(VFC_IOMMUFD_TYPE, 0x8a)
+#define VFC_IOMMU_HW_CAP_DIRTY_TRACKING (1ULL << 0)
+
+struct vfc_iommu_hw_info {
+	__u32 size;
+	__u32 flags;
+	__u32 dev_id;
+	__u32 data_len;
+	__aligned_u64 data_uptr;
+	__u32 out_data_type;
+	__u8 out_max_pasid_log2;
+	__u8 __reserved[3];
+	__aligned_u64 out_capabilities;
+};
+
+/* The VFIO device cdev's bind to an iommufd (Linux 6.6, <linux/vfio.h>). */
+#define VFC_VFIO_DEVICE_BIND_IOMMUFD _IO(';', 100 + 18)
+
+struct vfc_vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+
 #endif

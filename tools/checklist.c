@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* PASS/INFO/WARN/FAIL lines for `vfiocompat check`; see checklist.h. */
+#include "checklist.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <string.h>
+
+static const char *const names[] = {"PASS", "INFO", "WARN", "FAIL"};
+
+const char *vfc_status_name(enum vfc_status st)
+{
+	return names[st];
+}
+
+void vfc_check_add(struct vfc_checklist *l, enum vfc_status st, const char *name, const char *hint,
+		   const char *fmt, ...)
+{
+	struct vfc_check *c;
+	va_list ap;
+
+	if (l->n == sizeof(l->items) / sizeof(l->items[0]))
+		return;
+	c = &l->items[l->n++];
+	c->status = st;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->hint, sizeof(c->hint), "%s", hint && st != VFC_PASS ? hint : "");
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+}
+
+enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l)
+{
+	enum vfc_status w = VFC_PASS;
+
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->items[i].status > w)
+			w = l->items[i].status;
+	return w;
+}
+
+void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title)
+{
+	unsigned count[4] = {0};
+
+	fprintf(out, "%s\n", title);
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct vfc_check *c = &l->items[i];
+
+		count[c->status]++;
+		fprintf(out, "  %-4s  %-26s %s\n", names[c->status], c->name, c->detail);
+		if (c->hint[0])
+			fprintf(out, "        %-26s -> %s\n", "", c->hint);
+	}
+	fprintf(out, "%u passed, %u info, %u warnings, %u failed\n", count[VFC_PASS],
+		count[VFC_INFO], count[VFC_WARN], count[VFC_FAIL]);
+}
+
+void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+	enum vfc_status w = vfc_checklist_worst(l);
+
+	json_object_object_add(o, "check", json_object_new_string(what));
+	json_object_object_add(o, "result",
+			       json_object_new_string(w == VFC_FAIL   ? "fail"
+						      : w == VFC_WARN ? "warn"
+								      : "pass"));
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct vfc_check *c = &l->items[i];
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "name", json_object_new_string(c->name));
+		json_object_object_add(e, "status", json_object_new_string(names[c->status]));
+		json_object_object_add(e, "detail", json_object_new_string(c->detail));
+		if (c->hint[0])
+			json_object_object_add(e, "hint", json_object_new_string(c->hint));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "checks", a);
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}

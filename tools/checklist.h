@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A list of PASS / INFO / WARN / FAIL lines with a one-line hint each, as
+ * `vfiocompat check` prints them (virt-host-validate's tone), or as JSON.
+ */
+#ifndef VFC_CHECKLIST_H
+#define VFC_CHECKLIST_H
+
+#include <stdio.h>
+
+enum vfc_status { VFC_PASS, VFC_INFO, VFC_WARN, VFC_FAIL };
+
+struct vfc_check {
+	enum vfc_status status;
+	char name[48];
+	char detail[512];
+	char hint[320];
+};
+
+struct vfc_checklist {
+	struct vfc_check items[64];
+	unsigned n;
+};
+
+void vfc_check_add(struct vfc_checklist *l, enum vfc_status st, const char *name, const char *hint,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l);
+const char *vfc_status_name(enum vfc_status st);
+void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title);
+void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what);
+
+#endif

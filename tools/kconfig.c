@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Kernel .config lookup; zlib reads /proc/config.gz and plain files alike. */
+#include "kconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+char vfc_kconfig_value(const char *text, size_t len, const char *sym)
+{
+	size_t n = strlen(sym);
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((eol ? eol : end) - p);
+
+		/* "CONFIG_SYM=v" with v y or m; anything else reads as off. */
+		if (l >= 7 + n + 2 && !memcmp(p, "CONFIG_", 7) && !memcmp(p + 7, sym, n) &&
+		    p[7 + n] == '=')
+			return (l == 7 + n + 2 && (p[8 + n] == 'y' || p[8 + n] == 'm')) ? p[8 + n]
+											: 'n';
+		p += l + 1;
+	}
+	return 'n';
+}
+
+static char *load_gz(const char *path, size_t *len)
+{
+	gzFile gz = gzopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+
+	if (!gz)
+		return NULL;
+	buf = malloc(cap + 1);
+	while (buf) {
+		int r = gzread(gz, buf + n, (unsigned)(cap - n));
+
+		if (r < 0 || (r == 0 && n == 0)) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {
+			char *nb = cap >= VFC_KCONFIG_MAX ? NULL : realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	gzclose(gz);
+	if (buf) {
+		buf[n] = 0;
+		*len = n;
+	}
+	return buf;
+}
+
+char *vfc_kconfig_load(const char *release, char *source, size_t source_size, size_t *len)
+{
+	char path[512];
+	char *text = load_gz("/proc/config.gz", len);
+
+	if (text) {
+		snprintf(source, source_size, "/proc/config.gz");
+		return text;
+	}
+	snprintf(path, sizeof(path), "/boot/config-%s", release);
+	text = load_gz(path, len);
+	if (text)
+		snprintf(source, source_size, "%s", path);
+	return text;
+}

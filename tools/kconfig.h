@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The running kernel's build configuration, as `vfiocompat check` reads it. */
+#ifndef VFC_KCONFIG_H
+#define VFC_KCONFIG_H
+
+#include <stddef.h>
+
+#define VFC_KCONFIG_MAX (8u << 20) /* a .config is ~300 KiB; refuse absurd input */
+
+/* 'y', 'm', or 'n' (explicitly not set, or absent) for CONFIG_<sym> in text. */
+char vfc_kconfig_value(const char *text, size_t len, const char *sym);
+
+/*
+ * Load /proc/config.gz, else /boot/config-<release> (gzip or plain). Returns
+ * malloc'd text (NUL-terminated, *len bytes) and where it came from in
+ * source, or NULL when neither is readable.
+ */
+char *vfc_kconfig_load(const char *release, char *source, size_t source_size, size_t *len);
+
+#endif
