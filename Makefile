@@ -59,12 +59,16 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,-soname,libvfiocompat.so \
 		-o $@ $^ $(LDFLAGS) -ldl -lpthread
 
-$(B)/vfiocompat: $(TOOL_OBJ) $(PURE_OBJ)
+# An installed `vfiocompat run` finds the installed library.
+$(B)/obj/tools/cmd_run.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
+
+# The feature table is the shim's own: one description of each difference.
+$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itools -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(LDFLAGS) \
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(LDFLAGS) \
 		$$(pkg-config --cflags --libs check) $(TOOL_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h

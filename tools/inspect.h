@@ -20,20 +20,20 @@ enum vfc_strategy {
 
 struct vfc_inspect {
 	bool is_elf;
-	bool dynamic;		/* has PT_INTERP / DT_NEEDED */
-	int elf_class;		/* 32 or 64 */
-	char interp[256];	/* PT_INTERP, "" when static */
-	bool setuid, setgid;	/* file mode bits */
-	bool file_caps;		/* security.capability xattr present */
+	bool dynamic;	     /* has PT_INTERP / DT_NEEDED */
+	int elf_class;	     /* 32 or 64 */
+	char interp[256];    /* PT_INTERP, "" when static */
+	bool setuid, setgid; /* file mode bits */
+	bool file_caps;	     /* security.capability xattr present */
 	bool imports_open, imports_openat, imports_open64, imports_ioctl;
 	bool refs_vfio_container; /* "/dev/vfio/vfio" in the file */
 	bool refs_iommu;	  /* "/dev/iommu" in the file */
 	bool refs_vfio_any;	  /* "/dev/vfio" or "vfio" ioctl names */
 	bool go;		  /* Go build info present */
 	char go_version[64];
-	bool rust, musl;	  /* hints */
+	bool rust, musl; /* hints */
 	enum vfc_strategy strategy;
-	const char *reason;	  /* one sentence: why this strategy */
+	const char *reason; /* one sentence: why this strategy */
 };
 
 /* 0 on success; -1 with a one-line reason in err (naming the problem and what to do). */

@@ -14,5 +14,7 @@ Suite *bar_suite(void);
 Suite *iova_suite(void);
 Suite *attach_suite(void);
 Suite *errmap_suite(void);
+Suite *trial_suite(void);
+Suite *cli_pure_suite(void);
 
 #endif
