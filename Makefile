@@ -5,7 +5,10 @@
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/vfiocompat
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 B ?= build
@@ -84,14 +87,22 @@ $(B)/examples/%: examples/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
+install: lib $(B)/vfiocompat
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 $(B)/libvfiocompat.so $(DESTDIR)$(LIBDIR)/libvfiocompat.so
+	install -m 0755 $(B)/vfiocompat $(DESTDIR)$(BINDIR)/vfiocompat
+	install -m 0644 docs/man/vfiocompat.1 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1
+	install -m 0644 docs/man/libvfiocompat.7 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
+	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
 	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so
+	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
+		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
+		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
 deps:

@@ -399,9 +399,12 @@ void vfc_report_line(const struct vfc_fmt *f)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	/* Opened per record, never held: the VMM may close or reuse any fd. */
+	/*
+	 * Opened per record, never held: the VMM may close or reuse any fd.
+	 * O_NOFOLLOW: a symlink planted in a shared directory is not followed.
+	 */
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
-			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		goto fail;
 	write_all(fd, f->buf, f->len);

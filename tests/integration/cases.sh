@@ -112,6 +112,13 @@ shim VFIOCOMPAT_LOG="/$(head -c 5000 /dev/zero | tr '\0' a)" -- open /dev/vfio/v
 check "overlong VFIOCOMPAT_LOG refused on one line" is "$(grep -c 'ignoring VFIOCOMPAT_LOG' "$T/err")" 1
 shim VFIOCOMPAT_LOG=/nonexistent-dir/r.jsonl -- open /dev/vfio/vfio
 check "unwritable log: one warning, process unharmed" is "$(grep -c 'cannot write the report' "$T/err")/$(field open path)" 1//dev/iommu
+: >"$T/victim"; ln -sf "$T/victim" "$T/planted.jsonl"
+shim VFIOCOMPAT_LOG="$T/planted.jsonl" -- open /dev/vfio/vfio ioctl set 1
+check "a symlink planted at the log path is not followed" test ! -s "$T/victim"
+check "... the report says it cannot write there, once" is "$(grep -c 'cannot write the report' "$T/err")" 1
+rm -f "$L"
+shim VFIOCOMPAT_LOG="$L" -- open /dev/vfio/vfio ioctl set 1
+check "the log is created mode 0600" is "$(stat -c %a "$L")" 600
 
 # 8. Modes and fallback: behaviour equal to a plain run where no redirect is asked.
 plain open /dev/vfio/vfio

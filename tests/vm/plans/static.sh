@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # A statically linked client (the edu DMA example built with -static): plain
-# it uses type1; LD_PRELOAD cannot reach it; tools/mount-ns-run puts it on
-# iommufd with no code change, which the fd's device number proves.
+# it uses type1; LD_PRELOAD cannot reach it; `vfiocompat run --mount-ns` puts
+# it on iommufd with no code change, which the fd's device number proves, and
+# plain `vfiocompat run` picks that strategy itself from what inspect finds.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-top=$(cd "$here/../../.." && pwd)
 EDU=$B/examples/vfio-dma-edu-static
 T=$(mktemp -d)
 iommu=$(stat -c '%Hr:%Lr' /dev/iommu)
@@ -20,14 +20,18 @@ out=$(VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$B/libvfiocompat.so "$EDU" --list-fds
 CHECK_DIAG=$out
 check "LD_PRELOAD does not reach it: still 10:196, no report" \
 	test "$rc" = 0 -a ! -e "$T/r.jsonl" -a -n "$(grep -E 'char=10:196' <<<"$out")"
-out=$("$top/tools/mount-ns-run" -- "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+for how in --mount-ns ""; do
+	out=$("$B/vfiocompat" run $how -- "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+	CHECK_DIAG=$out
+	check "static client under vfiocompat run ${how:-(strategy chosen)}: edu DMA works on iommufd" test "$rc" = 0
+	check "its container fd is /dev/iommu ($iommu) behind the /dev/vfio/vfio name" \
+		grep -Eq "fd [0-9]+ -> /dev/vfio/vfio char=$iommu\$" <<<"$out"
+	check "vfiocompat run says what it did" grep -q 'is /dev/iommu inside this mount namespace' <<<"$out"
+	check "the host's /dev/vfio/vfio is untouched afterwards" test "$(stat -c '%Hr:%Lr' /dev/vfio/vfio)" = 10:196
+done
+check "without --mount-ns, run chose it from inspect's finding" grep -q 'using --mount-ns' <<<"$out"
+out=$("$B/vfiocompat" run --mount-ns --target /nonexistent -- true 2>&1); rc=$?
 CHECK_DIAG=$out
-check "static client under mount-ns-run: edu DMA works on iommufd" test "$rc" = 0
-check "its container fd is /dev/iommu ($iommu) behind the /dev/vfio/vfio name" \
-	grep -Eq "fd [0-9]+ -> /dev/vfio/vfio char=$iommu\$" <<<"$out"
-check "mount-ns-run says what it did" grep -q 'is /dev/iommu inside this mount namespace' <<<"$out"
-check "the host's /dev/vfio/vfio is untouched afterwards" test "$(stat -c '%Hr:%Lr' /dev/vfio/vfio)" = 10:196
-out=$("$top/tools/mount-ns-run" --target /nonexistent -- true 2>&1); rc=$?
-check "bad --target: one clear line, non-zero exit" test "$rc" != 0 -a "$(wc -l <<<"$out")" = 1
+check "bad --target: one clear line, exit 125" test "$rc" = 125 -a "$(wc -l <<<"$out")" = 1
 rm -rf "$T"
 tap_end
