@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -229,6 +230,28 @@ int main(int argc, char **argv)
 		struct vfio_iommu_type1_dirty_bitmap d = {
 		    .argsz = sizeof(d), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START};
 		out("DIRTY_PAGES START (TYPE1 v1)", ioctl(c, VFIO_IOMMU_DIRTY_PAGES, &d), "");
+	}
+
+	/*
+	 * Memlock exhaustion, last: dropping CAP_IPC_LOCK cannot be undone. The
+	 * process's own RLIMIT_MEMLOCK (type1 counts per process; iommufd
+	 * opened directly counts per user against the same limit).
+	 */
+	struct rlimit rl = {4u << 20, 4u << 20};
+	CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), "setrlimit");
+	drop_caps(0);
+	setup(DEVICE, VFIO_TYPE1v2_IOMMU);
+	out("MAP_DMA 8M, RLIMIT_MEMLOCK 4M (no CAP_IPC_LOCK)", map(IOVA, 4 * SZ_2M, 0, 0), "");
+	out("MAP_DMA 4M, RLIMIT_MEMLOCK 4M", map(IOVA, 2 * SZ_2M, 0, 0), "");
+	{
+		struct vfio_iommu_type1_dma_map m = {
+		    .argsz = sizeof(m),
+		    .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		    .vaddr = (uintptr_t)buf + 2 * SZ_2M,
+		    .iova = IOVA + 2 * SZ_2M,
+		    .size = 4096,
+		};
+		out("MAP_DMA 4K more, past RLIMIT_MEMLOCK", ioctl(c, VFIO_IOMMU_MAP_DMA, &m), "");
 	}
 	teardown();
 	return 0;

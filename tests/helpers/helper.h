@@ -36,4 +36,25 @@ static inline void group_path_of(const char *bdf, char *out, size_t size)
 	snprintf(out, size, "/dev/vfio/%s", strrchr(link, '/') + 1);
 }
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+/*
+ * Drop CAP_IPC_LOCK (it exempts root from memlock accounting on both back
+ * ends), and CAP_SYS_RESOURCE too when asked (iommufd's RLIMIT_MODE needs it).
+ */
+static inline void drop_caps(int sys_resource_too)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+
+	CHECK(!syscall(SYS_capget, &h, d), "capget");
+	d[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
+	d[CAP_IPC_LOCK / 32].permitted &= ~(1u << (CAP_IPC_LOCK % 32));
+	if (sys_resource_too) {
+		d[CAP_SYS_RESOURCE / 32].effective &= ~(1u << (CAP_SYS_RESOURCE % 32));
+		d[CAP_SYS_RESOURCE / 32].permitted &= ~(1u << (CAP_SYS_RESOURCE % 32));
+	}
+	CHECK(!syscall(SYS_capset, &h, d), "capset");
+}
+
 #endif

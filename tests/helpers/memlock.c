@@ -8,31 +8,14 @@
  */
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "helper.h"
-
-static void drop_caps(int sys_resource_too)
-{
-	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2];
-
-	CHECK(!syscall(SYS_capget, &h, d), "capget");
-	d[CAP_IPC_LOCK / 32].effective &= ~(1u << (CAP_IPC_LOCK % 32));
-	d[CAP_IPC_LOCK / 32].permitted &= ~(1u << (CAP_IPC_LOCK % 32));
-	if (sys_resource_too) {
-		d[CAP_SYS_RESOURCE / 32].effective &= ~(1u << (CAP_SYS_RESOURCE % 32));
-		d[CAP_SYS_RESOURCE / 32].permitted &= ~(1u << (CAP_SYS_RESOURCE % 32));
-	}
-	CHECK(!syscall(SYS_capset, &h, d), "capset");
-}
 
 int main(int argc, char **argv)
 {
