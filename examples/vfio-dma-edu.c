@@ -4,8 +4,12 @@
  * with QEMU's emulated "edu" device (1234:11e8): the edu DMA engine copies a
  * fresh pattern from a mapped RAM buffer into its internal buffer and back
  * into another part of the RAM buffer, and the bytes are compared.
- *   vfio-dma-edu [--v1] [--size BYTES] [--list-fds] BDF
+ *   vfio-dma-edu [--v1] [--size BYTES] [--list-fds] [--native-map] BDF
  * Run plainly it exercises type1; under libvfiocompat.so, iommufd's compat.
+ * --native-map mixes the two APIs on one IOAS, as a VMM moving to iommufd
+ * step by step would: the source half is mapped with VFIO's MAP_DMA, the
+ * destination half with iommufd's own IOMMU_IOAS_MAP on the compat IOAS
+ * (found with IOMMU_VFIO_IOAS); it needs iommufd behind the container.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -27,6 +31,8 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "vfiocompat/iommufd-uapi.h"
 
 /* edu's MMIO layout, from QEMU docs/specs/edu.rst and hw/misc/edu.c. */
 #define EDU_VENDOR	  0x1234
@@ -79,7 +85,7 @@ static void die(const char *fmt, ...)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [--v1] [--size BYTES] [--list-fds] BDF\n", prog);
+	fprintf(stderr, "usage: %s [--v1] [--size BYTES] [--list-fds] [--native-map] BDF\n", prog);
 	exit(2);
 }
 
@@ -258,7 +264,7 @@ static int group_of(const char *bdf)
 
 int main(int argc, char **argv)
 {
-	bool v1 = false, show_fds = false;
+	bool v1 = false, show_fds = false, native = false;
 	unsigned long size = EDU_BUF_SIZE;
 	const char *bdf = NULL;
 
@@ -267,6 +273,8 @@ int main(int argc, char **argv)
 			v1 = true;
 		} else if (!strcmp(argv[i], "--list-fds")) {
 			show_fds = true;
+		} else if (!strcmp(argv[i], "--native-map")) {
+			native = true;
 		} else if (!strcmp(argv[i], "--size")) {
 			char *end;
 
@@ -416,16 +424,38 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < half; i++)
 		dst[i] = not_pattern(src[i % size]);
 
+	/* With --native-map, MAP_DMA covers the source half only. */
+	size_t vfio_len = native ? half : map_len;
 	struct vfio_iommu_type1_dma_map map = {
 	    .argsz = sizeof(map),
 	    .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
 	    .vaddr = (uintptr_t)buf,
 	    .iova = IOVA,
-	    .size = map_len,
+	    .size = vfio_len,
 	};
 	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
-		die("VFIO_IOMMU_MAP_DMA %zu bytes at iova 0x%llx", map_len, IOVA);
-	printf("ok: mapped %zu bytes at iova 0x%llx\n", map_len, IOVA);
+		die("VFIO_IOMMU_MAP_DMA %zu bytes at iova 0x%llx", vfio_len, IOVA);
+	printf("ok: mapped %zu bytes at iova 0x%llx\n", vfio_len, IOVA);
+	struct vfc_iommu_vfio_ioas ioas = {.size = sizeof(ioas), .op = VFC_IOMMU_VFIO_IOAS_GET};
+	if (native) {
+		if (ioctl(container, VFC_IOMMU_VFIO_IOAS, &ioas))
+			die("IOMMU_VFIO_IOAS GET (--native-map needs iommufd behind the "
+			    "container)");
+		struct vfc_iommu_ioas_map nmap = {
+		    .size = sizeof(nmap),
+		    .flags = VFC_IOMMU_IOAS_MAP_FIXED_IOVA | VFC_IOMMU_IOAS_MAP_READABLE |
+			     VFC_IOMMU_IOAS_MAP_WRITEABLE,
+		    .ioas_id = ioas.ioas_id,
+		    .user_va = (uintptr_t)dst,
+		    .length = half,
+		    .iova = IOVA + half,
+		};
+		if (ioctl(container, VFC_IOMMU_IOAS_MAP, &nmap))
+			die("IOMMU_IOAS_MAP %zu bytes at iova 0x%llx on IOAS %u", half, IOVA + half,
+			    ioas.ioas_id);
+		printf("ok: native IOMMU_IOAS_MAP %zu bytes at iova 0x%llx on compat IOAS %u\n",
+		       half, IOVA + half, ioas.ioas_id);
+	}
 
 	dma(mmio, IOVA, EDU_BUF_ADDR, (uint32_t)size, 0, "dma ram -> edu");
 	dma(mmio, EDU_BUF_ADDR, IOVA + half, (uint32_t)size, EDU_DMA_TO_RAM, "dma edu -> ram");
@@ -447,16 +477,26 @@ int main(int argc, char **argv)
 	cfg_write16(device, cfg.offset, PCI_COMMAND, cmd_orig, "command restore");
 	if (munmap(bar_map, bar.size))
 		die("munmap BAR0");
+	if (native) {
+		struct vfc_iommu_ioas_unmap nunmap = {.size = sizeof(nunmap),
+						      .ioas_id = ioas.ioas_id,
+						      .iova = IOVA + half,
+						      .length = half};
+		if (ioctl(container, VFC_IOMMU_IOAS_UNMAP, &nunmap))
+			die("IOMMU_IOAS_UNMAP");
+		printf("ok: native IOMMU_IOAS_UNMAP %llu bytes\n",
+		       (unsigned long long)nunmap.length);
+	}
 	struct vfio_iommu_type1_dma_unmap unmap = {
 	    .argsz = sizeof(unmap),
 	    .iova = IOVA,
-	    .size = map_len,
+	    .size = vfio_len,
 	};
 	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap))
 		die("VFIO_IOMMU_UNMAP_DMA");
-	if (unmap.size != map_len)
+	if (unmap.size != vfio_len)
 		fail(EIO, "VFIO_IOMMU_UNMAP_DMA unmapped %llu bytes, mapped %zu",
-		     (unsigned long long)unmap.size, map_len);
+		     (unsigned long long)unmap.size, vfio_len);
 	printf("ok: unmapped %llu bytes at iova 0x%llx\n", (unsigned long long)unmap.size, IOVA);
 	if (munmap(buf, map_len))
 		die("munmap DMA buffer");

@@ -134,5 +134,16 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 			errors++;
 		}
 	}
+	/* Off by default: a seccomp-filtered VMM must see no ioctl it did not issue. */
+	if ((v = get("VFIOCOMPAT_QUERY"))) {
+		if (!strcmp(v, "1"))
+			c->query_ioas = true;
+		else if (!strcmp(v, "0"))
+			c->query_ioas = false;
+		else {
+			bad(warn, "VFIOCOMPAT_QUERY", v, "use 0 or 1; using 0");
+			errors++;
+		}
+	}
 	return errors;
 }

@@ -19,6 +19,7 @@ struct vfc_config {
 	bool fixup_get_info; /* VFIOCOMPAT_FIXUPS: get-info-ranges */
 	bool errno_type1;    /* VFIOCOMPAT_ERRNO=type1 */
 	bool rlimit_process; /* VFIOCOMPAT_RLIMIT=process */
+	bool query_ioas;     /* VFIOCOMPAT_QUERY=1: ask IOMMU_VFIO_IOAS after attach */
 };
 
 typedef const char *vfc_getenv_fn(const char *name);

@@ -205,6 +205,11 @@ static void set_rlimit_mode(int fd)
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
+	if (!atomic_load(&vfc_stats.dma_entry_limit)) {
+		int saved = errno;
+		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_dma_entry_limit());
+		errno = saved;
+	}
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		int fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0) {
@@ -323,6 +328,33 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 	vfc_report_line(&f);
 }
 
+/*
+ * Keep the live mapping count of a successful MAP/UNMAP_DMA; true the first
+ * time it passes type1's dma_entry_limit. Per process, where type1 counts per
+ * container: VMMs hold one container.
+ */
+static bool count_mapping(const struct vfc_rec *r)
+{
+	uint32_t live, peak, limit = atomic_load(&vfc_stats.dma_entry_limit);
+
+	if (r->op == VFC_OP_UNMAP_DMA && (r->flags & VFIO_DMA_UNMAP_FLAG_ALL)) {
+		atomic_store(&vfc_stats.live_mappings, 0);
+	} else if (r->op == VFC_OP_UNMAP_DMA && r->has_arg && r->size) {
+		live = atomic_load(&vfc_stats.live_mappings);
+		while (live &&
+		       !atomic_compare_exchange_weak(&vfc_stats.live_mappings, &live, live - 1))
+			;
+	} else if (r->op == VFC_OP_MAP_DMA) {
+		live = atomic_fetch_add(&vfc_stats.live_mappings, 1) + 1;
+		peak = atomic_load(&vfc_stats.peak_mappings);
+		while (live > peak &&
+		       !atomic_compare_exchange_weak(&vfc_stats.peak_mappings, &peak, live))
+			;
+		return limit && live == limit + 1;
+	}
+	return false;
+}
+
 /* Returns the ret the caller gets; *err is updated when it is translated. */
 static int observe_container(int fd, uint32_t e, unsigned long request, void *arg, int ret,
 			     int *errp)
@@ -350,6 +382,8 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 
 	bool in_bar = r.op == VFC_OP_MAP_DMA && r.has_arg && vfc_bar_contains(r.vaddr, r.size);
 	uint32_t feats = vfc_classify(&r, in_bar);
+	if (ret == 0 && count_mapping(&r))
+		feats |= 1u << VFC_F_DMA_ENTRY_LIMIT;
 	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
 	    vfc_info_has_cap(arg, r.argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
 		feats |= 1u << VFC_F_DMA_AVAIL;
@@ -371,6 +405,18 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 	return ret;
 }
 
+/* VFIOCOMPAT_QUERY=1: record the compat IOAS a native iommufd call would use. */
+static void query_ioas(int cfd, int group)
+{
+	struct vfc_iommu_vfio_ioas v = {.size = sizeof(v), .op = VFC_IOMMU_VFIO_IOAS_GET};
+	int saved = errno, ret = real_ioctl(cfd, VFC_IOMMU_VFIO_IOAS, &v);
+	struct vfc_fmt f;
+
+	vfc_fmt_ioas(&f, cfd, group, ret, errno, v.ioas_id);
+	vfc_report_line(&f);
+	errno = saved;
+}
+
 static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, int ret, int err)
 {
 	int group = (int)VFC_FD_DATA(e) - 1;
@@ -389,6 +435,8 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 			vfc_attach_add(cfd, group);
 		vfc_fmt_attach(&f, group, cfd, ret, err);
 		vfc_report_line(&f);
+		if (ret == 0 && k != VFC_FD_TYPE1 && vfc_cfg.query_ioas)
+			query_ioas(cfd, group);
 	} else if (request == VFIO_GROUP_UNSET_CONTAINER) {
 		if (ret == 0) {
 			atomic_fetch_add(&vfc_stats.detaches, 1);

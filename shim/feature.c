@@ -36,6 +36,11 @@ static const struct vfc_feature_info features[VFC_F_COUNT] = {
     [VFC_F_DMA_AVAIL] = {"dma_avail", VFC_SEV_DEGRADED,
 			 "GET_INFO reports DMA_AVAIL U32_MAX: dma_entry_limit is ignored",
 			 "bound pinned memory with memory cgroups instead of dma_entry_limit"},
+    [VFC_F_DMA_ENTRY_LIMIT] =
+	{"dma_entry_limit", VFC_SEV_INFO,
+	 "more live mappings than type1's dma_entry_limit: iommufd has no such limit",
+	 "this workload only runs on iommufd: on type1 the mapping past the limit fails with "
+	 "ENOSPC unless vfio_iommu_type1.dma_entry_limit is raised"},
     [VFC_F_SPAPR_EXT] = {"spapr_extension", VFC_SEV_INFO,
 			 "CHECK_EXTENSION(SPAPR_TCE / EEH) answers 0",
 			 "a probe (DPDK and QEMU ask); only SPAPR platforms lose anything"},

@@ -174,6 +174,19 @@ void vfc_fmt_rlimit(struct vfc_fmt *f, int fd, bool process, int err)
 	end(f);
 }
 
+void vfc_fmt_ioas(struct vfc_fmt *f, int container_fd, int group, int ret, int err,
+		  uint32_t ioas_id)
+{
+	begin(f, VFC_REC_IOAS);
+	kv_int(f, "container_fd", container_fd);
+	kv_int(f, "group", group);
+	kv_int(f, "ret", ret);
+	kv_errno(f, ret < 0 ? err : 0);
+	if (ret == 0)
+		kv_int(f, "ioas_id", ioas_id);
+	end(f);
+}
+
 void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
 			      unsigned long request)
 {
@@ -312,6 +325,8 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	       : atomic_load(&s->rlimit_process) ? "process"
 						 : "user");
 	kv_int(f, "devices", atomic_load(&s->devices));
+	kv_int(f, "peak_live_mappings", atomic_load(&s->peak_mappings));
+	kv_int(f, "dma_entry_limit", atomic_load(&s->dma_entry_limit));
 	fmt_counters(f, s);
 	kv_str(f, "verdict", vfc_verdict(s));
 	end(f);
@@ -403,8 +418,9 @@ void vfc_report_line(const struct vfc_fmt *f)
 	 * Opened per record, never held: the VMM may close or reuse any fd.
 	 * O_NOFOLLOW: a symlink planted in a shared directory is not followed.
 	 */
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
-			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
+	int fd =
+	    (int)syscall(SYS_openat, AT_FDCWD, path,
+			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		goto fail;
 	write_all(fd, f->buf, f->len);

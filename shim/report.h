@@ -25,6 +25,9 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err);
 void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err);
 void vfc_fmt_rlimit(struct vfc_fmt *f, int fd, bool process, int err);
+/* The compat IOAS behind a container (VFIOCOMPAT_QUERY=1), after an attach. */
+void vfc_fmt_ioas(struct vfc_fmt *f, int container_fd, int group, int ret, int err,
+		  uint32_t ioas_id);
 struct vfc_errmap_rule;
 void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
 			      unsigned long request);

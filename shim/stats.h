@@ -40,6 +40,14 @@ struct vfc_stats {
 	_Atomic int rlimit_process;   /* iommufd set to per-process memlock accounting */
 	_Atomic int devices;	      /* device fds from our groups */
 	_Atomic int used;	      /* anything VFIO seen: the process gets a report */
+	/*
+	 * Live mappings (successful MAP_DMA minus UNMAP_DMA calls that unmapped
+	 * something; an upper bound when one unmap removes several), their peak,
+	 * and type1's dma_entry_limit to compare with.
+	 */
+	_Atomic uint32_t live_mappings;
+	_Atomic uint32_t peak_mappings;
+	_Atomic uint32_t dma_entry_limit;
 };
 
 extern struct vfc_stats vfc_stats;

@@ -135,3 +135,17 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 	    read_file("/proc/cmdline", cmdline, sizeof(cmdline)) > 0 && strstr(cmdline, "sp_off");
 	return vfc_vtd_facts(cap, ecap, sp_off, facts, why);
 }
+
+uint32_t vfc_type1_dma_entry_limit(void)
+{
+	char buf[32];
+	uint64_t v = 0;
+
+	if (read_file("/sys/module/vfio_iommu_type1/parameters/dma_entry_limit", buf,
+		      sizeof(buf)) <= 0)
+		return 65535;
+	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (uint64_t)(*p - '0')) > UINT32_MAX)
+			return UINT32_MAX;
+	return v ? (uint32_t)v : 65535;
+}

@@ -4,6 +4,7 @@
 #define VFC_SYSFS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "iova.h"
 
@@ -13,5 +14,8 @@
  */
 bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 		     struct vfc_iommu_facts *facts, const char **why);
+
+/* type1's vfio_iommu_type1.dma_entry_limit, or its default 65535 when unknown. */
+uint32_t vfc_type1_dma_entry_limit(void);
 
 #endif

@@ -59,6 +59,30 @@ struct vfc_iommu_vfio_ioas {
 #define VFC_VFIO_SPAPR_TCE_REMOVE_NR	    20
 #define VFC_VFIO_EEH_PE_OP_NR		    21
 
+/* Native IOAS mapping, for programs mixing it with VFIO-style MAP_DMA. */
+#define VFC_IOMMU_IOAS_MAP	      _IO(VFC_IOMMUFD_TYPE, 0x85)
+#define VFC_IOMMU_IOAS_UNMAP	      _IO(VFC_IOMMUFD_TYPE, 0x86)
+#define VFC_IOMMU_IOAS_MAP_FIXED_IOVA (1u << 0)
+#define VFC_IOMMU_IOAS_MAP_WRITEABLE  (1u << 1)
+#define VFC_IOMMU_IOAS_MAP_READABLE   (1u << 2)
+
+struct vfc_iommu_ioas_map {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__u32 __reserved;
+	__aligned_u64 user_va;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+
+struct vfc_iommu_ioas_unmap {
+	__u32 size;
+	__u32 ioas_id;
+	__aligned_u64 iova;
+	__aligned_u64 length;
+};
+
 /* Hardware facts of the IOMMU behind one bound device (migration readiness). */
 #define VFC_IOMMU_GET_HW_INFO		_IO(VFC_IOMMUFD_TYPE, 0x8a)
 #define VFC_IOMMU_HW_CAP_DIRTY_TRACKING (1ULL << 0)

@@ -20,6 +20,7 @@
 #define VFC_REC_GET_INFO_EARLY "get_info_before_device"
 #define VFC_REC_ERRNO	       "errno_translated"
 #define VFC_REC_RLIMIT	       "rlimit"
+#define VFC_REC_IOAS	       "ioas"
 #define VFC_REC_FEATURE	       "feature"
 #define VFC_REC_SUMMARY	       "summary"
 
@@ -36,7 +37,8 @@ enum vfc_feature {
 	VFC_F_TYPE1_V1,
 	VFC_F_P2P_MAP,
 	VFC_F_DMA_AVAIL,
-	VFC_F_SPAPR_EXT, /* probing for SPAPR/EEH: the answer is 0 on x86 either way */
+	VFC_F_SPAPR_EXT,       /* probing for SPAPR/EEH: the answer is 0 on x86 either way */
+	VFC_F_DMA_ENTRY_LIMIT, /* more live mappings than type1's dma_entry_limit allows */
 	VFC_F_COUNT
 };
 

@@ -33,5 +33,23 @@ for v in "" --v1; do
 	check "verdict $want ($name)" test "$("$Q" "$T/r.jsonl" summary verdict)" = "$want"
 	CHECK_DIAG=
 done
+
+# Mixing the APIs on one IOAS: VFIO MAP_DMA for the source, iommufd's own
+# IOMMU_IOAS_MAP (on the compat IOAS found with IOMMU_VFIO_IOAS) for the
+# destination, and the DMA round trip through both.
+out=$(VFIOCOMPAT_QUERY=1 VFIOCOMPAT_LOG=$T/m.jsonl LD_PRELOAD=$SHIM "$EDU" --native-map "$BDF" 2>&1); rc=$?
+CHECK_DIAG="$out $(cat "$T/m.jsonl" 2>/dev/null)"
+check "edu DMA with MAP_DMA and IOMMU_IOAS_MAP mixed on one IOAS (shim)" test "$rc" = 0
+ioas=$(sed -n 's/.*on compat IOAS \([0-9]*\)$/\1/p' <<<"$out")
+check "VFIOCOMPAT_QUERY=1 records the compat IOAS, the one the example used ($ioas)" \
+	test -n "$ioas" -a "$("$Q" "$T/m.jsonl" ioas ioas_id)" = "$ioas"
+rm -f "$T/m.jsonl"
+VFIOCOMPAT_LOG=$T/m.jsonl LD_PRELOAD=$SHIM "$EDU" "$BDF" >/dev/null 2>&1
+check "without VFIOCOMPAT_QUERY no IOMMU_VFIO_IOAS is issued (no ioas record)" \
+	test "$("$Q" "$T/m.jsonl" ioas ioas_id)/$("$Q" "$T/m.jsonl" summary ioctls.IOMMU_VFIO_IOAS)" = MISSING/MISSING
+out=$("$EDU" --native-map "$BDF" 2>&1); rc=$?
+CHECK_DIAG=$out
+check "plain type1 --native-map fails with one clear line" \
+	test "$rc" != 0 -a -n "$(grep -F 'IOMMU_VFIO_IOAS GET (--native-map needs iommufd behind the container)' <<<"$out")"
 rm -rf "$T"
 tap_end

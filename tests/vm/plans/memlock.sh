@@ -29,5 +29,25 @@ check "VFIOCOMPAT_RLIMIT=user leaves iommufd's per-user mode (no rlimit record)"
 CHECK_DIAG=$(cat "$T/n.jsonl")
 check "without CAP_SYS_RESOURCE the report says EPERM and why" \
 	test "$("$Q" "$T/n.jsonl" rlimit errno)" = EPERM -a -n "$(grep 'needs CAP_SYS_RESOURCE' "$T/n.jsonl")"
+
+# dma_entry_limit: type1 refuses the mapping past it; iommufd has no such
+# limit, so under the shim the same program maps on and the report says that
+# type1 would have refused it. The limit is lowered to keep the run short.
+P=/sys/module/vfio_iommu_type1/parameters/dma_entry_limit
+old=$(cat "$P")
+echo 100 >"$P"
+plain=$("$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
+shim=$(VFIOCOMPAT_LOG=$T/d.jsonl LD_PRELOAD=$SHIM "$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
+echo "$old" >"$P"
+echo "# dma_entry_limit 100, 150 mappings asked: type1: $plain | shim: $shim"
+CHECK_DIAG=$plain
+check "type1 refuses mapping 101 with ENOSPC (dma_entry_limit 100)" test "$plain" = "mapped=100 errno=ENOSPC"
+CHECK_DIAG="$shim $(cat "$T/d.jsonl")"
+check "under the shim all 150 map (iommufd ignores the limit)" test "$shim" = "mapped=150 errno=0"
+check "report: peak live mappings 150 against a limit of 100" \
+	test "$("$Q" "$T/d.jsonl" summary peak_live_mappings)/$("$Q" "$T/d.jsonl" summary dma_entry_limit)" = 150/100
+check "report: feature dma_entry_limit (info), verdict still ready" \
+	test "$("$Q" "$T/d.jsonl" feature severity feature=dma_entry_limit)/$("$Q" "$T/d.jsonl" summary verdict)" = info/ready
+check "the dma_entry_limit parameter is restored" test "$(cat "$P")" = "$old"
 rm -rf "$T"
 tap_end
