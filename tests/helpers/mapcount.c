@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	struct vfio_iommu_type1_dma_unmap u = {.argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_ALL};
+	struct vfio_iommu_type1_dma_unmap u = {.argsz = sizeof(u),
+					       .flags = VFIO_DMA_UNMAP_FLAG_ALL};
 	CHECK(!ioctl(c, VFIO_IOMMU_UNMAP_DMA, &u), "UNMAP_DMA FLAG_ALL");
 	const char *e = err ? strerrorname_np(err) : "0";
 	printf("mapped=%ld errno=%s\n", mapped, e ? e : "?");
