@@ -144,8 +144,10 @@ demo: deps deps-vm
 	$(MAKE) all
 	scripts/demo
 
-bench: all
-	bench/run
+bench: deps deps-vm
+	@scripts/install-deps bench
+	$(MAKE) all
+	B=$(abspath $(B)) bench/run
 
 format:
 	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c

@@ -25,7 +25,7 @@ check "--version names the version and schema" has "$T/o" '^vfiocompat [0-9.]* (
 v frobnicate; rc=$?
 check "unknown command: exit 2" rc_is "$rc" 2
 check "unknown command: one line naming it" has "$T/e" "unknown command 'frobnicate'"
-for c in check inspect run report; do
+for c in check inspect run report bench; do
 	v "$c" --help; rc=$?
 	check "$c --help: exit 0 with a usage line" has "$T/o" "^usage: vfiocompat $c"
 done
@@ -63,6 +63,20 @@ check "check --migration without a device: exit 2" rc_is "$rc" 2
 v check --migration 'zz:bad' "$(printf 'x\033[2J')"; rc=$?
 check "check --migration on a bad address: FAIL with the expected form" has "$T/o" 'not a PCI address; give it as DDDD:BB:DD.F'
 check "... exit 1" rc_is "$rc" 1
+
+# --- bench: argument and device errors (the real measurement runs in the VM lab)
+v bench --sizes 4K,3K; rc=$?
+check "bench --sizes with a partial page: exit 2 naming it" has "$T/e" "'3K' is not a size of 4K..1G in whole pages"
+v bench --backend vfio; rc=$?
+check "bench --backend unknown: exit 2 with the names" has "$T/e" "use type1, iommufd or module"
+v bench --reps 0; rc=$?
+check "bench --reps 0 refused" rc_is "$rc" 2
+v bench --device 0000:ff:1f.7; rc=$?
+check "bench on a device that does not exist: exit 2, says so" has "$T/e" '0000:ff:1f.7 has no IOMMU group'
+if [ -z "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" ]; then
+	v bench; rc=$?
+	check "bench with no vfio-pci device: exit 2 with how to bind one" has "$T/e" 'no device is bound to vfio-pci: bind one'
+fi
 
 # --- report, on reports the real shim writes
 L=$T/logs
