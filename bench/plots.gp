@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Plots of docs/performance.md, from bench/summarize's data files.
 # gnuplot -e "d='DATA_DIR'; o='OUT_DIR'" bench/plots.gp
-set terminal svg size 720,420 dynamic font "sans,12"
+set terminal svg size 720,420 dynamic font "sans,12" noenhanced
 set logscale x 2
 set format x "%.0b%B"
 set xlabel "chunk size (bytes)"
