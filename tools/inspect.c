@@ -420,7 +420,7 @@ static int headers(struct ctx *c, GElf_Ehdr *eh)
 static int truncated(struct ctx *c, const char *what)
 {
 	return fail(c,
-		    "truncated ELF: %s lies past its end (%llu bytes); copy the whole binary "
+		    "truncated ELF: %s ends past the file's %llu bytes; copy the whole binary "
 		    "again",
 		    what, (unsigned long long)c->src.size);
 }
@@ -429,11 +429,16 @@ static int segments(struct ctx *c, const GElf_Ehdr *eh, bool *has_interp, GElf_P
 {
 	size_t n;
 
+	if (eh->e_phnum != PN_XNUM && eh->e_phnum &&
+	    !in_file(c, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
+		return truncated(c, "the program header table");
 	if (elf_getphdrnum(c->elf, &n))
 		return fail(c, "malformed program headers (%s); the file is damaged",
 			    elf_errmsg(-1));
-	if (n && (eh->e_phentsize != sizeof(Elf64_Phdr) ||
-		  !in_file(c, eh->e_phoff, (uint64_t)n * sizeof(Elf64_Phdr))))
+	/* libelf quietly counts a table that does not fit as empty: compare with the header. */
+	if ((eh->e_phnum != PN_XNUM && eh->e_phnum != n) ||
+	    (n && (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+		   !in_file(c, eh->e_phoff, (uint64_t)n * sizeof(Elf64_Phdr)))))
 		return truncated(c, "the program header table");
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
@@ -548,11 +553,14 @@ static int sections(struct ctx *c, const GElf_Ehdr *eh)
 	bool names;
 	Elf_Scn *scn = NULL;
 
+	if (eh->e_shnum && !in_file(c, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
+		return truncated(c, "the section header table");
 	if (elf_getshdrnum(c->elf, &n))
 		return fail(c, "malformed section headers (%s); the file is damaged",
 			    elf_errmsg(-1));
-	if (n && (eh->e_shentsize != sizeof(Elf64_Shdr) ||
-		  !in_file(c, eh->e_shoff, (uint64_t)n * sizeof(Elf64_Shdr))))
+	if ((eh->e_shnum && eh->e_shnum != n) || (!n && eh->e_shoff) ||
+	    (n && (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+		   !in_file(c, eh->e_shoff, (uint64_t)n * sizeof(Elf64_Shdr)))))
 		return truncated(c, "the section header table");
 	names = !elf_getshdrstrndx(c->elf, &shstrndx) && strtab_ok(c, shstrndx);
 	while ((scn = elf_nextscn(c->elf, scn))) {
