@@ -315,7 +315,7 @@ static int scan(struct ctx *c, struct vfc_scan *s)
 	unsigned char *buf = NULL;
 
 	vfc_scan_init(s, needles, N_COUNT);
-	if (!c->src.mem && !(buf = malloc(SCAN_CHUNK)))
+	if (!c->src.mem && !(buf = malloc(end < SCAN_CHUNK ? end + 1 : SCAN_CHUNK)))
 		return fail(c, "out of memory for the string scan; free some memory and retry");
 	for (uint64_t off = 0; off < end;) {
 		size_t n = end - off < SCAN_CHUNK ? (size_t)(end - off) : SCAN_CHUNK;
