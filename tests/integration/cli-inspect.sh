@@ -7,7 +7,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 
-B=${B:?B must name the build directory}
+B=$(cd "${B:?B must name the build directory}" && pwd)
 V=$B/vfiocompat
 EDU=$B/examples/vfio-dma-edu
 STATIC=$B/examples/vfio-dma-edu-static
