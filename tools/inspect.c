@@ -553,12 +553,14 @@ static int sections(struct ctx *c, const GElf_Ehdr *eh)
 	bool names;
 	Elf_Scn *scn = NULL;
 
-	if (eh->e_shnum && !in_file(c, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
+	/* e_shnum 0 with an e_shoff: the count is in section 0, which must be there. */
+	if (!in_file(c, eh->e_shoff,
+		     (uint64_t)(eh->e_shnum ? eh->e_shnum : !!eh->e_shoff) * sizeof(Elf64_Shdr)))
 		return truncated(c, "the section header table");
 	if (elf_getshdrnum(c->elf, &n))
 		return fail(c, "malformed section headers (%s); the file is damaged",
 			    elf_errmsg(-1));
-	if ((eh->e_shnum && eh->e_shnum != n) || (!n && eh->e_shoff) ||
+	if ((eh->e_shnum && eh->e_shnum != n) ||
 	    (n && (eh->e_shentsize != sizeof(Elf64_Shdr) ||
 		   !in_file(c, eh->e_shoff, (uint64_t)n * sizeof(Elf64_Shdr)))))
 		return truncated(c, "the section header table");
@@ -700,19 +702,31 @@ int vfc_inspect_path(const char *path, struct vfc_inspect *out, char *err, size_
 	int fd, ret;
 
 	ctx_init(&c, out, err, errlen);
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer; symlinks are followed. */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	/*
+	 * Never open what is not a regular file: opening some devices acts
+	 * (a watchdog starts, a tape rewinds). stat first, then open with
+	 * O_NONBLOCK (a FIFO swapped in meanwhile must not wait for a writer)
+	 * and check again on the fd. Symbolic links are followed.
+	 */
+	if (stat(path, &st))
 		return open_error(&c, errno);
-	if (fstat(fd, &st)) {
-		ret = fail(&c, "cannot stat it (%s); check the path", strerror(errno));
-		close(fd);
-		return ret;
+	if (S_ISREG(st.st_mode)) {
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return open_error(&c, errno);
+		if (fstat(fd, &st)) {
+			ret = fail(&c, "cannot stat it (%s); check the path", strerror(errno));
+			close(fd);
+			return ret;
+		}
+	} else {
+		fd = -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = fail(&c, "%s, not a program file; give the path of an executable",
 			   kind(st.st_mode));
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return ret;
 	}
 	out->file_size = (uint64_t)st.st_size;
