@@ -345,6 +345,32 @@ START_TEST(test_elf_every_truncation_is_an_error)
 }
 END_TEST
 
+START_TEST(test_elf_without_section_headers)
+{
+	/* sstrip'ed: only program headers. Still dynamic; imports unknown. */
+	struct elfimg o = {.interp = LDSO,
+			   .needed = "libc.so.6",
+			   .imports = {"open", "ioctl"},
+			   .rodata = "/dev/vfio/vfio"};
+	size_t len = build(&o);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
+	struct vfc_inspect in;
+	char err[256];
+
+	eh->e_shoff = 0;
+	eh->e_shnum = 0;
+	eh->e_shstrndx = 0;
+	ck_assert_int_eq(inspect(len, &in, err), 0);
+	ck_assert(in.dynamic && !in.symbols_read && in.refs_vfio_container);
+	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
+	ck_assert_ptr_nonnull(strstr(in.reason, "no dynamic symbol table"));
+	/* e_shnum 0 means "count in section 0": that section must exist. */
+	eh->e_shoff = len + 64;
+	ck_assert_int_eq(inspect(len, &in, err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "section header table"));
+}
+END_TEST
+
 START_TEST(test_elf_foreign_and_non_programs_are_errors)
 {
 	struct elfimg o = {.interp = LDSO};
@@ -515,6 +541,7 @@ Suite *inspect_suite(void)
 	tcase_add_test(tc, test_elf_go_build_info_pointer_version);
 	tcase_add_test(tc, test_elf_musl_and_rust_hints);
 	tcase_add_test(tc, test_elf_every_truncation_is_an_error);
+	tcase_add_test(tc, test_elf_without_section_headers);
 	tcase_add_test(tc, test_elf_foreign_and_non_programs_are_errors);
 	tcase_add_test(tc, test_non_elf_inputs_are_errors);
 	tcase_add_test(tc, test_elf_hostile_strings_are_cleaned);
