@@ -65,7 +65,7 @@ static void print_human(const char *path, const struct vfc_inspect *in, bool fir
 		printf("  %-13s no (no setuid, setgid or file capabilities)\n", "secure exec:");
 	list_imports(imp, sizeof(imp), in->imports);
 	printf("  %-13s %s\n", "libc imports:",
-	       !in->dynamic	   ? "none (statically linked: libc is built in)"
+	       !in->dynamic	   ? "none (statically linked)"
 	       : !in->symbols_read ? "unknown (no dynamic symbol table)"
 	       : imp[0]		   ? imp
 				   : "none of open, openat, open64, openat64, __open_2, ioctl");
