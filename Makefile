@@ -152,6 +152,7 @@ bench: deps deps-vm
 # libFuzzer over vfc_inspect_mem(): `make fuzz-inspect FUZZ_TIME=600` (seconds),
 # `make fuzz-smoke` for a short run. New inputs go to $(B)/fuzz/corpus; the
 # committed seeds (fuzz/corpus, written by fuzz/mkseeds.c) are only read.
+# VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
 .PHONY: fuzz-inspect fuzz-smoke fuzz-seeds
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 300
