@@ -149,11 +149,40 @@ bench: deps deps-vm
 	$(MAKE) all
 	B=$(abspath $(B)) bench/run
 
+# libFuzzer over vfc_inspect_mem(): `make fuzz-inspect FUZZ_TIME=600` (seconds),
+# `make fuzz-smoke` for a short run. New inputs go to $(B)/fuzz/corpus; the
+# committed seeds (fuzz/corpus, written by fuzz/mkseeds.c) are only read.
+# VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
+.PHONY: fuzz-inspect fuzz-smoke fuzz-seeds
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/inspect.h \
+		tools/bytescan.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c \
+		$$(pkg-config --libs libelf)
+
+fuzz-inspect: $(B)/fuzz/inspect
+	@mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/inspect -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus fuzz/corpus
+
+fuzz-smoke:
+	$(MAKE) fuzz-inspect FUZZ_TIME=20
+
+# Rewrite the committed seed corpus from fuzz/mkseeds.c.
+fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
+	@mkdir -p $(B)/fuzz
+	$(CC) $(CFLAGS_BASE) -o $(B)/fuzz/mkseeds fuzz/mkseeds.c
+	$(B)/fuzz/mkseeds fuzz/corpus
+
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 clean:
 	rm -rf build
