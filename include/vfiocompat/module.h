@@ -9,7 +9,7 @@
 /* The module itself, as lsmod and /sys/module show it. */
 #define VFC_MODULE_NAME "vfiocompat"
 /* Its misc device: an iommufd file with type1 (per-process) accounting. */
-#define VFC_MODULE_NODE "/dev/vfio/iommufd-compat"
+#define VFC_MODULE_NODE	     "/dev/vfio/iommufd-compat"
 #define VFC_MODULE_MISC_NAME "vfiocompat"
 /* The system-wide type1 feature audit, JSON Lines in the shim's schema. */
 #define VFC_MODULE_AUDIT "/sys/kernel/debug/vfiocompat/report"
