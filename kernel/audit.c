@@ -171,7 +171,7 @@ struct vfc_call {
 static DEFINE_SPINLOCK(vfc_lock);
 static struct vfc_proc *vfc_procs;
 static unsigned int vfc_nprocs;
-static u64 vfc_dropped;		/* processes not kept: the table was full */
+static u64 vfc_dropped;		/* calls of processes not kept: table full */
 static struct dentry *vfc_dir;
 
 static enum vfc_op vfc_decode(unsigned int cmd)
@@ -569,7 +569,7 @@ static int vfc_report_show(struct seq_file *m, void *unused)
 	spin_lock_irqsave(&vfc_lock, irqf);
 	dropped = vfc_dropped;
 	spin_unlock_irqrestore(&vfc_lock, irqf);
-	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":1,\"version\":\"%s\",\"probe\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"dropped_processes\":%llu,\"missed_calls\":%d}\n",
+	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":1,\"version\":\"%s\",\"probe\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"dropped_calls\":%llu,\"missed_calls\":%d}\n",
 		   VFC_VERSION, VFC_PROBED_SYMBOL, used, vfc_nprocs, dropped,
 		   vfc_krp.nmissed);
 	return 0;

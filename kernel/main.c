@@ -19,7 +19,7 @@ MODULE_PARM_DESC(audit,
 static unsigned int audit_max_procs = 256;
 module_param(audit_max_procs, uint, 0444);
 MODULE_PARM_DESC(audit_max_procs,
-		 "processes the audit keeps (1-4096, default 256); later ones are counted as dropped");
+		 "processes the audit keeps (1-4096, default 256); calls of later ones are counted as dropped");
 
 static int __init vfc_init(void)
 {
