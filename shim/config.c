@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "vfiocompat/module.h"
 
 const char *vfc_mode_name(enum vfc_mode m)
 {
@@ -146,4 +147,12 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 		}
 	}
 	return errors;
+}
+
+bool vfc_config_prefer_module(struct vfc_config *c, vfc_getenv_fn *get, vfc_is_node_fn *is_node)
+{
+	if (get("VFIOCOMPAT_TARGET") || !is_node(VFC_MODULE_NODE))
+		return false;
+	strcpy(c->target, VFC_MODULE_NODE);
+	return true;
 }

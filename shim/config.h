@@ -24,6 +24,7 @@ struct vfc_config {
 
 typedef const char *vfc_getenv_fn(const char *name);
 typedef void vfc_warn_fn(const char *line);
+typedef bool vfc_is_node_fn(const char *path);
 
 /*
  * Fill `c` from `get`. A bad value is reported through `warn` as one line
@@ -31,6 +32,13 @@ typedef void vfc_warn_fn(const char *line);
  * Returns the number of bad values.
  */
 int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn);
+
+/*
+ * Without VFIOCOMPAT_TARGET, prefer vfiocompat.ko's node (VFC_MODULE_NODE:
+ * iommufd with type1's per-process accounting) when `is_node` says it is
+ * there. Called once after vfc_config_parse(); returns true when it chose it.
+ */
+bool vfc_config_prefer_module(struct vfc_config *c, vfc_getenv_fn *get, vfc_is_node_fn *is_node);
 
 const char *vfc_mode_name(enum vfc_mode m);
 

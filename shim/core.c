@@ -56,12 +56,22 @@ static const char *env_get(const char *name)
 	return secure_getenv(name);
 }
 
+/* A character device: vfiocompat.ko's node when the module is loaded. */
+static bool is_char_node(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
 static _Atomic int config_parsed;
 
 static void parse_config_once(void)
 {
-	if (!atomic_exchange(&config_parsed, 1))
+	if (!atomic_exchange(&config_parsed, 1)) {
 		vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
+		vfc_config_prefer_module(&vfc_cfg, env_get, is_char_node);
+	}
 }
 
 static void after_fork_child(void)
@@ -181,7 +191,8 @@ static int real_ioctl(int fd, unsigned long request, void *arg);
 /*
  * type1 counts pinned pages against the process (what libvirt's per-guest
  * RLIMIT_MEMLOCK assumes); iommufd counts them per user unless told, before
- * any object exists, to count per process. Needs CAP_SYS_RESOURCE.
+ * any object exists, to count per process. Needs CAP_SYS_RESOURCE, unless
+ * the target already counts per process (vfiocompat.ko's node).
  */
 static void set_rlimit_mode(int fd)
 {
@@ -192,10 +203,16 @@ static void set_rlimit_mode(int fd)
 	struct vfc_fmt f;
 	int saved = errno, err = 0;
 
+	struct vfc_iommu_option q = o;
+
 	if (!vfc_cfg.rlimit_process)
 		return;
-	if (real_ioctl(fd, VFC_IOMMU_OPTION, &o))
-		err = errno;
+	/* vfiocompat.ko's node opens already per process: no capability needed. */
+	q.op = VFC_IOMMU_OPTION_OP_GET;
+	q.val64 = 0;
+	if (real_ioctl(fd, VFC_IOMMU_OPTION, &q) || q.val64 != 1)
+		if (real_ioctl(fd, VFC_IOMMU_OPTION, &o))
+			err = errno;
 	atomic_store(&vfc_stats.rlimit_process, !err);
 	vfc_fmt_rlimit(&f, fd, !err, err);
 	vfc_report_line(&f);

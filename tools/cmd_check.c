@@ -219,6 +219,18 @@ static void check_nodes(struct vfc_checklist *l)
 		vfc_check_add(l, VFC_WARN, "iommufd module", "modprobe iommufd",
 			      "not present in /sys/module");
 	if (!stat("/sys/module/" VFC_MODULE_NAME, &st)) {
+		char audit[8] = "";
+		FILE *f = fopen("/sys/module/" VFC_MODULE_NAME "/parameters/audit", "re");
+
+		if (f) {
+			if (!fgets(audit, sizeof(audit), f))
+				audit[0] = 0;
+			fclose(f);
+		}
+		vfc_check_add(l, VFC_PASS, "vfiocompat module", NULL, "loaded; type1 audit %s",
+			      audit[0] == 'Y' || audit[0] == '1'
+				  ? "on (" VFC_MODULE_AUDIT ")"
+				  : "off (load with audit=1 to see static VMMs)");
 		check_node(l, VFC_MODULE_NODE, VFC_WARN,
 			   "the module is loaded but its node is missing: check udev and dmesg",
 			   "vfiocompat module node");

@@ -25,6 +25,7 @@
 #include "inspect.h"
 #include "runenv.h"
 #include "trial.h"
+#include "vfiocompat/module.h"
 
 #ifndef VFC_LIBDIR
 #define VFC_LIBDIR "/usr/local/lib"
@@ -225,6 +226,13 @@ int vfc_cmd_run(int argc, char **argv)
 	}
 	if (!forced && (c = choose(argv[optind], &mountns)))
 		return c;
+	/* As the shim chooses: the module's node (per-process accounting) when loaded. */
+	if (mountns && !target) {
+		struct stat st;
+
+		target = !stat(VFC_MODULE_NODE, &st) && S_ISCHR(st.st_mode) ? VFC_MODULE_NODE
+									    : "/dev/iommu";
+	}
 	if (mountns && audit) {
 		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
 			"per-ioctl log");
@@ -293,12 +301,12 @@ int vfc_cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 			sigaction(forwarded[i], &sa, NULL);
 		if (mountns) {
-			if (mount_ns(target ? target : "/dev/iommu"))
+			if (mount_ns(target))
 				_exit(VFC_EXIT_RUN_ERROR);
 			fprintf(stderr,
 				"vfiocompat run: /dev/vfio/vfio is %s inside this mount namespace "
 				"(no per-ioctl report for static programs)\n",
-				target ? target : "/dev/iommu");
+				target);
 		}
 		execvp(argv[optind], argv + optind);
 		err = errno;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Maps 1 MiB chunks through the container until the memlock limit stops it:
- *   memlock BDF LIMIT_MIB [--no-sys-resource]
+ *   memlock BDF LIMIT_MIB [--no-sys-resource] [--hold]
  * Sets RLIMIT_MEMLOCK and drops CAP_IPC_LOCK (which exempts root from
  * accounting) first, keeping CAP_SYS_RESOURCE so the shim can set iommufd's
- * per-process rlimit mode. Prints "mapped=N MiB errno=E".
+ * per-process rlimit mode. Prints "mapped=N MiB errno=E". With --hold it
+ * then keeps its mappings until stdin reaches EOF, so a second process of the
+ * same user can show whether they are charged to it too.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -19,13 +21,22 @@
 
 int main(int argc, char **argv)
 {
-	CHECK(argc == 3 || (argc == 4 && !strcmp(argv[3], "--no-sys-resource")),
-	      "usage: memlock BDF LIMIT_MIB [--no-sys-resource]");
+	int no_sys_resource = 0, hold = 0;
+
+	CHECK(argc >= 3, "usage: memlock BDF LIMIT_MIB [--no-sys-resource] [--hold]");
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-sys-resource"))
+			no_sys_resource = 1;
+		else if (!strcmp(argv[i], "--hold"))
+			hold = 1;
+		else
+			DIE("usage: memlock BDF LIMIT_MIB [--no-sys-resource] [--hold]");
+	}
 	const char *bdf = argv[1];
 	size_t limit = (size_t)atoi(argv[2]) << 20, chunk = 1 << 20;
 	struct rlimit rl = {limit, limit};
 	CHECK(!setrlimit(RLIMIT_MEMLOCK, &rl), "setrlimit");
-	drop_caps(argc == 4);
+	drop_caps(no_sys_resource);
 
 	char path[PATH_MAX];
 	group_path_of(bdf, path, sizeof(path));
@@ -58,5 +69,12 @@ int main(int argc, char **argv)
 	}
 	const char *e = err ? strerrorname_np(err) : "0";
 	printf("mapped=%zu MiB errno=%s\n", mapped >> 20, e ? e : "?");
+	if (hold) {
+		char ch;
+
+		fflush(stdout);
+		while (read(0, &ch, 1) > 0)
+			;
+	}
 	return 0;
 }

@@ -82,6 +82,22 @@ rm -f "$L"
 shim VFIOCOMPAT_LOG="$L" -- open /dev/vfio/vfio fork ioctl api
 check "fork: the child's ioctls are not in the parent's report" is "$(q "$L" summary ioctls.GET_API_VERSION.calls)" 1
 
+# 5b. vfiocompat.ko's node, when present, is the default target; VFIOCOMPAT_TARGET still wins.
+if [ "$REAL" = 1 ]; then
+	tap_skip "module node preferred when present" "needs the stand-in /dev of ns-run; the VM plan 'module' covers the real node"
+elif [ -e /dev/vfio/iommufd-compat ]; then
+	tap_skip "module node preferred when present" "/dev/vfio/iommufd-compat already exists here"
+else
+	mknod -m 666 /dev/vfio/iommufd-compat c 1 3
+	shim VFIOCOMPAT_LOG="$T/m.jsonl" -- open /dev/vfio/vfio
+	check "module node present: the container opens it" is "$(field open path)" /dev/vfio/iommufd-compat
+	check "module node present: the report names it as target" is "$(q "$T/m.jsonl" open target)" /dev/vfio/iommufd-compat
+	shim VFIOCOMPAT_TARGET=/dev/iommu -- open /dev/vfio/vfio
+	check "VFIOCOMPAT_TARGET wins over the module node" is "$(field open path)" /dev/iommu
+	rm -f /dev/vfio/iommufd-compat
+	shim -- open /dev/vfio/vfio
+	check "module node gone: back to /dev/iommu" is "$(field open path)" /dev/iommu
+fi
 # 6. Report contents.
 rm -f "$T"/p-*.jsonl
 shim VFIOCOMPAT_LOG="$T/p-%p-%e.jsonl" -- open /dev/vfio/vfio ioctl ext 10 ioctl set 1 ioctl dirty

@@ -464,6 +464,59 @@ START_TEST(test_parse_overwrites_previous_contents)
 }
 END_TEST
 
+static bool module_loaded;
+
+static bool fake_is_node(const char *path)
+{
+	return module_loaded && !strcmp(path, "/dev/vfio/iommufd-compat");
+}
+
+START_TEST(test_module_node_is_preferred_when_loaded)
+{
+	struct vfc_config c;
+
+	module_loaded = true;
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert(vfc_config_prefer_module(&c, fake_getenv, fake_is_node));
+	ck_assert_str_eq(c.target, "/dev/vfio/iommufd-compat");
+}
+END_TEST
+
+START_TEST(test_no_module_node_keeps_dev_iommu)
+{
+	struct vfc_config c;
+
+	module_loaded = false;
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert(!vfc_config_prefer_module(&c, fake_getenv, fake_is_node));
+	ck_assert_str_eq(c.target, "/dev/iommu");
+}
+END_TEST
+
+START_TEST(test_target_variable_wins_over_module_node)
+{
+	struct vfc_config c;
+
+	module_loaded = true;
+	set_env("VFIOCOMPAT_TARGET", "/dev/iommu");
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert(!vfc_config_prefer_module(&c, fake_getenv, fake_is_node));
+	ck_assert_str_eq(c.target, "/dev/iommu");
+}
+END_TEST
+
+START_TEST(test_bad_target_variable_still_wins_over_module_node)
+{
+	struct vfc_config c;
+
+	module_loaded = true;
+	set_env("VFIOCOMPAT_TARGET", "relative");
+	ck_assert_int_eq(parse(&c), 1);
+	ck_assert(!vfc_config_prefer_module(&c, fake_getenv, fake_is_node));
+	ck_assert_str_eq(c.target, "/dev/iommu");
+}
+END_TEST
+
 START_TEST(test_mode_names)
 {
 	ck_assert_str_eq(vfc_mode_name(VFC_MODE_REDIRECT), "redirect");
@@ -483,6 +536,10 @@ Suite *config_suite(void)
 	tcase_add_loop_test(tc, test_valid_modes_are_taken, 0, 3);
 	tcase_add_loop_test(tc, test_valid_fallbacks_are_taken, 0, 2);
 	tcase_add_test(tc, test_absolute_target_is_taken);
+	tcase_add_test(tc, test_module_node_is_preferred_when_loaded);
+	tcase_add_test(tc, test_no_module_node_keeps_dev_iommu);
+	tcase_add_test(tc, test_target_variable_wins_over_module_node);
+	tcase_add_test(tc, test_bad_target_variable_still_wins_over_module_node);
 	tcase_add_test(tc, test_absolute_log_template_is_taken);
 	tcase_add_test(tc, test_all_valid_values_are_taken_together);
 	tcase_add_test(tc, test_non_ascii_path_is_taken);

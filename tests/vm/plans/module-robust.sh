@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# vfiocompat.ko in the lab kernel: loading, unloading and opening it are
+# robust, and its audit (audit=1) names each type1 feature per process,
+# static or not. module.sh covers the node itself.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+top=$(cd "$here/../../.." && pwd)
+Q=$here/../../integration/report-query
+KO=$B/kernel/vfiocompat.ko
+NODE=/dev/vfio/iommufd-compat
+REPORT=/sys/kernel/debug/vfiocompat/report
+SHIM=$B/libvfiocompat.so
+EDU=$B/examples/vfio-dma-edu
+EDU_STATIC=$B/examples/vfio-dma-edu-static
+PROBE=$B/examples/vfio-feature-probe
+M=$B/helpers/memlock
+MN=$B/helpers/modnode
+ST=${VFC_KSRC:?}/tools/testing/selftests/vfio
+EXPECTED=$here/../peer-expected.txt
+T=$(mktemp -d)
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+echo 128 >/proc/sys/vm/nr_hugepages
+mkdir -p /dev/hugepages && mount -t hugetlbfs none /dev/hugepages 2>/dev/null
+
+loaded() { grep -q '^vfiocompat ' /proc/modules; }
+unload() { loaded && rmmod vfiocompat; ! loaded; }
+
+# 1. Load.
+if [ ! -f "$KO" ]; then
+	tap_fail "vfiocompat.ko not built at $KO (make B=... module)"
+	tap_end
+	exit 1
+fi
+unload
+out=$(insmod "$KO" 2>&1); rc=$?
+check "insmod vfiocompat.ko" test "$rc" = 0
+if ! loaded; then
+	tap_fail "module not loaded; the rest needs it" "$out" "$(dmesg | tail -5)"
+	tap_end
+	exit 1
+fi
+CHECK_DIAG=$(ls -l "$NODE" /dev/vfio 2>&1)
+check "$NODE is a char device on misc major 10" test -c "$NODE" -a "$(stat -c %t "$NODE")" = a
+check "$NODE has mode 0666 (as /dev/vfio/vfio)" test "$(stat -c %a "$NODE")" = 666
+check "the audit's probe point vfio_fops_unl_ioctl is in /proc/kallsyms" grep -q ' vfio_fops_unl_ioctl$' /proc/kallsyms
+check "misc name vfiocompat in /sys/class/misc" test -e /sys/class/misc/vfiocompat
+check "one load line in the kernel log" test "$(dmesg | grep -c 'vfiocompat: providing /dev/vfio/iommufd-compat')" -ge 1
+check "a fresh open counts pinned memory per process (RLIMIT_MODE 1)" test "$("$MN" mode "$NODE")" = rlimit_mode=1
+node_dev=$(stat -c '%t:%T' "$NODE")
+node_dev=$((16#${node_dev%%:*})):$((16#${node_dev##*:}))
+
+# 5. Robustness.
+rm -f "$T/h.in" "$T/h.out"
+mkfifo "$T/h.in"
+"$MN" hold "$NODE" <"$T/h.in" >"$T/h.out" 2>&1 &
+hpid=$!
+exec 8>"$T/h.in"
+for _ in $(seq 50); do grep -q held "$T/h.out" 2>/dev/null && break; sleep 0.1; done
+rmout=$(rmmod vfiocompat 2>&1); rmrc=$?
+exec 8>&-
+wait "$hpid"
+CHECK_DIAG="rmmod: rc $rmrc $rmout; holder: $(cat "$T/h.out")"
+echo "# rmmod while a process holds the node: rc $rmrc ($rmout)"
+check "rmmod while a process holds the node: the file keeps working (iommufd's)" grep -q 'after rlimit_mode=1' "$T/h.out"
+loaded || insmod "$KO"
+out=$("$MN" threads "$NODE" 16 50 2>&1)
+CHECK_DIAG=$out
+check "16 threads x 50 opens: all per-process iommufd files" test "$out" = "opens=800 bad=0"
+"$MN" threads "$NODE" 16 200 >"$T/race.out" 2>&1 &
+rpid=$!
+race_fail=0
+for _ in $(seq 20); do
+	rmmod vfiocompat 2>/dev/null
+	insmod "$KO" 2>/dev/null || race_fail=$((race_fail + 1))
+done
+wait "$rpid"; rrc=$?
+CHECK_DIAG="helper exit $rrc: $(cat "$T/race.out"); insmod failures $race_fail"
+check "20 unload/load cycles under 16 racing openers: no failure, openers finish" test "$rrc/$race_fail" = 0/0
+fails=0
+t0=$(date +%s)
+# Unloading with the audit on waits for kprobe grace periods (seconds under
+# TCG): every 20th cycle only.
+for i in $(seq 100); do
+	a=0
+	[ $((i % 20)) = 0 ] && a=1
+	rmmod vfiocompat 2>/dev/null
+	insmod "$KO" audit=$a || fails=$((fails + 1))
+	[ -c "$NODE" ] || fails=$((fails + 1))
+done
+unload
+echo "# 100 load/unload cycles in $(( $(date +%s) - t0 ))s"
+check "insmod/rmmod 100 times (5 of them with audit=1)" test "$fails" = 0 -a ! -e "$NODE"
+out=$(insmod "$KO" iommufd_node=/dev/null 2>&1); rc=$?
+msg=$(dmesg | grep 'vfiocompat:' | tail -n1)
+CHECK_DIAG="$out / $msg"
+check "a node that is not iommufd: load refused with one clear line" \
+	test "$rc" != 0 -a -n "$(grep '/dev/null is not an iommufd node' <<<"$msg")"
+unload
+
+# 6. The audit on plain type1 (no shim): static and dynamic clients.
+insmod "$KO" audit=1
+check "audit=1: $REPORT exists, read-only" test -r "$REPORT" -a "$(stat -c %a "$REPORT")" = 444
+"$EDU_STATIC" --v1 "$VFC_EDU" >"$T/s.out" 2>&1 &
+spid=$!
+wait "$spid"; src=$?
+cp "$REPORT" "$T/k.jsonl"
+CHECK_DIAG="$(cat "$T/s.out") $(grep "\"pid\":$spid," "$T/k.jsonl")"
+check "static client (type1 v1) ran on plain type1" test "$src" = 0
+check "audit: start record for the static client names its exe" \
+	test "$("$Q" "$T/k.jsonl" start exe pid=$spid)" = "$(readlink -f "$EDU_STATIC")"
+check "audit: static client's type1_v1 feature (SET_IOMMU value 1)" \
+	test "$("$Q" "$T/k.jsonl" feature value pid=$spid feature=type1_v1)" = 1
+check "audit: static client's summary counts MAP_DMA, verdict ready-with-differences" \
+	test "$("$Q" "$T/k.jsonl" summary ioctls.IOMMU_MAP_DMA.calls pid=$spid)" -ge 1 -a "$("$Q" "$T/k.jsonl" summary verdict pid=$spid)" = ready-with-differences
+for pair in vaddr_map:vaddr_map vaddr_unmap:vaddr_unmap update_vaddr_ext:update_vaddr_extension \
+	nesting_ext:nesting_extension nesting_set:nesting_set_iommu spapr:spapr \
+	dirty_pages:dirty_pages dirty_bitmap_unmap:dirty_bitmap_unmap type1_v1:type1_v1 \
+	p2p_map:p2p_map; do
+	p=${pair%%:*} feat=${pair#*:}
+	"$PROBE" "$p" "$VFC_IGB" >"$T/p.out" 2>&1 &
+	ppid=$!
+	wait "$ppid"
+	cp "$REPORT" "$T/k.jsonl"
+	CHECK_DIAG="$(cat "$T/p.out") $(grep "\"pid\":$ppid," "$T/k.jsonl")"
+	check "audit: probe $p (pid $ppid, plain type1) has a $feat record ($(grep -o "probe $p ret=[^ ]* errno=[A-Z0-9]*" "$T/p.out"))" \
+		test "$("$Q" "$T/k.jsonl" feature feature pid=$ppid feature=$feat)" = "$feat"
+done
+# dma_entry_limit pressure: type1 refuses the 5th mapping with ENOSPC.
+lim=/sys/module/vfio_iommu_type1/parameters/dma_entry_limit
+old_lim=$(cat "$lim")
+echo 4 >"$lim"
+"$M" "$VFC_EDU" 16 >"$T/l.out" 2>&1 &
+lpid=$!
+wait "$lpid"
+echo "$old_lim" >"$lim"
+cp "$REPORT" "$T/k.jsonl"
+CHECK_DIAG="$(cat "$T/l.out") $(grep "\"pid\":$lpid," "$T/k.jsonl")"
+check "audit: dma_entry_limit=4 makes MAP_DMA fail with ENOSPC, recorded as dma_entry_limit" \
+	test "$(cat "$T/l.out")/$("$Q" "$T/k.jsonl" feature errno pid=$lpid feature=dma_entry_limit)" = "mapped=4 MiB errno=ENOSPC/ENOSPC"
+CHECK_DIAG=$(tail -n1 "$T/k.jsonl")
+check "audit: every line is a JSON record; no call missed or dropped" \
+	test "$("$Q" "$T/k.jsonl" kernel_audit missed_calls)/$("$Q" "$T/k.jsonl" kernel_audit dropped_calls)" = 0/0
+[ -n "${VFC_RESULTS:-}" ] && cp "$T/k.jsonl" "$VFC_RESULTS/module-audit.jsonl"
+echo "# audit report: $(wc -l <"$T/k.jsonl") lines, $("$Q" "$T/k.jsonl" kernel_audit processes) processes"
+unload
+# Bounded memory: a table of 2 processes keeps the first 2 and counts the rest.
+insmod "$KO" audit=1 audit_max_procs=2
+for _ in 1 2 3; do "$EDU_STATIC" "$VFC_EDU" >/dev/null 2>&1; done
+cp "$REPORT" "$T/b.jsonl"
+CHECK_DIAG=$(cat "$T/b.jsonl")
+check "audit_max_procs=2: 2 processes kept, the third one's 6 container calls counted as dropped" \
+	test "$("$Q" "$T/b.jsonl" kernel_audit processes)/$("$Q" "$T/b.jsonl" kernel_audit dropped_calls)/$(grep -c '"type":"start"' "$T/b.jsonl")" = 2/6/2
+unload
+check "module unloaded at the end" test ! -e "$NODE"
+rm -rf "$T"
+tap_end
