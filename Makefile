@@ -44,7 +44,7 @@ EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
-	sanitize demo bench format format-check clean
+	sanitize demo bench format format-check clean fuzz fuzz-run fuzz-smoke stress
 
 all: lib $(B)/vfiocompat $(HELPERS) $(EXAMPLES) $(B)/unit-tests
 
@@ -139,6 +139,39 @@ sanitize: deps
 	$(MAKE) B=build/san SAN=1 all
 	$(MAKE) B=build/san SAN=1 check-unit
 	B=build/san VFC_SANITIZE=1 tests/integration/run
+
+# Fuzzing (libFuzzer, clang): one target per fuzz/fuzz_NAME.c, built from
+# FUZZ_SRC_NAME (plus FUZZ_LIBS_NAME), seeds in fuzz/corpus/NAME. New inputs
+# go to $(B)/fuzz/corpus-NAME so the committed seeds stay small.
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_SRC_decode := shim/decode.c shim/feature.c
+FUZZ_SRC_config := shim/config.c shim/fmt.c
+FUZZ_SRC_trial := tools/trial.c shim/feature.c
+FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
+FUZZ ?= decode
+SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_RUN = mkdir -p $(B)/fuzz/corpus-$(1) $(B)/fuzz/artifacts && \
+	$(B)/fuzz/fuzz_$(1) -max_total_time=$(2) -max_len=4096 -print_final_stats=1 \
+	-artifact_prefix=$(B)/fuzz/artifacts/$(1)- $(B)/fuzz/corpus-$(1) fuzz/corpus/$(1)
+
+.SECONDEXPANSION:
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) $(FUZZ_LIBS_$*)
+
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+# make fuzz-run FUZZ=NAME SECONDS=N: one target, one process.
+fuzz-run: $(B)/fuzz/fuzz_$(FUZZ)
+	$(call FUZZ_RUN,$(FUZZ),$(SECONDS))
+
+# The quick form for `make check`: every target, one after the other.
+fuzz-smoke: fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do $(call FUZZ_RUN,$$t,$(FUZZ_SMOKE_SECONDS)); done
 
 demo: deps deps-vm
 	$(MAKE) all
