@@ -44,7 +44,7 @@ EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
-	sanitize demo bench format format-check clean fuzz fuzz-run fuzz-smoke stress
+	sanitize demo bench format format-check clean tsan fuzz fuzz-run fuzz-smoke stress
 
 all: lib $(B)/vfiocompat $(HELPERS) $(EXAMPLES) $(B)/unit-tests
 
@@ -172,6 +172,28 @@ fuzz-run: $(B)/fuzz/fuzz_$(FUZZ)
 # The quick form for `make check`: every target, one after the other.
 fuzz-smoke: fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do $(call FUZZ_RUN,$$t,$(FUZZ_SMOKE_SECONDS)); done
+
+# ThreadSanitizer builds of the shim and the torture helper (clang); the
+# library leaves the tsan runtime to the program, hence no -z defs.
+TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools \
+	-fsanitize=thread
+tsan: $(B)/tsan/libvfiocompat.so $(B)/tsan/torture
+
+$(B)/tsan/libvfiocompat.so: $(SHIM_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(TSAN_FLAGS) -fPIC -fvisibility=hidden -shared -o $@ $(SHIM_SRC) -ldl -lpthread
+
+$(B)/tsan/torture: tests/helpers/torture.c tests/helpers/helper.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(TSAN_FLAGS) -o $@ $< -lpthread
+
+# The long forms: fuzzing to >= 10M executions per fast target, 10^6-operation
+# torture under the plain, TSan and Helgrind builds, valgrind memcheck.
+STRESS_FUZZ_SECONDS ?= 600
+stress: all fuzz tsan
+	@set -e; for t in $(FUZZ_TARGETS); do $(call FUZZ_RUN,$$t,$(STRESS_FUZZ_SECONDS)); done
+	B=$(abspath $(B)) VFC_STRESS=1 tests/integration/ns-run torture.sh
+	B=$(abspath $(B)) VFC_STRESS=1 tests/integration/ns-run faults.sh
 
 demo: deps deps-vm
 	$(MAKE) all
