@@ -46,7 +46,7 @@ HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean tsan fuzz fuzz-run fuzz-smoke stress
 
-all: lib $(B)/vfiocompat $(HELPERS) $(EXAMPLES) $(B)/unit-tests
+all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
 
@@ -77,6 +77,13 @@ $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDR
 $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
+
+# fdprobe with the shim as a DT_NEEDED library found by an absolute runpath:
+# the one way the shim runs in a setuid (AT_SECURE) process, whose
+# VFIOCOMPAT_* variables it must then ignore (tests/integration/faults.sh).
+$(B)/helpers/fdprobe-linked: tests/helpers/fdprobe.c tests/helpers/helper.h $(B)/libvfiocompat.so
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -L$(B) -lvfiocompat -Wl,-rpath,$(abspath $(B)) $(LDFLAGS)
 
 # The static build stands for VMMs LD_PRELOAD cannot reach.
 $(B)/examples/vfio-dma-edu-static: examples/vfio-dma-edu.c

@@ -82,6 +82,7 @@ bool vfc_init(void)
 		return expected == 2;
 	int saved = errno;
 
+	vfc_report_note_stderr();
 #define LOOKUP(field, sym, required)                                                               \
 	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
 	LOOKUP(open, "open", true);
@@ -202,6 +203,25 @@ static void set_rlimit_mode(int fd)
 	errno = saved;
 }
 
+/*
+ * Never widen access: a caller whom the container's permissions (mode, ACL,
+ * LSM) refuse must not get the target instead. Asked of the kernel by opening
+ * the container itself, the call the caller made, then closing it: no syscall
+ * a plain run does not make. Returns the refusal's errno, or 0.
+ */
+static int container_refused(int dirfd, const char *path, int flags)
+{
+	int saved = errno, err = 0;
+	int fd = real_openat(dirfd, path, (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_CLOEXEC, 0);
+
+	if (fd >= 0)
+		vfc_real.close ? vfc_real.close(fd) : (int)syscall(SYS_close, fd);
+	else if (errno == EACCES || errno == EPERM || errno == EROFS)
+		err = errno;
+	errno = saved;
+	return err;
+}
+
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
@@ -219,6 +239,12 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		return fd;
 	}
 
+	int err = container_refused(dirfd, path, flags);
+	if (err) {
+		report_open(-1, path, VFC_NODE_CONTAINER, "denied", vfc_cfg.target, err);
+		errno = err;
+		return -1;
+	}
 	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
 	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
 	if (fd >= 0) {
@@ -228,7 +254,7 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		set_rlimit_mode(fd);
 		return fd;
 	}
-	int err = errno;
+	err = errno;
 	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
 		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
 		errno = err;
@@ -575,6 +601,10 @@ void vfc_fds_closed(unsigned first, unsigned last)
 
 	if (last > (unsigned)high)
 		last = (unsigned)high;
-	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++)
-		atomic_store_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
+	/* As close() does for each: a container's attach bookkeeping goes too. */
+	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++) {
+		uint32_t e = atomic_exchange_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
+		if (e)
+			vfc_fd_closing((int)fd, e);
+	}
 }

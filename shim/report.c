@@ -376,18 +376,43 @@ void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc
 static _Atomic int start_written;
 static _Atomic int log_warned;
 
-static void write_all(int fd, const char *buf, size_t len)
+/* False with errno set when not all of it was written (ENOSPC on a full disk). */
+static bool write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = syscall(SYS_write, fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
 		buf += n;
 		len -= (size_t)n;
 	}
+	return true;
+}
+
+/*
+ * A process started with fd 2 closed gets its own files there later: writing
+ * our lines to fd 2 would then corrupt one of them. So stderr is used only if
+ * it was open when the shim started, and never when fd 2 has become one of
+ * the fds the shim tracks (a container opened while stderr was closed).
+ */
+static _Atomic int stderr_open_at_start = 1;
+
+void vfc_report_note_stderr(void)
+{
+	atomic_store(&stderr_open_at_start, syscall(SYS_fcntl, STDERR_FILENO, F_GETFD) >= 0);
+}
+
+static void write_stderr(const char *buf, size_t len)
+{
+	if (!atomic_load(&stderr_open_at_start) || vfc_fd_get(STDERR_FILENO))
+		return;
+	write_all(STDERR_FILENO, buf, len);
 }
 
 void vfc_warn(const char *line)
@@ -398,7 +423,7 @@ void vfc_warn(const char *line)
 	vfc_fmt_init(&f);
 	vfc_fmt_str(&f, line);
 	vfc_fmt_str(&f, "\n");
-	write_all(STDERR_FILENO, f.buf, f.len);
+	write_stderr(f.buf, f.len);
 	errno = saved;
 }
 
@@ -423,8 +448,14 @@ void vfc_report_line(const struct vfc_fmt *f)
 			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		goto fail;
-	write_all(fd, f->buf, f->len);
+	/* A full or failing file system loses records: say so, once. */
+	bool written = write_all(fd, f->buf, f->len);
+	int err = errno;
 	syscall(SYS_close, fd);
+	if (!written) {
+		errno = err;
+		goto fail;
+	}
 	errno = saved;
 	return;
 fail:
@@ -467,7 +498,7 @@ void vfc_report_exit(void)
 	} else {
 		vfc_fmt_summary_line(&f, &vfc_stats, vfc_cfg.mode, getpid(),
 				     program_invocation_short_name);
-		write_all(STDERR_FILENO, f.buf, f.len);
+		write_stderr(f.buf, f.len);
 	}
 }
 
