@@ -36,11 +36,11 @@
 
 #include "helper.h"
 
-#define CONTAINER "/dev/vfio/vfio"
+#define CONTAINER  "/dev/vfio/vfio"
 #define REDIRECTED "/dev/iommu"
-#define HELD 24	       /* fds a thread holds at most */
-#define SLOTS 64       /* dup2/dup3 targets reserved per thread */
-#define SLOT_BASE 4096 /* above any number the kernel hands out here */
+#define HELD	   24	/* fds a thread holds at most */
+#define SLOTS	   64	/* dup2/dup3 targets reserved per thread */
+#define SLOT_BASE  4096 /* above any number the kernel hands out here */
 
 extern char **environ;
 
@@ -157,15 +157,17 @@ static void *work(void *arg)
 		case 2: /* foreign files, one named like VFIO's */
 			if (n >= HELD)
 				break;
-			fd = r & 0x100 ? open("/dev/null", O_RDWR) : openat(AT_FDCWD, foreign_path, O_RDONLY);
+			fd = r & 0x100 ? open("/dev/null", O_RDWR)
+				       : openat(AT_FDCWD, foreign_path, O_RDONLY);
 			CHECK(fd >= 0, "open foreign");
 			h[n++] = (struct held){fd, false};
 			break;
 		case 3:
 			if (pick < 0 || n >= HELD)
 				break;
-			fd = r & 0x100 ? dup(h[pick].fd)
-					: fcntl(h[pick].fd, r & 0x200 ? F_DUPFD_CLOEXEC : F_DUPFD, 3);
+			fd = r & 0x100
+				 ? dup(h[pick].fd)
+				 : fcntl(h[pick].fd, r & 0x200 ? F_DUPFD_CLOEXEC : F_DUPFD, 3);
 			CHECK(fd >= 0, "dup");
 			h[n++] = (struct held){fd, h[pick].container};
 			break;
@@ -194,7 +196,8 @@ static void *work(void *arg)
 			drop(h, &n, pick);
 			break;
 		case 7: /* everything in this thread's reserved range */
-			CHECK(!close_range((unsigned)lo, (unsigned)(lo + SLOTS - 1), 0), "close_range");
+			CHECK(!close_range((unsigned)lo, (unsigned)(lo + SLOTS - 1), 0),
+			      "close_range");
 			for (int i = n - 1; i >= 0; i--)
 				if (h[i].fd >= lo && h[i].fd < lo + SLOTS)
 					drop(h, &n, i);
@@ -222,7 +225,8 @@ static int threads(int nthreads, long ops)
 	struct rlimit rl;
 	CHECK(!getrlimit(RLIMIT_NOFILE, &rl), "getrlimit");
 	rl.rlim_cur = rl.rlim_max;
-	CHECK(rl.rlim_max > (rlim_t)(SLOT_BASE + nthreads * SLOTS) && !setrlimit(RLIMIT_NOFILE, &rl),
+	CHECK(rl.rlim_max > (rlim_t)(SLOT_BASE + nthreads * SLOTS) &&
+		  !setrlimit(RLIMIT_NOFILE, &rl),
 	      "RLIMIT_NOFILE must allow fd %d", SLOT_BASE + nthreads * SLOTS);
 	int tmp = mkstemp(path);
 	CHECK(tmp >= 0, "mkstemp");
@@ -255,8 +259,12 @@ static int threads(int nthreads, long ops)
 			/* kind 1: redirected container; nothing else is ever opened here. */
 			if ((e & 0xff) != (truth ? 1u : 0u)) {
 				if (mismatches++ < 10)
-					fprintf(stderr, "torture: fd %d: shim entry %#x, kernel: %s\n",
-						fd, e, !open_now ? "closed" : truth ? "container" : "other");
+					fprintf(stderr,
+						"torture: fd %d: shim entry %#x, kernel: %s\n", fd,
+						e,
+						!open_now ? "closed"
+						: truth	  ? "container"
+							  : "other");
 			}
 		}
 	}
