@@ -123,6 +123,7 @@ check: deps deps-vm
 	$(MAKE) format-check
 	$(MAKE) check-unit
 	$(MAKE) check-host
+	$(MAKE) fuzz-smoke
 	$(MAKE) sanitize
 	$(MAKE) check-vm
 	@echo "check: all suites passed"
@@ -194,13 +195,13 @@ $(B)/tsan/torture: tests/helpers/torture.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(TSAN_FLAGS) -o $@ $< -lpthread
 
-# The long forms: fuzzing to >= 10M executions per fast target, 10^6-operation
-# torture under the plain, TSan and Helgrind builds, valgrind memcheck.
+# The long forms (docs/hardening.md): fuzzing, 10^6-operation torture under
+# the plain, TSan and Helgrind builds, valgrind memcheck of the cases.
 STRESS_FUZZ_SECONDS ?= 600
 stress: all fuzz tsan
 	@set -e; for t in $(FUZZ_TARGETS); do $(call FUZZ_RUN,$$t,$(STRESS_FUZZ_SECONDS)); done
 	B=$(abspath $(B)) VFC_STRESS=1 tests/integration/ns-run torture.sh
-	B=$(abspath $(B)) VFC_STRESS=1 tests/integration/ns-run faults.sh
+	B=$(abspath $(B)) tests/integration/ns-run memcheck.sh
 
 demo: deps deps-vm
 	$(MAKE) all

@@ -118,10 +118,24 @@ bool vfc_init(void)
 	return true;
 }
 
+/* type1's dma_entry_limit, read at start (see vfc_ctor). */
+static _Atomic uint32_t type1_limit;
+
 __attribute__((constructor)) static void vfc_ctor(void)
 {
 	vfc_init();
 	parse_config_once();
+	/*
+	 * Read here, before main, rather than at the first container open: a VMM
+	 * that installs a seccomp allow-list in main must see no syscall from the
+	 * shim that it does not make itself (docs/hardening.md). The pid too.
+	 */
+	if (vfc_cfg.mode != VFC_MODE_OFF) {
+		int saved = errno;
+		atomic_store(&type1_limit, vfc_type1_dma_entry_limit());
+		vfc_pid();
+		errno = saved;
+	}
 }
 
 /* ---- open ---- */
@@ -225,11 +239,8 @@ static int container_refused(int dirfd, const char *path, int flags)
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
-	if (!atomic_load(&vfc_stats.dma_entry_limit)) {
-		int saved = errno;
-		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_dma_entry_limit());
-		errno = saved;
-	}
+	if (!atomic_load(&vfc_stats.dma_entry_limit))
+		atomic_store(&vfc_stats.dma_entry_limit, atomic_load(&type1_limit));
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		int fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0) {
@@ -331,7 +342,7 @@ static bool safe_copy(void *dst, const void *src, size_t n)
 {
 	struct iovec local = {dst, n}, remote = {(void *)src, n};
 
-	return syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
+	return syscall(SYS_process_vm_readv, vfc_pid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
 }
 
 static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, int err,
@@ -551,8 +562,11 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
 	int before = errno;
-	bool early = VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
-		     no_domain_yet(fd) && safe_copy(&caller_argsz, arg, sizeof(caller_argsz));
+	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
+	bool early =
+	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
+	    no_domain_yet(fd) &&
+	    (!vfc_cfg.fixup_get_info || safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
 	int ret = real_ioctl(fd, request, arg);
 	int err = errno;
 

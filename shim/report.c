@@ -376,6 +376,24 @@ void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc
 static _Atomic int start_written;
 static _Atomic int log_warned;
 
+/*
+ * The pid, asked of the kernel once per process (at start, and lazily in a
+ * fork child): a seccomp-filtered program that never calls getpid itself must
+ * not see the shim call it.
+ */
+static _Atomic pid_t cached_pid;
+
+pid_t vfc_pid(void)
+{
+	pid_t p = atomic_load_explicit(&cached_pid, memory_order_relaxed);
+
+	if (!p) {
+		p = (pid_t)syscall(SYS_getpid);
+		atomic_store_explicit(&cached_pid, p, memory_order_relaxed);
+	}
+	return p;
+}
+
 /* False with errno set when not all of it was written (ENOSPC on a full disk). */
 static bool write_all(int fd, const char *buf, size_t len)
 {
@@ -434,7 +452,7 @@ void vfc_report_line(const struct vfc_fmt *f)
 
 	if (!vfc_cfg.log[0])
 		return;
-	if (!vfc_log_path(vfc_cfg.log, getpid(), program_invocation_short_name, path,
+	if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, path,
 			  sizeof(path))) {
 		errno = ENAMETOOLONG;
 		goto fail;
@@ -481,7 +499,7 @@ void vfc_report_start_once(void)
 	atomic_store(&vfc_stats.used, 1);
 	if (atomic_exchange(&start_written, 1))
 		return;
-	vfc_fmt_start(&f, &vfc_cfg, getpid(), program_invocation_short_name);
+	vfc_fmt_start(&f, &vfc_cfg, vfc_pid(), program_invocation_short_name);
 	vfc_report_line(&f);
 }
 
@@ -492,11 +510,11 @@ void vfc_report_exit(void)
 	if (!atomic_load(&vfc_stats.used))
 		return;
 	if (vfc_cfg.log[0]) {
-		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, getpid(),
+		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, vfc_pid(),
 				program_invocation_short_name);
 		vfc_report_line(&f);
 	} else {
-		vfc_fmt_summary_line(&f, &vfc_stats, vfc_cfg.mode, getpid(),
+		vfc_fmt_summary_line(&f, &vfc_stats, vfc_cfg.mode, vfc_pid(),
 				     program_invocation_short_name);
 		write_stderr(f.buf, f.len);
 	}
@@ -505,6 +523,7 @@ void vfc_report_exit(void)
 void vfc_report_forked(void)
 {
 	/* The child starts its own report; inherited fds stay tracked. */
+	atomic_store(&cached_pid, 0);
 	atomic_store(&start_written, 0);
 	atomic_store(&log_warned, 0);
 	vfc_stats_reset(&vfc_stats);

@@ -48,5 +48,6 @@ void vfc_report_start_once(void);
 void vfc_report_exit(void);
 void vfc_report_forked(void);	   /* child side of fork */
 void vfc_report_note_stderr(void); /* at start: was fd 2 open? */
+pid_t vfc_pid(void);		   /* getpid(), cached */
 
 #endif
