@@ -396,7 +396,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "threads"))
 		return threads(atoi(argv[2]), atol(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "chain"))
-		return chain("/proc/self/exe", atoi(argv[2]));
+		/* argv[0], not /proc/self/exe: under valgrind that is the tool. */
+		return chain(strchr(argv[0], '/') ? argv[0] : "/proc/self/exe", atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "signals"))
 		return signals(atoi(argv[2]));
 	fprintf(stderr, "usage: torture threads N OPS | chain DEPTH | signals SECS\n");
