@@ -62,6 +62,8 @@ static const struct {
     S(getrandom),
     S(mprotect),
     S(readlink),
+    S(readlinkat),
+    S(getdents64),
 #undef S
 };
 
