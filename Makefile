@@ -216,10 +216,10 @@ bench: all
 	bench/run
 
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c
+	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 clean:
 	rm -rf build
