@@ -150,7 +150,9 @@ sanitize: deps
 
 # Fuzzing (libFuzzer, clang): one target per fuzz/fuzz_NAME.c, built from
 # FUZZ_SRC_NAME (plus FUZZ_LIBS_NAME), seeds in fuzz/corpus/NAME. New inputs
-# go to $(B)/fuzz/corpus-NAME so the committed seeds stay small.
+# go to $(B)/fuzz/corpus-NAME so the committed seeds stay small. The ELF
+# inspector's target (fuzz-inspect, below) keeps its own layout; `fuzz`,
+# `fuzz-smoke` and `stress` cover it too.
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -171,7 +173,7 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRC_$*) $(FUZZ_LIBS_$*)
 
-fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%) $(B)/fuzz/inspect
 
 # make fuzz-run FUZZ=NAME SECONDS=N: one target, one process.
 fuzz-run: $(B)/fuzz/fuzz_$(FUZZ)
@@ -180,6 +182,7 @@ fuzz-run: $(B)/fuzz/fuzz_$(FUZZ)
 # The quick form for `make check`: every target, one after the other.
 fuzz-smoke: fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do $(call FUZZ_RUN,$$t,$(FUZZ_SMOKE_SECONDS)); done
+	$(MAKE) fuzz-inspect FUZZ_TIME=20
 
 # ThreadSanitizer builds of the shim and the torture helper (clang); the
 # library leaves the tsan runtime to the program, hence no -z defs.
@@ -205,6 +208,7 @@ STRESS_SECONDS_config ?= 900
 STRESS_SECONDS_trial ?= 5400
 stress: all fuzz tsan
 	$(foreach t,$(FUZZ_TARGETS),$(call FUZZ_RUN,$(t),$(or $(STRESS_SECONDS_$(t)),$(STRESS_FUZZ_SECONDS))) && ) true
+	$(MAKE) fuzz-inspect FUZZ_TIME=$(STRESS_FUZZ_SECONDS)
 	B=$(abspath $(B)) VFC_STRESS=1 tests/integration/ns-run torture.sh
 	B=$(abspath $(B)) tests/integration/ns-run memcheck.sh
 
@@ -212,8 +216,35 @@ demo: deps deps-vm
 	$(MAKE) all
 	scripts/demo
 
-bench: all
-	bench/run
+bench: deps deps-vm
+	@scripts/install-deps bench
+	$(MAKE) all
+	B=$(abspath $(B)) bench/run
+
+# libFuzzer over vfc_inspect_mem(): `make fuzz-inspect FUZZ_TIME=600` (seconds),
+# `make fuzz-smoke` for a short run. New inputs go to $(B)/fuzz/corpus; the
+# committed seeds (fuzz/corpus, written by fuzz/mkseeds.c) are only read.
+# VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
+.PHONY: fuzz-inspect fuzz-seeds
+FUZZ_TIME ?= 300
+FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/inspect.h \
+		tools/bytescan.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c \
+		$$(pkg-config --libs libelf)
+
+fuzz-inspect: $(B)/fuzz/inspect
+	@mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/inspect -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus fuzz/corpus
+
+# Rewrite the committed seed corpus from fuzz/mkseeds.c.
+fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
+	@mkdir -p $(B)/fuzz
+	$(CC) $(CFLAGS_BASE) -o $(B)/fuzz/mkseeds fuzz/mkseeds.c
+	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
 	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c

@@ -146,6 +146,11 @@ static int choose(const char *cmd, bool *mountns)
 		*mountns = false;
 		return 0;
 	}
+	/* No VFIO path in its bytes (built at run time, or in a library): go by its build. */
+	if (in.strategy == VFC_STRAT_NOT_VFIO) {
+		in.strategy = in.if_vfio;
+		in.reason = in.if_vfio_reason;
+	}
 	switch (in.strategy) {
 	case VFC_STRAT_MOUNT_NS:
 		*mountns = true;

@@ -19,6 +19,7 @@ static const struct {
     {"inspect", vfc_cmd_inspect, "can this binary be trialled, and how?"},
     {"run", vfc_cmd_run, "run a VFIO user under the shim and print its verdict"},
     {"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
+    {"bench", vfc_cmd_bench, "what switching costs this host's DMA mapping, per chunk size"},
 };
 
 void vfc_err(const char *fmt, ...)

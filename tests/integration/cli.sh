@@ -25,7 +25,7 @@ check "--version names the version and schema" has "$T/o" '^vfiocompat [0-9.]* (
 v frobnicate; rc=$?
 check "unknown command: exit 2" rc_is "$rc" 2
 check "unknown command: one line naming it" has "$T/e" "unknown command 'frobnicate'"
-for c in check inspect run report; do
+for c in check inspect run report bench; do
 	v "$c" --help; rc=$?
 	check "$c --help: exit 0 with a usage line" has "$T/o" "^usage: vfiocompat $c"
 done
@@ -63,6 +63,20 @@ check "check --migration without a device: exit 2" rc_is "$rc" 2
 v check --migration 'zz:bad' "$(printf 'x\033[2J')"; rc=$?
 check "check --migration on a bad address: FAIL with the expected form" has "$T/o" 'not a PCI address; give it as DDDD:BB:DD.F'
 check "... exit 1" rc_is "$rc" 1
+
+# --- bench: argument and device errors (the real measurement runs in the VM lab)
+v bench --sizes 4K,3K; rc=$?
+check "bench --sizes with a partial page: exit 2 naming it" has "$T/e" "'3K' is not a size of 4K..1G in whole pages"
+v bench --backend vfio; rc=$?
+check "bench --backend unknown: exit 2 with the names" has "$T/e" "use type1, iommufd or module"
+v bench --reps 0; rc=$?
+check "bench --reps 0 refused" rc_is "$rc" 2
+v bench --device 0000:ff:1f.7; rc=$?
+check "bench on a device that does not exist: exit 2, says so" has "$T/e" '0000:ff:1f.7 has no IOMMU group'
+if [ -z "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" ]; then
+	v bench; rc=$?
+	check "bench with no vfio-pci device: exit 2 with how to bind one" has "$T/e" 'no device is bound to vfio-pci: bind one'
+fi
 
 # --- report, on reports the real shim writes
 L=$T/logs
@@ -135,7 +149,7 @@ check "run: the report it names exists and reads back" sh -c "\"$V\" report $R >
 "$PROBE" open /dev/vfio/vfio >"$T/plain" 2>&1
 env "${SAN_ENV[@]}" "$V" run --preload --audit -- "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
 check "run --audit: the open answers as without the shim (type1 kept)" test "$(awk '$1=="open"{print $2, $3}' "$T/o")" = "$(awk '$1=="open"{print $2, $3}' "$T/plain")"
-"$V" run --preload --audit -- sh -c 'echo "$VFIOCOMPAT_MODE"' >"$T/o" 2>"$T/e"
+env "${SAN_ENV[@]}" "$V" run --preload --audit -- sh -c 'echo "$VFIOCOMPAT_MODE"' >"$T/o" 2>"$T/e"
 check "run --audit sets VFIOCOMPAT_MODE=audit" has "$T/o" '^audit$'
 env "${SAN_ENV[@]}" "$V" run --preload --log "$T/mine-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"
 check "run --log: the report is where asked" sh -c "grep -q '\"type\":\"summary\"' $T/mine-*.jsonl"
@@ -144,28 +158,28 @@ env "${SAN_ENV[@]}" "$V" run --preload --target /nonexistent-node --fail-closed 
 check "run --fail-closed: the open fails instead of falling back" has "$T/o" '^open ret=-1 errno=2'
 env "${SAN_ENV[@]}" LD_PRELOAD=/lib/x86_64-linux-gnu/libc.so.6 "$V" run --preload -- sh -c 'echo "$LD_PRELOAD"' >"$T/o" 2>"$T/e"
 check "run keeps an existing LD_PRELOAD after the shim" has "$T/o" "^/.*/libvfiocompat.so /lib/x86_64-linux-gnu/libc.so.6$"
-"$V" run --preload -- sh -c 'exit 7' >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'exit 7' >"$T/o" 2>"$T/e"; rc=$?
 check "run: exit status 7 passed on" rc_is "$rc" 7
 check "run: a program that never opened VFIO is UNTESTED" has "$T/e" 'verdict UNTESTED'
-"$V" run -- /nonexistent/cmd >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run -- /nonexistent/cmd >"$T/o" 2>"$T/e"; rc=$?
 check "run: a missing command exits 127 with one line" rc_is "$rc/$(wc -l <"$T/e")" 127/1
-"$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
 check "run: a directory as command exits 126" rc_is "$rc" 126
-"$V" run >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run >"$T/o" 2>"$T/e"; rc=$?
 check "run without a command: exit 2" rc_is "$rc" 2
-"$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
 check "run --log relative: refused, exit 2" rc_is "$rc" 2
 # Signals: a TERM sent to vfiocompat reaches the program, whose death is re-raised.
-"$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
+env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
 pid=$!
 for _ in $(seq 50); do grep -q ready "$T/o" 2>/dev/null && break; sleep 0.1; done
 kill -TERM "$pid"; wait "$pid"; rc=$?
 check "run forwards SIGTERM to the program" has "$T/o" '^got-term$'
 check "run passes on the program's exit status after the signal (42)" rc_is "$rc" 42
-"$V" run --preload -- sh -c 'kill -USR1 $$' >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'kill -USR1 $$' >"$T/o" 2>"$T/e"; rc=$?
 check "run: a program killed by a signal kills run the same way (128+10)" rc_is "$rc" 138
 if [ "$(id -u)" = 0 ]; then
-	"$V" run --mount-ns -- sh -c 'stat -c %t:%T /dev/vfio/vfio' >"$T/o" 2>"$T/e"; rc=$?
+	env "${SAN_ENV[@]}" "$V" run --mount-ns -- sh -c 'stat -c %t:%T /dev/vfio/vfio' >"$T/o" 2>"$T/e"; rc=$?
 	check "run --mount-ns: /dev/vfio/vfio is the target node inside" rc_is "$rc/$(cat "$T/o")" "0/$(stat -c %t:%T /dev/iommu)"
 	check "run --mount-ns: says so" has "$T/e" 'is /dev/iommu inside this mount namespace'
 	check "run --mount-ns: nothing changed outside" test "$(stat -c %t:%T /dev/vfio/vfio)" = a:c4

@@ -11,6 +11,8 @@ B=${B:?B must name the build directory}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-install.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 R=$T/root
+SAN_ENV=()
+[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 
 make -s -C "$top" B="$B" DESTDIR="$R" PREFIX=/usr/local install >"$T/log" 2>&1; rc=$?
 CHECK_DIAG=$(tail -n 20 "$T/log")
@@ -20,7 +22,7 @@ for f in lib/libvfiocompat.so bin/vfiocompat share/man/man1/vfiocompat.1 share/m
 	check "installed: $f" test -s "$R/usr/local/$f"
 done
 check "the command is executable" test -x "$R/usr/local/bin/vfiocompat"
-out=$("$R/usr/local/bin/vfiocompat" run --preload -- sh -c 'echo "$LD_PRELOAD"' 2>/dev/null)
+out=$(env "${SAN_ENV[@]}" "$R/usr/local/bin/vfiocompat" run --preload -- sh -c 'echo "$LD_PRELOAD"' 2>/dev/null)
 CHECK_DIAG=$out
 check "installed run preloads the installed library" test "$out" = "$(realpath "$R/usr/local/lib/libvfiocompat.so")"
 if command -v man >/dev/null; then

@@ -16,5 +16,6 @@ Suite *attach_suite(void);
 Suite *errmap_suite(void);
 Suite *trial_suite(void);
 Suite *cli_pure_suite(void);
+Suite *inspect_suite(void);
 
 #endif

@@ -4,7 +4,7 @@ _vfiocompat()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]} i
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check inspect run report --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check inspect run report bench --help --version" -- "$cur"))
 		return
 	fi
 	case "$cmd" in
@@ -32,6 +32,13 @@ _vfiocompat()
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi ;;
+	bench)
+		case "$prev" in
+		--device) COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" -- "$cur")); return ;;
+		--backend) COMPREPLY=($(compgen -W "type1 iommufd module" -- "$cur")); return ;;
+		--sizes | --reps | --rounds) return ;;
+		esac
+		COMPREPLY=($(compgen -W "--device --backend --sizes --reps --rounds --json --help" -- "$cur")) ;;
 	run)
 		for ((i = 2; i < COMP_CWORD; i++)); do
 			if [ "${COMP_WORDS[i]}" = "--" ]; then
