@@ -92,6 +92,7 @@ bool vfc_init(void)
 		return expected == 2;
 	int saved = errno;
 
+	vfc_report_note_stderr();
 #define LOOKUP(field, sym, required)                                                               \
 	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
 	LOOKUP(open, "open", true);
@@ -127,10 +128,24 @@ bool vfc_init(void)
 	return true;
 }
 
+/* type1's dma_entry_limit, read at start (see vfc_ctor). */
+static _Atomic uint32_t type1_limit;
+
 __attribute__((constructor)) static void vfc_ctor(void)
 {
 	vfc_init();
 	parse_config_once();
+	/*
+	 * Read here, before main, rather than at the first container open: a VMM
+	 * that installs a seccomp allow-list in main must see no syscall from the
+	 * shim that it does not make itself (docs/hardening.md). The pid too.
+	 */
+	if (vfc_cfg.mode != VFC_MODE_OFF) {
+		int saved = errno;
+		atomic_store(&type1_limit, vfc_type1_dma_entry_limit());
+		vfc_pid();
+		errno = saved;
+	}
 }
 
 /* ---- open ---- */
@@ -219,14 +234,30 @@ static void set_rlimit_mode(int fd)
 	errno = saved;
 }
 
+/*
+ * Never widen access: a caller whom the container's permissions (mode, ACL,
+ * LSM) refuse must not get the target instead. Asked of the kernel by opening
+ * the container itself, the call the caller made, then closing it: no syscall
+ * a plain run does not make. Returns the refusal's errno, or 0.
+ */
+static int container_refused(int dirfd, const char *path, int flags)
+{
+	int saved = errno, err = 0;
+	int fd = real_openat(dirfd, path, (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_CLOEXEC, 0);
+
+	if (fd >= 0)
+		vfc_real.close ? vfc_real.close(fd) : (int)syscall(SYS_close, fd);
+	else if (errno == EACCES || errno == EPERM || errno == EROFS)
+		err = errno;
+	errno = saved;
+	return err;
+}
+
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
-	if (!atomic_load(&vfc_stats.dma_entry_limit)) {
-		int saved = errno;
-		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_dma_entry_limit());
-		errno = saved;
-	}
+	if (!atomic_load(&vfc_stats.dma_entry_limit))
+		atomic_store(&vfc_stats.dma_entry_limit, atomic_load(&type1_limit));
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		int fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0) {
@@ -236,6 +267,12 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		return fd;
 	}
 
+	int err = container_refused(dirfd, path, flags);
+	if (err) {
+		report_open(-1, path, VFC_NODE_CONTAINER, "denied", vfc_cfg.target, err);
+		errno = err;
+		return -1;
+	}
 	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
 	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
 	if (fd >= 0) {
@@ -245,7 +282,7 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		set_rlimit_mode(fd);
 		return fd;
 	}
-	int err = errno;
+	err = errno;
 	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
 		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
 		errno = err;
@@ -322,7 +359,7 @@ static bool safe_copy(void *dst, const void *src, size_t n)
 {
 	struct iovec local = {dst, n}, remote = {(void *)src, n};
 
-	return syscall(SYS_process_vm_readv, getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
+	return syscall(SYS_process_vm_readv, vfc_pid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
 }
 
 static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, int err,
@@ -542,8 +579,11 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
 	int before = errno;
-	bool early = VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
-		     no_domain_yet(fd) && safe_copy(&caller_argsz, arg, sizeof(caller_argsz));
+	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
+	bool early =
+	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
+	    no_domain_yet(fd) &&
+	    (!vfc_cfg.fixup_get_info || safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
 	int ret = real_ioctl(fd, request, arg);
 	int err = errno;
 
@@ -592,6 +632,10 @@ void vfc_fds_closed(unsigned first, unsigned last)
 
 	if (last > (unsigned)high)
 		last = (unsigned)high;
-	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++)
-		atomic_store_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
+	/* As close() does for each: a container's attach bookkeeping goes too. */
+	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++) {
+		uint32_t e = atomic_exchange_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
+		if (e)
+			vfc_fd_closing((int)fd, e);
+	}
 }

@@ -147,6 +147,25 @@ const char *vfc_errno_name(int err)
 		return "ENXIO";
 	case E2BIG:
 		return "E2BIG";
+	/* What opening the target or the report can meet on a real host. */
+	case EMFILE:
+		return "EMFILE";
+	case ENFILE:
+		return "ENFILE";
+	case EROFS:
+		return "EROFS";
+	case EDQUOT:
+		return "EDQUOT";
+	case ELOOP:
+		return "ELOOP";
+	case ENAMETOOLONG:
+		return "ENAMETOOLONG";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EINTR:
+		return "EINTR";
+	case EAGAIN:
+		return "EAGAIN";
 	default:
 		return 0;
 	}

@@ -128,13 +128,16 @@ VFC_PUBLIC int close(int fd)
 VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 {
 	NEED(close_range);
-	int ret = vfc_real.close_range(first, last, flags);
-	if (ret == 0 && !(flags & CLOSE_RANGE_CLOEXEC)) {
-		int saved = errno;
+	/*
+	 * Drop the entries first, as close() does: once the kernel has closed the
+	 * range, another thread may open the container at one of its numbers, and
+	 * clearing afterwards would forget that fd. Only calls the kernel will not
+	 * refuse outright (EINVAL) clear anything.
+	 */
+	if (first <= last && !(flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) &&
+	    !(flags & CLOSE_RANGE_CLOEXEC))
 		vfc_fds_closed(first, last);
-		errno = saved;
-	}
-	return ret;
+	return vfc_real.close_range(first, last, flags);
 }
 
 VFC_PUBLIC int dup(int fd)

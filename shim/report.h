@@ -46,6 +46,8 @@ void vfc_report_line(const struct vfc_fmt *f); /* to the log; nothing if no log 
 void vfc_warn(const char *line);	       /* one line on stderr */
 void vfc_report_start_once(void);
 void vfc_report_exit(void);
-void vfc_report_forked(void); /* child side of fork */
+void vfc_report_forked(void);	   /* child side of fork */
+void vfc_report_note_stderr(void); /* at start: was fd 2 open? */
+pid_t vfc_pid(void);		   /* getpid(), cached */
 
 #endif

@@ -185,11 +185,17 @@ static int add_features_map(struct vfc_trial *t, struct vfc_trial_proc *p, struc
 	return 0;
 }
 
+static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *rec,
+			const char *type, char *err, size_t errlen);
+
+/* A skipped line leaves the trial as it was: no new process, no half summary. */
 static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, size_t errlen)
 {
 	const char *type = get_str(rec, "type");
-	struct vfc_trial_proc *p;
+	size_t nprocs = t->nprocs, cur = t->cur;
+	struct vfc_trial_proc *p, saved;
 	long pid, schema;
+	int ret;
 
 	if (!type)
 		return fail(err, errlen, "not a report record (no \"type\" string)");
@@ -207,8 +213,20 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 		p = proc_for(t, -1);
 	if (!p)
 		return fail(err, errlen, "out of memory");
+	saved = *p;
 	t->cur = (size_t)(p - t->procs) + 1;
+	ret = apply_record(t, p, rec, type, err, errlen);
+	if (ret) {
+		*p = saved;
+		t->nprocs = nprocs; /* drops p if this line created it */
+		t->cur = cur;
+	}
+	return ret;
+}
 
+static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *rec,
+			const char *type, char *err, size_t errlen)
+{
 	if (!strcmp(type, VFC_REC_START) || !strcmp(type, VFC_REC_SUMMARY)) {
 		const char *prog = get_str(rec, "program"), *mode = get_str(rec, "mode");
 

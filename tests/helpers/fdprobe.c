@@ -9,6 +9,7 @@
 #include <linux/vfio.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -106,6 +107,12 @@ int main(int argc, char **argv)
 			ret = dup3(cur, atoi(a1), O_CLOEXEC), i++;
 		} else if (!strcmp(s, "dupfd")) {
 			ret = fcntl(cur, F_DUPFD_CLOEXEC, atoi(a1)), i++;
+		} else if (!strcmp(s, "rlimit")) {
+			/* Lower RLIMIT_NOFILE: "rlimit 3" leaves no free fd after 0-2. */
+			struct rlimit rl;
+			getrlimit(RLIMIT_NOFILE, &rl);
+			rl.rlim_cur = strtoul(a1, NULL, 0);
+			ret = setrlimit(RLIMIT_NOFILE, &rl), i++;
 		} else if (!strcmp(s, "use")) {
 			ret = cur = atoi(a1), i++;
 		} else if (!strcmp(s, "close")) {
@@ -152,7 +159,7 @@ int main(int argc, char **argv)
 		}
 		err = errno;
 		if (ret >= 0 && strncmp(s, "ioctl", 5) && strcmp(s, "close") && strcmp(s, "fork") &&
-		    strcmp(s, "close_range"))
+		    strcmp(s, "close_range") && strcmp(s, "rlimit"))
 			cur = ret;
 		show(s, ret, err);
 	}

@@ -16,13 +16,16 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-int.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
+# VFC_WRAP: a command the shimmed probe runs under (memcheck.sh: valgrind).
+WRAP=()
+[ -n "${VFC_WRAP:-}" ] && read -ra WRAP <<<"$VFC_WRAP"
 
 # shim [ENV=V...] -- ARGS: run fdprobe under the shim; stdout in $T/out, stderr in $T/err.
 shim() {
 	local envs=()
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "${WRAP[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
 }
 plain() { "$PROBE" "$@" >"$T/plain" 2>&1; }
 field() { # field STEP KEY: value of KEY= on the line of STEP in $T/out

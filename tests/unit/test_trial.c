@@ -154,6 +154,32 @@ START_TEST(test_verdict_names_round_trip)
 }
 END_TEST
 
+/* Found by fuzz/fuzz_trial.c: a rejected line used to leave a process behind. */
+START_TEST(test_skipped_line_adds_no_process)
+{
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":5,\"verdict\":\"ready-with-changes\"}"),
+			 -1);
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":6}"), -1);
+	ck_assert_uint_eq(t.nprocs, 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+}
+END_TEST
+
+/* ...nor half a summary on a process that exists. */
+START_TEST(test_skipped_summary_leaves_process_unchanged)
+{
+	ck_assert_int_eq(add("{\"type\":\"start\",\"schema\":1,\"pid\":7,\"program\":\"qemu\"}"),
+			 0);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":7,\"program\":\"evil\","
+			     "\"verdict\":\"not-ready\",\"features\":{\"type1_v1\":\"x\"}}"),
+			 -1);
+	ck_assert_uint_eq(t.nprocs, 1);
+	ck_assert(!t.procs[0].has_summary);
+	ck_assert_str_eq(t.procs[0].program, "qemu");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+}
+END_TEST
+
 Suite *trial_suite(void)
 {
 	Suite *s = suite_create("trial");
@@ -168,6 +194,8 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_known_feature_uses_our_table);
 	tcase_add_test(tc, test_bad_lines_are_named_and_skipped);
 	tcase_add_test(tc, test_overlong_line_refused);
+	tcase_add_test(tc, test_skipped_line_adds_no_process);
+	tcase_add_test(tc, test_skipped_summary_leaves_process_unchanged);
 	tcase_add_test(tc, test_too_many_feature_names);
 	tcase_add_test(tc, test_verdict_names_round_trip);
 	suite_add_tcase(s, tc);

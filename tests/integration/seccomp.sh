@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# A seccomp-sandboxed type1 client (tests/helpers/seccomp-client.c) under the
+# shim, run by ns-run: strace of a plain run gives the syscalls the client
+# needs once sandboxed; the shim's run must add none but the documented
+# identity stat (docs/hardening.md), and the client must then run unchanged
+# under an allow-list of exactly those.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+
+B=${B:?B must name the build directory}
+SHIM=$B/libvfiocompat.so
+CLIENT=$B/helpers/seccomp-client
+T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-seccomp.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
+
+if ! command -v strace >/dev/null || [ "${VFC_SANITIZE:-0}" = 1 ]; then
+	# ASan's runtime makes syscalls of its own: the comparison needs plain builds.
+	echo "1..0 # SKIP needs strace and a non-sanitizer build"
+	exit 0
+fi
+
+# Everything the table knows: the filter then only marks where sandboxing starts.
+ALL="openat close ioctl read write mmap munmap brk newfstatat fstat exit_group rt_sigreturn futex
+getpid process_vm_readv fcntl lseek mprotect getrandom"
+# after FILE: syscall names issued once sandboxed (after the seccomp() call).
+after() { awk '/^[0-9]+ +seccomp\(/ {on=1; next} on' "$1" | sed -E 's/^[0-9]+ +//' |
+	grep -oE '^[a-z_0-9]+\(' | tr -d '(' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
+requests() { awk '/^[0-9]+ +seccomp\(/ {on=1; next} on' "$1" | sed -nE 's/^[0-9]+ +ioctl\([^,]*, ([^,]*),.*/\1/p' |
+	sort -u | tr '\n' ';'; }
+minus() { comm -23 <(tr ' ' '\n' <<<"$1" | sort -u) <(tr ' ' '\n' <<<"$2" | sort -u) | tr '\n' ' ' | sed 's/ $//'; }
+
+# shellcheck disable=SC2086
+strace -f -qq -e raw=ioctl -o "$T/plain.st" "$CLIENT" $ALL >"$T/plain.out" 2>&1
+P=$(after "$T/plain.st")
+check "plain client ran sandboxed ($P)" grep -q '^done$' "$T/plain.out"
+
+run_shim() { # run_shim NAME [ENV=V...]: strace of the client under the shim
+	local name=$1
+	shift
+	# shellcheck disable=SC2086
+	strace -f -qq -e raw=ioctl -o "$T/$name.st" env LD_PRELOAD="$SHIM" "$@" "$CLIENT" $ALL >"$T/$name.out" 2>"$T/$name.err"
+}
+run_shim default
+S=$(after "$T/default.st")
+check "shim, default mode: redirected and done" grep -q '^open ret=3' "$T/default.out"
+check "shim, default mode: no syscall beyond the plain run's but the identity stat (newfstatat)" \
+	is "$(minus "$S" "$P")" newfstatat
+check "shim, default mode: one ioctl request added, IOMMU_OPTION (VFIOCOMPAT_RLIMIT=process)" \
+	is "$(minus "$(requests "$T/default.st" | tr ';' ' ')" "$(requests "$T/plain.st" | tr ';' ' ')")" \
+	0x3b87
+run_shim user VFIOCOMPAT_RLIMIT=user
+check "shim, VFIOCOMPAT_RLIMIT=user: no ioctl request the plain run did not make" \
+	is "$(minus "$(requests "$T/user.st" | tr ';' ' ')" "$(requests "$T/plain.st" | tr ';' ' ')")" ""
+run_shim log VFIOCOMPAT_LOG="$T/r-%p.jsonl"
+check "shim with VFIOCOMPAT_LOG: only openat/write/close per record, already the client's" \
+	is "$(minus "$(after "$T/log.st")" "$P")" newfstatat
+check "... and the report was written" test -n "$(ls "$T"/r-*.jsonl 2>/dev/null)"
+
+# The allow-list of exactly the plain run's syscalls is strict: the shim's stat is killed.
+# shellcheck disable=SC2086
+"$CLIENT" $P >"$T/strict-plain.out" 2>&1
+check "strict allow-list ($P): the plain client runs" grep -q '^done$' "$T/strict-plain.out"
+# shellcheck disable=SC2086
+# (a subshell of its own reports the signal, to /dev/null)
+(
+	env LD_PRELOAD="$SHIM" "$CLIENT" $P >"$T/strict-shim.out" 2>&1
+	exit $?
+) 2>/dev/null
+rc=$?
+check "strict allow-list without newfstatat: the shim's identity stat is what it meets (SIGSYS, rc $rc)" is "$rc" 159
+# With newfstatat allowed (QEMU's -sandbox and cloud-hypervisor's VMM thread allow it).
+# shellcheck disable=SC2086
+env LD_PRELOAD="$SHIM" "$CLIENT" $P newfstatat >"$T/allow.out" 2>"$T/allow.err"
+check "allow-list plus newfstatat: the client runs unchanged under the shim" grep -q '^done$' "$T/allow.out"
+check "... with the same answers as unsandboxed" is "$(cat "$T/allow.out")" "$(cat "$T/default.out")"
+
+tap_end
