@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by the module plans (module.sh, module-robust.sh): their names and
+# paths, and step 1, loading vfiocompat.ko and checking its node. Exits the
+# plan when the module cannot be loaded, since nothing after can run.
+top=$(cd "$here/../../.." && pwd)
+Q=$here/../../integration/report-query
+KO=$B/kernel/vfiocompat.ko
+NODE=/dev/vfio/iommufd-compat
+REPORT=/sys/kernel/debug/vfiocompat/report
+SHIM=$B/libvfiocompat.so
+EDU=$B/examples/vfio-dma-edu
+EDU_STATIC=$B/examples/vfio-dma-edu-static
+PROBE=$B/examples/vfio-feature-probe
+M=$B/helpers/memlock
+MN=$B/helpers/modnode
+ST=${VFC_KSRC:?}/tools/testing/selftests/vfio
+EXPECTED=$here/../peer-expected.txt
+T=$(mktemp -d)
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+echo 128 >/proc/sys/vm/nr_hugepages
+mkdir -p /dev/hugepages && mount -t hugetlbfs none /dev/hugepages 2>/dev/null
+
+loaded() { grep -q '^vfiocompat ' /proc/modules; }
+unload() { loaded && rmmod vfiocompat; ! loaded; }
+
+# 1. Load.
+if [ ! -f "$KO" ]; then
+	tap_fail "vfiocompat.ko not built at $KO (make B=... module)"
+	tap_end
+	exit 1
+fi
+unload
+out=$(insmod "$KO" 2>&1); rc=$?
+check "insmod vfiocompat.ko" test "$rc" = 0
+if ! loaded; then
+	tap_fail "module not loaded; the rest needs it" "$out" "$(dmesg | tail -5)"
+	tap_end
+	exit 1
+fi
+CHECK_DIAG=$(ls -l "$NODE" /dev/vfio 2>&1)
+check "$NODE is a char device on misc major 10" test -c "$NODE" -a "$(stat -c %t "$NODE")" = a
+check "$NODE has mode 0666 (as /dev/vfio/vfio)" test "$(stat -c %a "$NODE")" = 666
+check "the audit's probe point vfio_fops_unl_ioctl is in /proc/kallsyms" grep -q ' vfio_fops_unl_ioctl$' /proc/kallsyms
+check "misc name vfiocompat in /sys/class/misc" test -e /sys/class/misc/vfiocompat
+check "one load line in the kernel log" test "$(dmesg | grep -c 'vfiocompat: providing /dev/vfio/iommufd-compat')" -ge 1
+check "a fresh open counts pinned memory per process (RLIMIT_MODE 1)" test "$("$MN" mode "$NODE")" = rlimit_mode=1
+node_dev=$(stat -c '%t:%T' "$NODE")
+node_dev=$((16#${node_dev%%:*})):$((16#${node_dev##*:}))
