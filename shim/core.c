@@ -439,7 +439,9 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 	if (ret == 0 && count_mapping(&r))
 		feats |= 1u << VFC_F_DMA_ENTRY_LIMIT;
 	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
-	    vfc_info_has_cap(arg, r.argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
+	    vfc_info_has_cap(
+		arg, r.argsz < vfc_bytes_to_page_end(arg) ? r.argsz : vfc_bytes_to_page_end(arg),
+		VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
 		feats |= 1u << VFC_F_DMA_AVAIL;
 	for (int ft = 0; feats; ft++, feats >>= 1)
 		if (feats & 1)

@@ -170,6 +170,11 @@ uint32_t vfc_classify(const struct vfc_rec *r, bool in_bar)
 	return f;
 }
 
+uint32_t vfc_bytes_to_page_end(const void *p)
+{
+	return 4096 - (uint32_t)((uintptr_t)p & 4095);
+}
+
 bool vfc_info_has_cap(const void *info, uint32_t argsz, uint16_t id)
 {
 	struct vfio_iommu_type1_info head;

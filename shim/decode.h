@@ -63,6 +63,15 @@ uint32_t vfc_classify(const struct vfc_rec *rec, bool in_bar);
  */
 bool vfc_info_has_cap(const void *info, uint32_t argsz, uint16_t id);
 
+/*
+ * Bytes from p to the end of its 4 KiB page, which is mapped when p is. The
+ * caller's own argsz is gone after GET_INFO (the kernel writes back the size
+ * it needs), so a legacy caller's struct can be shorter than the argsz read
+ * back: the cap walk stays inside this page rather than risk a fault. A
+ * struct straddling a page is not scanned (its dma_avail use goes unseen).
+ */
+uint32_t vfc_bytes_to_page_end(const void *p);
+
 /* Feature metadata for reports. */
 struct vfc_feature_info {
 	const char *name;

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include "decode.h"
 #include "vfiocompat/iommufd-uapi.h"
 #include "unit.h"
@@ -649,6 +651,29 @@ START_TEST(test_decoded_spapr_register_memory_classifies_as_spapr)
 }
 END_TEST
 
+START_TEST(test_info_cap_walk_stays_in_the_page)
+{
+	/*
+	 * A legacy 16-byte GET_INFO struct at the end of a page, a guard page
+	 * after it: the argsz the kernel writes back (120) and a stale cap_offset
+	 * point past the struct. Clamped to the page, the walk must not fault.
+	 */
+	uint8_t *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert_int_eq(mprotect(p + 4096, 4096, PROT_NONE), 0);
+	uint8_t *info = p + 4096 - 24;
+	struct vfio_iommu_type1_info h = {
+	    .argsz = 120, .flags = VFIO_IOMMU_INFO_CAPS, .cap_offset = 24};
+	memcpy(info, &h, sizeof(h));
+	ck_assert_uint_eq(vfc_bytes_to_page_end(info), 24);
+	ck_assert_uint_eq(vfc_bytes_to_page_end(p), 4096);
+	uint32_t room = vfc_bytes_to_page_end(info);
+	ck_assert(!vfc_info_has_cap(info, h.argsz < room ? h.argsz : room,
+				    VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL));
+	munmap(p, 8192);
+}
+END_TEST
+
 /* ---- vfc_info_has_cap ---- */
 
 union infobuf {
@@ -1024,6 +1049,7 @@ Suite *decode_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("info_caps");
+	tcase_add_test(tc, test_info_cap_walk_stays_in_the_page);
 	tcase_add_test(tc, test_info_cap_later_in_chain_is_found);
 	tcase_add_test(tc, test_info_first_cap_is_found);
 	tcase_add_test(tc, test_info_cap_absent_from_chain_is_not_found);
