@@ -52,15 +52,17 @@ for k in container-ioctl foreign-ioctl; do
 done
 
 # P5: QEMU -S -device vfio-pci start to QMP ready: plain type1, the shim in
-# audit mode (type1 kept: the shim's own cost) and redirected (iommufd).
+# audit mode (type1 kept: the shim's own cost), redirected (iommufd), and a
+# control preloading an empty library (what any LD_PRELOAD costs QEMU).
 for i in 1 2 3; do
 	a=$("$top/bench/qemu-ready" "$VFC_E1000E" "$T" 2>>"$T/e5")
 	b=$(VFIOCOMPAT_MODE=audit VFIOCOMPAT_LOG=$T/p5.jsonl LD_PRELOAD=$SHIM "$top/bench/qemu-ready" "$VFC_E1000E" "$T" 2>>"$T/e5")
 	c=$(VFIOCOMPAT_LOG=$T/p5r.jsonl LD_PRELOAD=$SHIM "$top/bench/qemu-ready" "$VFC_E1000E" "$T" 2>>"$T/e5")
-	echo "$a $b $c"
+	d=$(LD_PRELOAD=$B/bench/empty.so "$top/bench/qemu-ready" "$VFC_E1000E" "$T" 2>>"$T/e5")
+	echo "$a $b $c $d"
 done >"$R/p5.txt"
 CHECK_DIAG="$(cat "$R/p5.txt" "$T/e5")"
-check "P5: 3 rounds of plain, audit and redirected QEMU start-ups" test "$(awk 'NF == 3' "$R/p5.txt" | wc -l)" = 3
+check "P5: 3 rounds of plain, audit, redirected and empty-preload QEMU start-ups" test "$(awk 'NF == 4' "$R/p5.txt" | wc -l)" = 3
 check "P5: the redirected QEMU really used iommufd" grep -q '"action":"redirected"' "$T/p5r.jsonl"
 rm -rf "$T"
 tap_end
