@@ -106,17 +106,7 @@ static void check_config(struct vfc_checklist *l, const struct utsname *u, const
 	char v;
 
 	if (file) {
-		FILE *f = fopen(file, "re");
-
-		text = NULL;
-		if (f) {
-			text = malloc(VFC_KCONFIG_MAX + 1);
-			if (text) {
-				len = fread(text, 1, VFC_KCONFIG_MAX, f);
-				text[len] = 0;
-			}
-			fclose(f);
-		}
+		text = vfc_kconfig_read(file, &len);
 		snprintf(source, sizeof(source), "%s", file);
 	} else {
 		text = vfc_kconfig_load(u->release, source, sizeof(source), &len);

@@ -26,7 +26,7 @@ char vfc_kconfig_value(const char *text, size_t len, const char *sym)
 	return 'n';
 }
 
-static char *load_gz(const char *path, size_t *len)
+char *vfc_kconfig_read(const char *path, size_t *len)
 {
 	gzFile gz = gzopen(path, "rb");
 	size_t cap = 1 << 16, n = 0;
@@ -69,14 +69,14 @@ static char *load_gz(const char *path, size_t *len)
 char *vfc_kconfig_load(const char *release, char *source, size_t source_size, size_t *len)
 {
 	char path[512];
-	char *text = load_gz("/proc/config.gz", len);
+	char *text = vfc_kconfig_read("/proc/config.gz", len);
 
 	if (text) {
 		snprintf(source, source_size, "/proc/config.gz");
 		return text;
 	}
 	snprintf(path, sizeof(path), "/boot/config-%s", release);
-	text = load_gz(path, len);
+	text = vfc_kconfig_read(path, len);
 	if (text)
 		snprintf(source, source_size, "%s", path);
 	return text;

@@ -11,6 +11,12 @@
 char vfc_kconfig_value(const char *text, size_t len, const char *sym);
 
 /*
+ * Read one kernel config file, gzip or plain, up to VFC_KCONFIG_MAX. Returns
+ * malloc'd text (NUL-terminated, *len bytes), or NULL when it cannot be read.
+ */
+char *vfc_kconfig_read(const char *path, size_t *len);
+
+/*
  * Load /proc/config.gz, else /boot/config-<release> (gzip or plain). Returns
  * malloc'd text (NUL-terminated, *len bytes) and where it came from in
  * source, or NULL when neither is readable.
