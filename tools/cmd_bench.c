@@ -349,20 +349,19 @@ static void print(struct run *r, bool json)
 			json_object_object_add(e, "reading", json_object_new_string(line));
 			json_object_array_add(rat, e);
 		}
+	/* One tree, freed as one, whether it is printed or not. */
+	json_object_object_add(o, "device", json_object_new_string(r->bdf));
+	json_object_object_add(o, "rounds", json_object_new_int(r->rounds));
+	json_object_object_add(o, "reps", json_object_new_int(r->reps));
+	json_object_object_add(o, "results", res);
+	json_object_object_add(o, "ratios_vs_type1", rat);
 	if (json) {
-		json_object_object_add(o, "device", json_object_new_string(r->bdf));
-		json_object_object_add(o, "rounds", json_object_new_int(r->rounds));
-		json_object_object_add(o, "reps", json_object_new_int(r->reps));
-		json_object_object_add(o, "results", res);
-		json_object_object_add(o, "ratios_vs_type1", rat);
 		printf("%s\n", json_object_to_json_string_ext(
 				   o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	} else if (!r->have[0]) {
 		printf("No type1 container here: no ratio to give.\n");
 	}
 	json_object_put(o);
-	if (!json)
-		(void)rat, (void)res;
 }
 
 int vfc_cmd_bench(int argc, char **argv)
