@@ -253,6 +253,21 @@ static int container_refused(int dirfd, const char *path, int flags)
 	return err;
 }
 
+/* A container left on type1: audited as asked, or a fallback for `err`. */
+static void track_type1(int fd, const char *path, int err)
+{
+	int saved = errno;
+
+	vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
+	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
+		report_open(fd, path, VFC_NODE_CONTAINER, "audit", NULL, 0);
+	} else {
+		atomic_fetch_add(&vfc_stats.fallbacks, 1);
+		report_open(fd, path, VFC_NODE_CONTAINER, "fallback", vfc_cfg.target, err);
+	}
+	errno = saved;
+}
+
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
@@ -260,10 +275,8 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		atomic_store(&vfc_stats.dma_entry_limit, atomic_load(&type1_limit));
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		int fd = real_openat(dirfd, path, flags, mode);
-		if (fd >= 0) {
-			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
-			report_open(fd, path, VFC_NODE_CONTAINER, "audit", NULL, 0);
-		}
+		if (fd >= 0)
+			track_type1(fd, path, 0);
 		return fd;
 	}
 
@@ -290,11 +303,50 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 	}
 	warn_fallback(err);
 	fd = real_openat(dirfd, path, flags, mode);
-	if (fd >= 0) {
-		atomic_fetch_add(&vfc_stats.fallbacks, 1);
-		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
-		report_open(fd, path, VFC_NODE_CONTAINER, "fallback", vfc_cfg.target, err);
+	if (fd >= 0)
+		track_type1(fd, path, err);
+	return fd;
+}
+
+static void track_group(int fd, const char *path)
+{
+	int saved = errno;
+	int group = vfc_group_number(path);
+
+	atomic_fetch_add(&vfc_stats.groups, 1);
+	vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_GROUP, group + 1));
+	report_open(fd, path, VFC_NODE_GROUP, "tracked", NULL, 0);
+	errno = saved;
+}
+
+/*
+ * The stat that classifies a path failed, yet the open may succeed: the
+ * failure was transient (an allocation, as fault injection shows). Classify
+ * the opened fd then, so a container or group is never used untracked and
+ * unreported. One fstat, on this rare path only; the container stays type1.
+ */
+static int open_unclassified(int dirfd, const char *path, int flags, mode_t mode, int stat_err)
+{
+	struct stat st;
+	int fd = real_openat(dirfd, path, flags, mode);
+	int saved = errno;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		errno = saved;
+		return fd;
 	}
+	switch (vfc_node_classify(path, &st, NULL)) {
+	case VFC_NODE_CONTAINER:
+		atomic_fetch_add(&vfc_stats.containers, 1);
+		track_type1(fd, path, stat_err);
+		break;
+	case VFC_NODE_GROUP:
+		track_group(fd, path);
+		break;
+	default:
+		break;
+	}
+	errno = saved;
 	return fd;
 }
 
@@ -303,10 +355,14 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 	struct stat st, target;
 	int saved = errno;
 
-	if (!vfc_ready() || vfc_cfg.mode == VFC_MODE_OFF ||
-	    fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) < 0) {
+	if (!vfc_ready() || vfc_cfg.mode == VFC_MODE_OFF) {
 		errno = saved;
 		return real_openat(dirfd, path, flags, mode);
+	}
+	if (fstatat(dirfd, path, &st, (flags & O_NOFOLLOW) ? AT_SYMLINK_NOFOLLOW : 0) < 0) {
+		int stat_err = errno;
+		errno = saved;
+		return open_unclassified(dirfd, path, flags, mode, stat_err);
 	}
 	bool have_target = stat(vfc_cfg.target, &target) == 0;
 	enum vfc_node node = vfc_node_classify(path, &st, have_target ? &target : NULL);
@@ -327,14 +383,8 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 		return fd;
 	case VFC_NODE_GROUP:
 		fd = real_openat(dirfd, path, flags, mode);
-		if (fd >= 0) {
-			int saved_open = errno;
-			int group = vfc_group_number(path);
-			atomic_fetch_add(&vfc_stats.groups, 1);
-			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_GROUP, group + 1));
-			report_open(fd, path, node, "tracked", NULL, 0);
-			errno = saved_open;
-		}
+		if (fd >= 0)
+			track_group(fd, path);
 		return fd;
 	default:
 		return real_openat(dirfd, path, flags, mode);
