@@ -101,10 +101,20 @@ $(B)/examples/%: examples/%.c
 
 module: $(B)/kernel/vfiocompat.ko
 
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC)
+$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
 	@mkdir -p $(B)/kernel
 	cp $(MODULE_SRC) $(B)/kernel/
 	kdir=$(KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
+
+# The kernel's own deliberately leaking sample, built from the lab tree (not
+# kept in this repository): the hardening plan loads it to show that kmemleak
+# finds a leak in the lab, so its "no leak" after fault injection means something.
+LEAK_SAMPLE := $(B)/leak-sample/kmemleak-test.ko
+$(LEAK_SAMPLE): tests/vm/kernel.fragment
+	@mkdir -p $(B)/leak-sample
+	kdir=$(KDIR_CMD) && cp "$$kdir/samples/kmemleak/kmemleak-test.c" $(B)/leak-sample/ && \
+		echo 'obj-m := kmemleak-test.o' >$(B)/leak-sample/Kbuild && \
+		$(MAKE) -C "$$kdir" M=$(abspath $(B)/leak-sample) modules
 
 # The module builds warning-free with W=1 and passes checkpatch --strict.
 check-module: module
@@ -153,7 +163,7 @@ check-unit: $(B)/unit-tests
 check-host: lib $(HELPERS) $(EXAMPLES)
 	B=$(B) tests/integration/run
 
-check-vm: all module
+check-vm: all module $(LEAK_SAMPLE)
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.

@@ -11,22 +11,114 @@ SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 
-# 1. fail-nth: each failure point of a MAP_DMA, natively on /dev/iommu and under the shim.
-"$B/helpers/failnth" /dev/iommu "$VFC_EDU" >"$T/native" 2>&1
-VFIOCOMPAT_LOG=$T/f.jsonl LD_PRELOAD=$SHIM "$B/helpers/failnth" /dev/vfio/vfio "$VFC_EDU" >"$T/shim" 2>"$T/shim.err"
-inj=$(grep -c 'injected=1' "$T/native")
-echo "# native: $inj failure points; errnos: $(grep -o 'errno=[0-9]*' "$T/native" | sort | uniq -c | tr '\n' ' ')"
-if [ "$inj" -eq 0 ]; then
-	# fail-nth counts should_fail() sites; without CONFIG_FAILSLAB (not in the lab
-	# kernel) a compat MAP_DMA met none, so nothing could be injected.
-	tap_skip "fail-nth during MAP_DMA: errno unchanged through the shim" \
-		"no failure point met (the lab kernel has no FAILSLAB)"
+# 1. fail-nth: each failure point of a MAP_DMA (iommufd's IOMMUFD_TEST points,
+#    and with FAILSLAB/FAIL_PAGE_ALLOC every kmalloc and page allocation, armed
+#    as the kernel's iommufd_fail_nth selftest does), natively on /dev/iommu and
+#    under the shim; then on type1, plainly and with the shim auditing.
+D=/sys/kernel/debug
+mount -t debugfs none "$D" 2>/dev/null
+if [ -w "$D/failslab/ignore-gfp-wait" ]; then
+	echo N >"$D/failslab/ignore-gfp-wait"
+	echo N >"$D/fail_page_alloc/ignore-gfp-wait"
+	echo N >"$D/fail_page_alloc/ignore-gfp-highmem"
+	for v in "$D"/*/verbose; do [ -w "$v" ] && echo 0 >"$v"; done
+	armed="iommufd, slab and page allocations"
 else
-	CHECK_DIAG=$(diff "$T/native" "$T/shim" | head -20)
-	check "under the shim every injected failure reaches the caller with the same errno" cmp -s "$T/native" "$T/shim"
-	check "the report counts the failed maps" test "$("$Q" "$T/f.jsonl" summary ioctls.IOMMU_MAP_DMA.errors)" = "$inj"
+	armed="iommufd only (no FAILSLAB debugfs)"
 fi
-check "nothing stays pinned after the maps (VmPin 0)" grep -q '^VmPin:[[:space:]]*0 kB' "$T/shim"
+# kmemleak (booted with kmemleak=on): forget what exists, then scan after the
+# runs. Only "scan" tells it is on: "clear" succeeds on a disabled kmemleak too.
+leak=$D/kmemleak
+if [ -w "$leak" ] && echo scan 2>/dev/null >"$leak" && echo clear >"$leak"; then :; else leak=; fi
+
+"$B/helpers/failnth" map /dev/iommu "$VFC_EDU" >"$T/native" 2>&1
+VFIOCOMPAT_LOG=$T/f.jsonl LD_PRELOAD=$SHIM "$B/helpers/failnth" map /dev/vfio/vfio "$VFC_EDU" >"$T/shim" 2>"$T/shim.err"
+"$B/helpers/failnth" map /dev/vfio/vfio "$VFC_EDU" >"$T/type1" 2>&1
+VFIOCOMPAT_MODE=audit VFIOCOMPAT_LOG=$T/a.jsonl LD_PRELOAD=$SHIM "$B/helpers/failnth" map /dev/vfio/vfio "$VFC_EDU" \
+	>"$T/audit" 2>"$T/audit.err"
+# An injected failure may be absorbed (an allocation with a fallback): ret=0.
+points() { grep -c 'injected=1' "$1"; }
+errnos() { grep 'injected=1' "$1" | grep -o 'errno=[0-9]*' | sort | uniq -c | tr -s ' \n' ' '; }
+inj=$(points "$T/native")
+echo "# armed: $armed"
+echo "# iommufd: $inj failure points, errnos:$(errnos "$T/native")"
+echo "# type1: $(points "$T/type1") failure points, errnos:$(errnos "$T/type1")"
+CHECK_DIAG=$(head -5 "$T/native")
+check "iommufd's MAP_DMA meets failure points ($inj)" test "$inj" -gt 0
+CHECK_DIAG=$(diff "$T/native" "$T/shim" | head -20; head -5 "$T/shim.err")
+check "under the shim every injected failure reaches the caller with the same errno" cmp -s "$T/native" "$T/shim"
+check "the report counts the failed maps" \
+	test "$("$Q" "$T/f.jsonl" summary ioctls.IOMMU_MAP_DMA.errors)" = "$(grep -c 'ret=-1' "$T/native")"
+for f in native shim type1 audit; do
+	CHECK_DIAG=$(tail -3 "$T/$f")
+	check "$f: after the failures the same IOVA maps and unmaps whole" grep -qx 'after: map=0 unmap=1' "$T/$f"
+	check "$f: nothing stays pinned (VmPin 0)" grep -q '^VmPin:[[:space:]]*0 kB' "$T/$f"
+done
+if [ "$(points "$T/type1")" -gt 0 ]; then
+	CHECK_DIAG=$(diff "$T/type1" "$T/audit" | head -20; head -5 "$T/audit.err")
+	check "audit mode on type1: every injected failure reaches the caller unchanged" cmp -s "$T/type1" "$T/audit"
+else
+	tap_skip "audit mode on type1 under fail-nth" "type1's MAP_DMA met no failure point (no FAILSLAB)"
+fi
+# 1b. fail-nth during open(): of the container under the shim (the container's
+#     own open, then the target's: a failed target open falls back, the policy's
+#     fail-open), and of vfiocompat.ko's node (its open sets the accounting mode
+#     with a temporary mapping and credentials; each error path must unwind).
+VFIOCOMPAT_LOG=$T/o.jsonl LD_PRELOAD=$SHIM "$B/helpers/failnth" open /dev/vfio/vfio >"$T/open" 2>&1
+modes() { grep -o 'mode=[a-z0-9]*' "$1" | sort | uniq -c | tr -s ' \n' ' '; }
+echo "# open under the shim: $(points "$T/open") failure points, errnos:$(errnos "$T/open"); modes:$(modes "$T/open")"
+CHECK_DIAG=$(tail -5 "$T/open")
+check "open under the shim meets failure points" test "$(points "$T/open")" -gt 0
+check "open under the shim: every success a working container, no fd left" \
+	grep -q '^fds: before=\([0-9]*\) after=\1$' "$T/open"
+check "open under the shim: each open left on type1 is reported as a fallback" \
+	is "$(grep -c '"action":"fallback"' "$T/o.jsonl")" "$(grep -c 'mode=type1' "$T/open")"
+check "open under the shim: each open left with per-user accounting is reported" \
+	is "$(grep -c '"rec":"rlimit".*"mode":"user"' "$T/o.jsonl")" "$(grep -c 'mode=user' "$T/open")"
+KO=$B/kernel/vfiocompat.ko
+if [ ! -f "$KO" ]; then
+	tap_fail "vfiocompat.ko not built at $KO (make B=... module)"
+elif out=$(insmod "$KO" 2>&1); then
+	refs=$(cat /sys/module/vfiocompat/refcnt)
+	"$B/helpers/failnth" open /dev/iommu >"$T/iommu" 2>&1
+	"$B/helpers/failnth" open /dev/vfio/iommufd-compat >"$T/mod" 2>&1
+	echo "# open of the module's node: $(points "$T/mod") failure points, errnos:$(errnos "$T/mod"); modes:$(modes "$T/mod")"
+	CHECK_DIAG=$(tail -5 "$T/mod")
+	check "module node: every success a working container, no fd left" \
+		grep -q '^fds: before=\([0-9]*\) after=\1$' "$T/mod"
+	check "module node: every success counts pins per process (never degraded silently)" \
+		is "$(grep -c 'mode=' "$T/mod")" "$(grep -c 'mode=process' "$T/mod")"
+	check "module node: its open meets more failure points than /dev/iommu's ($(points "$T/iommu"))" \
+		test "$(points "$T/mod")" -gt "$(points "$T/iommu")"
+	check "module node: every error path dropped its module reference" \
+		is "$(cat /sys/module/vfiocompat/refcnt)" "$refs"
+	CHECK_DIAG=$(rmmod vfiocompat 2>&1)
+	check "module node: rmmod after the failures" test ! -e /sys/module/vfiocompat
+else
+	tap_fail "insmod $KO" "$out"
+fi
+if [ -n "$leak" ]; then
+	sleep 6 # kmemleak reports objects older than 5 s
+	scanned=0
+	echo scan >"$leak" && echo scan >"$leak" && scanned=1
+	CHECK_DIAG=$(head -40 "$leak")
+	check "kmemleak: no object leaked by the failed maps and opens" test "$scanned" = 1 -a ! -s "$leak"
+	# The control: the kernel's leaking sample module, found by the same scans.
+	LEAKY=$B/leak-sample/kmemleak-test.ko
+	if [ -f "$LEAKY" ] && insmod "$LEAKY" && rmmod kmemleak_test; then
+		sleep 6
+		echo scan >"$leak"
+		echo scan >"$leak"
+		found=$(grep -c '^unreferenced object' "$leak")
+		CHECK_DIAG=$(dmesg | tail -5)
+		check "kmemleak control: the kernel's leaking sample is found ($found objects)" test "$found" -gt 0
+		echo clear >"$leak"
+	else
+		tap_fail "kmemleak control: load $LEAKY (make B=... check-vm builds it)"
+	fi
+else
+	tap_skip "kmemleak after the failed maps" "kmemleak is off (boot with kmemleak=on)"
+fi
 
 # 2. A seccomp-sandboxed client with a real group: strace of the plain (type1) run
 #    gives its syscalls; the shim adds newfstatat only, with the fix-ups off.
