@@ -268,11 +268,16 @@ static void track_type1(int fd, const char *path, int err)
 	errno = saved;
 }
 
-static int open_container(int dirfd, const char *path, int flags, mode_t mode)
+static void count_container(void)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
 	if (!atomic_load(&vfc_stats.dma_entry_limit))
 		atomic_store(&vfc_stats.dma_entry_limit, atomic_load(&type1_limit));
+}
+
+static int open_container(int dirfd, const char *path, int flags, mode_t mode)
+{
+	count_container();
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		int fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0)
@@ -323,7 +328,8 @@ static void track_group(int fd, const char *path)
  * The stat that classifies a path failed, yet the open may succeed: the
  * failure was transient (an allocation, as fault injection shows). Classify
  * the opened fd then, so a container or group is never used untracked and
- * unreported. One fstat, on this rare path only; the container stays type1.
+ * unreported. One fstat, on this rare path only (not for a file the open just
+ * created); the container stays type1.
  */
 static int open_unclassified(int dirfd, const char *path, int flags, mode_t mode, int stat_err)
 {
@@ -331,13 +337,13 @@ static int open_unclassified(int dirfd, const char *path, int flags, mode_t mode
 	int fd = real_openat(dirfd, path, flags, mode);
 	int saved = errno;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0 || (stat_err == ENOENT && (flags & O_CREAT)) || fstat(fd, &st) < 0) {
 		errno = saved;
 		return fd;
 	}
 	switch (vfc_node_classify(path, &st, NULL)) {
 	case VFC_NODE_CONTAINER:
-		atomic_fetch_add(&vfc_stats.containers, 1);
+		count_container();
 		track_type1(fd, path, stat_err);
 		break;
 	case VFC_NODE_GROUP:

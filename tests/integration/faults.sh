@@ -62,6 +62,17 @@ shim VFIOCOMPAT_FALLBACK=fail -- rlimit 3 open /dev/vfio/vfio
 check "EMFILE, fail: -1/EMFILE" is "$(field open ret)/$(field open errno)" "-1/24"
 shim -- rlimit 4 open /dev/vfio/vfio
 check "one free fd is enough: redirected onto fd 3" is "$(field open fd)/$(field open path)" "3//dev/iommu"
+# A stat of the path failing (transiently, as the VM's fail-nth shows; here
+# statfail fails every path stat with ENOMEM): the open happens anyway and what
+# it opened is tracked. This host's container cannot open (no type1 driver):
+# the container's fallback is shown in the VM (hardening plan); here the group.
+L=$T/statfail.jsonl
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "$B/helpers/statfail" "$PROBE" \
+	open /dev/vfio/vfio open /dev/vfio/7 >"$T/out" 2>"$T/err"
+check "path stat failing: the container open gives the plain result" \
+	is "$(awk '$1=="open"{print $2, $3; exit}' "$T/out")" "$want"
+check "path stat failing: the group opens and is tracked" \
+	is "$(awk '$1=="open" && $5=="path=/dev/vfio/7"{print $2}' "$T/out")/$(q "$L" open action node=group)" ret=3/tracked
 
 # 2. Never widen access: who may not open the container does not get the target.
 chmod 600 /dev/vfio/vfio
