@@ -84,10 +84,12 @@ static bool parse_hex(const char **p, uint64_t *v)
 	return true;
 }
 
-int vfc_parse_resv_regions(const char *text, struct vfc_range *out, int max)
+int vfc_parse_resv_regions(const char *text, struct vfc_range *out, int max, bool *msi)
 {
 	int n = 0;
 	const char *p = text;
+
+	*msi = false;
 
 	while (*p) {
 		uint64_t start, end;
@@ -107,6 +109,8 @@ int vfc_parse_resv_regions(const char *text, struct vfc_range *out, int max)
 		tlen = (size_t)(p - type);
 		if (tlen == 16 && !memcmp(type, "direct-relaxable", 16))
 			continue;
+		if (tlen == 3 && !memcmp(type, "msi", 3))
+			*msi = true;
 		if (n == max)
 			return -1;
 		out[n++] = (struct vfc_range){start, end};

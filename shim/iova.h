@@ -29,9 +29,10 @@ int vfc_ranges_subtract(uint64_t aperture_last, const struct vfc_range *resv, in
 /*
  * Parse /sys/kernel/iommu_groups/N/reserved_regions ("0xSTART 0xEND type"
  * lines) into `out`, skipping "direct-relaxable" regions as iommufd does.
- * Returns the count, or -1 on a malformed line or more than `max` regions.
+ * Returns the count, or -1 on a malformed line or more than `max` regions;
+ * *msi tells whether an "msi" region was listed.
  */
-int vfc_parse_resv_regions(const char *text, struct vfc_range *out, int max);
+int vfc_parse_resv_regions(const char *text, struct vfc_range *out, int max, bool *msi);
 
 /* What a second-stage VT-d domain will enforce, from the cap/ecap registers. */
 struct vfc_iommu_facts {

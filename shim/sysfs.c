@@ -93,7 +93,8 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 		*why = "cannot read the group's reserved_regions in sysfs";
 		return false;
 	}
-	int n = vfc_parse_resv_regions(text, resv + *nresv, max - *nresv);
+	bool msi;
+	int n = vfc_parse_resv_regions(text, resv + *nresv, max - *nresv, &msi);
 	if (n < 0) {
 		*why = "unexpected reserved_regions format or too many regions";
 		return false;
@@ -128,6 +129,17 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 	vfc_fmt_str(&p, "/intel-iommu/ecap");
 	if (!ok || !read_hex(p.buf, &ecap)) {
 		*why = "the IOMMU is not Intel VT-d: only VT-d domains are modelled";
+		return false;
+	}
+	/*
+	 * VT-d always reserves its MSI window (the IOAPIC range, last in the list).
+	 * The kernel drops the regions it cannot allocate without an error, so a
+	 * list without it is incomplete: answering from it would offer IOVAs the
+	 * domain refuses.
+	 */
+	if (!msi) {
+		*why = "the group's reserved_regions lacks VT-d's MSI window: the list is "
+		       "incomplete (the kernel drops regions it cannot allocate)";
 		return false;
 	}
 	char cmdline[4096];

@@ -96,21 +96,42 @@ END_TEST
 START_TEST(test_parse_resv_skips_direct_relaxable)
 {
 	struct vfc_range out[4];
+	bool msi = false;
 	const char *t = "0x00000000000a0000 0x00000000000bffff direct-relaxable\n"
 			"0x00000000fee00000 0x00000000feefffff msi\n";
-	ck_assert_int_eq(vfc_parse_resv_regions(t, out, 4), 1);
+	ck_assert_int_eq(vfc_parse_resv_regions(t, out, 4, &msi), 1);
 	ck_assert_uint_eq(out[0].start, 0xfee00000);
 	ck_assert_uint_eq(out[0].last, 0xfeefffff);
+	ck_assert(msi);
+}
+END_TEST
+
+START_TEST(test_parse_resv_tells_a_list_without_msi)
+{
+	/* What the kernel shows when the MSI region's allocation failed. */
+	struct vfc_range out[4];
+	bool msi = true;
+	ck_assert_int_eq(
+	    vfc_parse_resv_regions("0x00000000000a0000 0x00000000000bffff direct\n", out, 4, &msi),
+	    1);
+	ck_assert(!msi);
+	msi = true;
+	ck_assert_int_eq(vfc_parse_resv_regions("", out, 4, &msi), 0);
+	ck_assert(!msi);
+	/* A type that merely starts with "msi" is not the MSI window. */
+	ck_assert_int_eq(vfc_parse_resv_regions("0x1000 0x1fff msix\n", out, 4, &msi), 1);
+	ck_assert(!msi);
 }
 END_TEST
 
 START_TEST(test_parse_resv_rejects_garbage)
 {
 	struct vfc_range out[4];
-	ck_assert_int_eq(vfc_parse_resv_regions("0x10 zz msi\n", out, 4), -1);
-	ck_assert_int_eq(vfc_parse_resv_regions("0x20 0x10 msi\n", out, 4), -1);
-	ck_assert_int_eq(vfc_parse_resv_regions("0x11112222333344445 0x1 msi\n", out, 4), -1);
-	ck_assert_int_eq(vfc_parse_resv_regions("", out, 4), 0);
+	bool msi;
+	ck_assert_int_eq(vfc_parse_resv_regions("0x10 zz msi\n", out, 4, &msi), -1);
+	ck_assert_int_eq(vfc_parse_resv_regions("0x20 0x10 msi\n", out, 4, &msi), -1);
+	ck_assert_int_eq(vfc_parse_resv_regions("0x11112222333344445 0x1 msi\n", out, 4, &msi), -1);
+	ck_assert_int_eq(vfc_parse_resv_regions("", out, 4, &msi), 0);
 }
 END_TEST
 
@@ -239,6 +260,7 @@ Suite *iova_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("sysfs");
 	tcase_add_test(t, test_parse_resv_skips_direct_relaxable);
+	tcase_add_test(t, test_parse_resv_tells_a_list_without_msi);
 	tcase_add_test(t, test_parse_resv_rejects_garbage);
 	tcase_add_test(t, test_vtd_legacy_48_bit_with_superpages);
 	tcase_add_test(t, test_vtd_mgaw_39_limits_width);
