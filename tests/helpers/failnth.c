@@ -10,6 +10,13 @@
  *   failnth map CONTAINER_PATH BDF   one 2 MiB MAP_DMA (device open, so it
  *                                    pins at once); then a whole map/unmap of
  *                                    the same IOVA and VmPin
+ *   failnth getinfo CONTAINER_PATH BDF
+ *                                    VFIO_IOMMU_GET_INFO before the device is
+ *                                    open (the shim's fix-up path): a success
+ *                                    is followed by "  answer=HASH" of the
+ *                                    bytes returned; the first line,
+ *                                    "reference answer=HASH", is without
+ *                                    injection
  *   failnth open PATH                open(PATH); a success must answer
  *                                    VFIO_GET_API_VERSION, and is followed by
  *                                    "  mode=process|user|type1" (iommufd's
@@ -147,6 +154,54 @@ static void fail_map(const char *container_path, const char *bdf)
 	close(m.container);
 }
 
+static char info_buf[4096];
+
+static int get_info_once(void *container, int *err)
+{
+	struct vfio_iommu_type1_info *info = (void *)info_buf;
+
+	memset(info_buf, 0, sizeof(info_buf));
+	info->argsz = sizeof(info_buf);
+	errno = 0;
+	int ret = ioctl(*(int *)container, VFIO_IOMMU_GET_INFO, info);
+	*err = errno;
+	return ret;
+}
+
+/* FNV-1a of what the kernel (or the shim) wrote, up to the argsz it returned. */
+static void print_answer(void *container, int ret)
+{
+	const struct vfio_iommu_type1_info *info = (void *)info_buf;
+	size_t n = info->argsz < sizeof(info_buf) ? info->argsz : sizeof(info_buf);
+	uint32_t h = 2166136261u;
+
+	(void)container;
+	(void)ret;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)info_buf[i]) * 16777619u;
+	printf("  answer=%08x\n", h);
+}
+
+static void fail_get_info(const char *container_path, const char *bdf)
+{
+	char path[PATH_MAX];
+	int err;
+
+	group_path_of(bdf, path, sizeof(path));
+	int c = open(container_path, O_RDWR | O_CLOEXEC);
+	CHECK(c >= 0, "open %s", container_path);
+	int g = open(path, O_RDWR | O_CLOEXEC);
+	CHECK(g >= 0, "open %s", path);
+	CHECK(!ioctl(g, VFIO_GROUP_SET_CONTAINER, &c), "SET_CONTAINER");
+	CHECK(!ioctl(c, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), "SET_IOMMU");
+	CHECK(!get_info_once(&c, &err), "GET_INFO");
+	printf("reference");
+	print_answer(&c, 0);
+	each_failure_point(get_info_once, print_answer, &c);
+	close(g);
+	close(c);
+}
+
 static int open_once(void *path, int *err)
 {
 	errno = 0;
@@ -199,13 +254,16 @@ int main(int argc, char **argv)
 {
 	char nth[64];
 
-	CHECK((argc == 4 && !strcmp(argv[1], "map")) || (argc == 3 && !strcmp(argv[1], "open")),
-	      "usage: failnth map CONTAINER_PATH BDF | failnth open PATH");
+	CHECK((argc == 4 && (!strcmp(argv[1], "map") || !strcmp(argv[1], "getinfo"))) ||
+		  (argc == 3 && !strcmp(argv[1], "open")),
+	      "usage: failnth map|getinfo CONTAINER_PATH BDF | failnth open PATH");
 	snprintf(nth, sizeof(nth), "/proc/self/task/%ld/fail-nth", (long)syscall(SYS_gettid));
 	nth_fd = open(nth, O_RDWR | O_CLOEXEC);
 	CHECK(nth_fd >= 0, "open %s (CONFIG_FAULT_INJECTION)", nth);
-	if (argc == 4)
+	if (!strcmp(argv[1], "map"))
 		fail_map(argv[2], argv[3]);
+	else if (!strcmp(argv[1], "getinfo"))
+		fail_get_info(argv[2], argv[3]);
 	else
 		fail_open(argv[2]);
 	return 0;

@@ -60,7 +60,28 @@ if [ "$(points "$T/type1")" -gt 0 ]; then
 else
 	tap_skip "audit mode on type1 under fail-nth" "type1's MAP_DMA met no failure point (no FAILSLAB)"
 fi
-# 1b. fail-nth during open(): of the container under the shim (the container's
+# 1b. fail-nth during GET_INFO before the device is open, the shim's fix-up
+#     (a second GET_INFO, sysfs reads): each answer is the fixed one or, where
+#     a step of the fix-up failed, iommufd's own, reported as skipped; never a
+#     third answer.
+"$B/helpers/failnth" getinfo /dev/iommu "$VFC_EDU" >"$T/gi-native" 2>&1
+VFIOCOMPAT_LOG=$T/gi.jsonl LD_PRELOAD=$SHIM "$B/helpers/failnth" getinfo /dev/vfio/vfio "$VFC_EDU" >"$T/gi-shim" 2>&1
+N=$(sed -n 's/^reference *answer=//p' "$T/gi-native")
+F=$(sed -n 's/^reference *answer=//p' "$T/gi-shim")
+answers() { grep -o '^  answer=.*' "$1" | sed 's/.*=//' | sort | uniq -c | tr -s ' \n' ' '; }
+echo "# GET_INFO early: native $(points "$T/gi-native") failure points, under the shim $(points "$T/gi-shim"), errnos:$(errnos "$T/gi-shim"); answers (fixed $F, iommufd's $N):$(answers "$T/gi-shim")"
+CHECK_DIAG=$(head -3 "$T/gi-native" "$T/gi-shim")
+check "GET_INFO early: the fix-up changes iommufd's answer (precondition)" test -n "$N" -a -n "$F" -a "$N" != "$F"
+check "GET_INFO early under the shim meets more failure points than natively" \
+	test "$(points "$T/gi-shim")" -gt "$(points "$T/gi-native")"
+check "GET_INFO early: every answer under fail-nth is the fixed one or iommufd's own" \
+	is "$(grep '^  answer=' "$T/gi-shim" | grep -vc -e "=$F\$" -e "=$N\$")" 0
+check "GET_INFO early: each answer left as iommufd's is reported as a skipped fix-up" \
+	is "$(grep -c '"action":"skipped"' "$T/gi.jsonl")" "$(grep -c "^  answer=$N\$" "$T/gi-shim")"
+check "GET_INFO early: a failed call fails with an errno the kernel's own GET_INFO gives" \
+	is "$(grep 'ret=-1' "$T/gi-shim" | grep -vc 'errno=12$')" 0
+
+# 1c. fail-nth during open(): of the container under the shim (the container's
 #     own open, then the target's: a failed target open falls back, the policy's
 #     fail-open), and of vfiocompat.ko's node (its open sets the accounting mode
 #     with a temporary mapping and credentials; each error path must unwind).
