@@ -160,7 +160,7 @@ check: deps deps-vm
 check-unit: $(B)/unit-tests
 	$(B)/unit-tests
 
-check-host: lib $(HELPERS) $(EXAMPLES)
+check-host: all
 	B=$(B) tests/integration/run
 
 check-vm: all module $(LEAK_SAMPLE)
