@@ -132,10 +132,13 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 		return false;
 	}
 	/*
-	 * VT-d always reserves its MSI window (the IOAPIC range, last in the list).
-	 * The kernel drops the regions it cannot allocate without an error, so a
-	 * list without it is incomplete: answering from it would offer IOVAs the
-	 * domain refuses.
+	 * VT-d lists its MSI window (the IOAPIC range) for every device, after
+	 * the device's RMRRs. The kernel drops regions it cannot allocate without
+	 * an error, and a failed insertion drops the rest of the device's list,
+	 * the window included: a list without it is incomplete, and answering
+	 * from it would offer IOVAs the domain refuses. (A lone failed RMRR
+	 * allocation, or another device's in a multi-device group, still goes
+	 * unseen: docs/hardening.md.)
 	 */
 	if (!msi) {
 		*why = "the group's reserved_regions lacks VT-d's MSI window: the list is "
