@@ -20,12 +20,15 @@ SAN=${VFC_SANITIZE:-0}
 SAN_ENV=()
 [ "$SAN" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+# VFC_WRAP: a command shim()'s probe runs under (memcheck.sh: valgrind).
+WRAP=()
+[ -n "${VFC_WRAP:-}" ] && read -ra WRAP <<<"$VFC_WRAP"
 
 shim() { # shim [ENV=V...] -- ARGS: fdprobe under the shim, stdout $T/out, stderr $T/err
 	local envs=()
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "${WRAP[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
 }
 field() { awk -v s="$1" -v k="$2" '$1 == s { for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) { print substr($i, length(k) + 2); exit } } }' "${3:-$T/out}"; }
 is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'; stderr: $(head -c 400 "$T/err" 2>/dev/null)"; return 1; }; }
