@@ -28,6 +28,7 @@ check "16 threads x 50 opens: all per-process iommufd files" test "$out" = "open
 "$MN" threads "$NODE" 16 200 >"$T/race.out" 2>&1 &
 rpid=$!
 race_fail=0 busy=0
+: >"$T/insmod.err"
 for _ in $(seq 20); do
 	# rmmod is refused (EBUSY) while an opener is inside open(), holding the
 	# module: the kernel's rule, not a failure; the module stays, no insmod.
