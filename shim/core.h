@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The shim's manager: owns the real libc functions, the configuration and
- * the per-process state. preload.c is only a face over these functions.
+ * The shim's manager, one concern per file: init.c (real functions, config),
+ * redirect.c (the open redirect and its permission probe), rlimit.c,
+ * observe.c (ioctl observation), xlate.c (errno translation), fixup.c (the
+ * GET_INFO fix-up), fds.c (descriptor bookkeeping). preload.c is only a face
+ * over these functions.
  */
 #ifndef VFC_CORE_H
 #define VFC_CORE_H
@@ -70,6 +73,28 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode);
 
 /* ioctl on an fd the table knows; `e` is its entry. */
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
+
+/* The real ioctl (raw syscall before init); internals only. */
+int vfc_real_ioctl_call(int fd, unsigned long request, void *arg);
+
+/* Read caller memory through the kernel: false instead of a fault. */
+bool vfc_safe_copy(void *dst, const void *src, size_t n);
+
+/* type1's dma_entry_limit, read by the constructor. */
+extern _Atomic uint32_t vfc_type1_limit;
+
+/* rlimit.c: ask a redirected container for per-process memlock accounting. */
+void vfc_set_rlimit_mode(int fd);
+
+/* xlate.c: the ret the caller gets for a failed container ioctl (*errp updated). */
+struct vfc_rec;
+int vfc_errno_translate(const struct vfc_rec *r, uint32_t e, unsigned long request, int ret,
+			int *errp);
+
+/* fixup.c: a redirected container with groups but no device open yet. */
+bool vfc_fixup_no_domain_yet(int fd);
+/* fixup.c: rewrite a successful early GET_INFO answer in `arg`. */
+void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz);
 
 /* Bookkeeping after a successful close (copies are plain vfc_fd_set()). */
 void vfc_fd_closing(int fd, uint32_t e);

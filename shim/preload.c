@@ -2,7 +2,7 @@
 /*
  * The preload face: the only exported symbols. Each wrapper decides in a
  * few instructions whether the call is VFIO's; if not, it tail-calls the
- * real function. Everything else lives in core.c.
+ * real function. Everything else lives in the manager (core.h).
  */
 #include <errno.h>
 #include <stdarg.h>

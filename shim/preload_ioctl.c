@@ -14,7 +14,7 @@
 
 #define VFC_PUBLIC __attribute__((visibility("default")))
 
-/* core.c owns these; it sees the real, variadic prototype. */
+/* init.c and observe.c own these; they see the real, variadic prototype. */
 typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
 extern vfc_ioctl_fn *vfc_real_ioctl;
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);

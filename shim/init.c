@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Initialisation and configuration: the real libc functions resolved once,
+ * the environment read once, and what must be read before main (type1's
+ * dma_entry_limit, the pid) so a seccomp-filtered VMM sees no late syscall.
+ */
+#include "core.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fmt.h"
+#include "report.h"
+#include "sysfs.h"
+
+struct vfc_real_fns vfc_real;
+struct vfc_config vfc_cfg;
+_Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
+/* The hot-path copy of vfc_real.ioctl, read by preload_ioctl.c. */
+__typeof__(ioctl) *vfc_real_ioctl;
+_Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
+_Atomic int vfc_fd_high;
+
+static void *lookup(const char *name, bool required)
+{
+	void *p = dlsym(RTLD_NEXT, name);
+
+	if (!p && required) {
+		struct vfc_fmt f;
+
+		vfc_fmt_init(&f);
+		vfc_fmt_str(&f, "vfiocompat: libc has no ");
+		vfc_fmt_str(&f, name);
+		vfc_fmt_str(&f, "; calls to it will fail with ENOSYS");
+		vfc_warn(f.buf);
+	}
+	return p;
+}
+
+static const char *env_get(const char *name)
+{
+	return secure_getenv(name);
+}
+
+/* A character device: vfiocompat.ko's node when the module is loaded. */
+static bool is_char_node(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
+static _Atomic int config_parsed;
+
+static void parse_config_once(void)
+{
+	if (!atomic_exchange(&config_parsed, 1)) {
+		vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
+		vfc_config_prefer_module(&vfc_cfg, env_get, is_char_node);
+	}
+}
+
+static void after_fork_child(void)
+{
+	vfc_report_forked();
+}
+
+static void on_exit_report(void)
+{
+	vfc_report_exit();
+}
+
+bool vfc_init(void)
+{
+	int expected = 0;
+
+	if (!atomic_compare_exchange_strong(&vfc_init_state, &expected, 1))
+		return expected == 2;
+	int saved = errno;
+
+	vfc_report_note_stderr();
+#define LOOKUP(field, sym, required)                                                               \
+	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
+	LOOKUP(open, "open", true);
+	LOOKUP(open64, "open64", true);
+	LOOKUP(openat, "openat", true);
+	LOOKUP(openat64, "openat64", true);
+	LOOKUP(open_2, "__open_2", true);
+	LOOKUP(open64_2, "__open64_2", true);
+	LOOKUP(openat_2, "__openat_2", true);
+	LOOKUP(openat64_2, "__openat64_2", true);
+	LOOKUP(close, "close", true);
+	LOOKUP(close_range, "close_range", false); /* glibc >= 2.34 */
+	LOOKUP(dup, "dup", true);
+	LOOKUP(dup2, "dup2", true);
+	LOOKUP(dup3, "dup3", true);
+	LOOKUP(fcntl, "fcntl", true);
+	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
+	LOOKUP(ioctl, "ioctl", true);
+	vfc_real_ioctl = vfc_real.ioctl;
+	LOOKUP(mmap, "mmap", true);
+	LOOKUP(mmap64, "mmap64", true);
+	LOOKUP(munmap, "munmap", true);
+#undef LOOKUP
+
+	/* Called before libc set up the environment (a sanitizer's own start-up
+	 * opening files, say)? Keep defaults; the constructor reads it later. */
+	if (environ)
+		parse_config_once();
+	pthread_atfork(NULL, NULL, after_fork_child);
+	atexit(on_exit_report);
+	atomic_store_explicit(&vfc_init_state, 2, memory_order_release);
+	errno = saved;
+	return true;
+}
+
+/* type1's dma_entry_limit, read at start (see vfc_ctor). */
+_Atomic uint32_t vfc_type1_limit;
+
+__attribute__((constructor)) static void vfc_ctor(void)
+{
+	vfc_init();
+	parse_config_once();
+	/*
+	 * Read here, before main, rather than at the first container open: a VMM
+	 * that installs a seccomp allow-list in main must see no syscall from the
+	 * shim that it does not make itself (docs/hardening.md). The pid too.
+	 */
+	if (vfc_cfg.mode != VFC_MODE_OFF) {
+		int saved = errno;
+		atomic_store(&vfc_type1_limit, vfc_type1_dma_entry_limit());
+		vfc_pid();
+		errno = saved;
+	}
+}
