@@ -68,8 +68,9 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 		else if (!strcmp(v, "off"))
 			c->mode = VFC_MODE_OFF;
 		else {
-			bad(warn, "VFIOCOMPAT_MODE", v,
-			    "use redirect, audit or off; using redirect");
+			/* Observe only: the least invasive guess at what was meant. */
+			c->mode = VFC_MODE_AUDIT;
+			bad(warn, "VFIOCOMPAT_MODE", v, "use redirect, audit or off; using audit");
 			errors++;
 		}
 	}

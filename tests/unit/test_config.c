@@ -68,15 +68,21 @@ static void assert_one_clean_line(const char *w)
 	}
 }
 
-static void assert_defaults(const struct vfc_config *c)
+/* Every default but the mode, which an invalid VFIOCOMPAT_MODE turns to audit. */
+static void assert_defaults_but_mode(const struct vfc_config *c)
 {
-	ck_assert_int_eq(c->mode, VFC_MODE_REDIRECT);
 	ck_assert_int_eq(c->fallback, VFC_FALLBACK_PASSTHROUGH);
 	ck_assert_str_eq(c->target, VFC_DEFAULT_TARGET);
 	ck_assert_str_eq(c->log, "");
 	ck_assert(c->fixup_get_info);
 	ck_assert(!c->errno_type1);
 	ck_assert(c->rlimit_process);
+}
+
+static void assert_defaults(const struct vfc_config *c)
+{
+	ck_assert_int_eq(c->mode, VFC_MODE_REDIRECT);
+	assert_defaults_but_mode(c);
 }
 
 /* ---- defaults and valid values ---- */
@@ -234,7 +240,12 @@ START_TEST(test_invalid_value_warns_once_and_keeps_default)
 
 	set_env(invalid[_i].var, invalid[_i].value);
 	ck_assert_int_eq(parse(&c), 1);
-	assert_defaults(&c);
+	/* A mistyped mode observes only: the user may have meant audit. */
+	if (!strcmp(invalid[_i].var, "VFIOCOMPAT_MODE"))
+		ck_assert_int_eq(c.mode, VFC_MODE_AUDIT);
+	else
+		ck_assert_int_eq(c.mode, VFC_MODE_REDIRECT);
+	assert_defaults_but_mode(&c);
 	ck_assert_int_eq(n_warn, 1);
 	assert_one_clean_line(warnings[0]);
 	ck_assert_ptr_nonnull(strstr(warnings[0], invalid[_i].var));
@@ -254,6 +265,8 @@ START_TEST(test_invalid_mode_warning_says_what_is_accepted)
 	ck_assert_ptr_nonnull(strstr(warnings[0], "redirect"));
 	ck_assert_ptr_nonnull(strstr(warnings[0], "audit"));
 	ck_assert_ptr_nonnull(strstr(warnings[0], "off"));
+	ck_assert_ptr_nonnull(strstr(warnings[0], "using audit"));
+	ck_assert_int_eq(c.mode, VFC_MODE_AUDIT);
 }
 END_TEST
 
@@ -266,7 +279,8 @@ START_TEST(test_every_invalid_value_counts_as_an_error)
 	set_env("VFIOCOMPAT_TARGET", "z");
 	set_env("VFIOCOMPAT_LOG", "w");
 	ck_assert_int_eq(parse(&c), 4);
-	assert_defaults(&c);
+	ck_assert_int_eq(c.mode, VFC_MODE_AUDIT);
+	assert_defaults_but_mode(&c);
 	ck_assert_int_eq(n_warn, 4);
 	ck_assert_ptr_nonnull(strstr(warnings[0], "VFIOCOMPAT_MODE"));
 	ck_assert_ptr_nonnull(strstr(warnings[1], "VFIOCOMPAT_FALLBACK"));
@@ -318,7 +332,7 @@ START_TEST(test_5000_byte_mode_warns_with_bounded_quote)
 	long_value[sizeof(long_value) - 1] = '\0';
 	set_env("VFIOCOMPAT_MODE", long_value);
 	ck_assert_int_eq(parse(&c), 1);
-	ck_assert_int_eq(c.mode, VFC_MODE_REDIRECT);
+	ck_assert_int_eq(c.mode, VFC_MODE_AUDIT);
 	ck_assert_int_eq(n_warn, 1);
 	assert_one_clean_line(warnings[0]);
 	ck_assert_ptr_nonnull(strstr(warnings[0], "VFIOCOMPAT_MODE"));
@@ -407,7 +421,7 @@ START_TEST(test_newline_in_value_warns_on_one_line)
 
 	set_env("VFIOCOMPAT_MODE", "audit\nVFIOCOMPAT_MODE=off");
 	ck_assert_int_eq(parse(&c), 1);
-	ck_assert_int_eq(c.mode, VFC_MODE_REDIRECT);
+	ck_assert_int_eq(c.mode, VFC_MODE_AUDIT);
 	ck_assert_int_eq(n_warn, 1);
 	ck_assert_ptr_null(strchr(warnings[0], '\n'));
 	assert_one_clean_line(warnings[0]);
