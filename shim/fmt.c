@@ -66,13 +66,64 @@ void vfc_fmt_hex(struct vfc_fmt *f, uint64_t v)
 		put(f, tmp[--n]);
 }
 
-void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
+static void put_u16(struct vfc_fmt *f, unsigned v)
 {
 	static const char digits[] = "0123456789abcdef";
 
+	vfc_fmt_str(f, "\\u");
+	for (int shift = 12; shift >= 0; shift -= 4)
+		put(f, digits[(v >> shift) & 0xf]);
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most `avail` bytes), its
+ * code point in *cp; 0 if ill-formed (overlong, surrogate, past U+10FFFF,
+ * cut short), as Unicode's table 3-7 defines it.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t v, min;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, v = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, v = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t avail = 0;
+
 	put(f, '"');
-	for (size_t i = 0; s && i < max && s[i]; i++) {
+	while (s && avail < max && s[avail])
+		avail++;
+	/*
+	 * The output stays printable ASCII: characters past 0x7e are written as
+	 * the \\u escapes of their code point (a pair beyond the BMP), so a
+	 * reader gets back the same text; bytes that are not UTF-8 become U+FFFD.
+	 */
+	for (size_t i = 0; i < avail;) {
 		unsigned char c = (unsigned char)s[i];
+		uint32_t cp;
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			put(f, '\\');
@@ -82,13 +133,28 @@ void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
 			put(f, digits[c >> 4]);
 			put(f, digits[c & 0xf]);
 		} else if (c >= 0x80) {
-			/* Not validated as UTF-8: keep the output valid JSON. */
-			vfc_fmt_str(f, "\\u00");
-			put(f, digits[c >> 4]);
-			put(f, digits[c & 0xf]);
+			n = utf8_seq((const unsigned char *)s + i, avail - i, &cp);
+			if (!n) {
+				/* A sequence cut by the byte limit is dropped, not half-written. */
+				if (avail == max && s[avail] &&
+				    utf8_seq((const unsigned char *)s + i, 4, &cp))
+					break;
+				put_u16(f, 0xfffd);
+				i++;
+				continue;
+			}
+			if (cp >= 0x10000) {
+				put_u16(f, 0xd800 + ((cp - 0x10000) >> 10));
+				put_u16(f, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+			} else {
+				put_u16(f, cp);
+			}
+			i += n;
+			continue;
 		} else {
 			put(f, (char)c);
 		}
+		i++;
 	}
 	put(f, '"');
 }

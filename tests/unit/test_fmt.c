@@ -135,11 +135,27 @@ START_TEST(test_json_escapes_control_bytes)
 }
 END_TEST
 
-START_TEST(test_json_escapes_high_bytes)
+START_TEST(test_json_invalid_utf8_bytes_become_replacement_characters)
 {
-	FMT_EQ(vfc_fmt_json_str(f, "\x80"), "\"\\u0080\"");
-	FMT_EQ(vfc_fmt_json_str(f, "\xff"), "\"\\u00ff\"");
-	FMT_EQ(vfc_fmt_json_str(f, "\xc3\xa9"), "\"\\u00c3\\u00a9\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\x80"), "\"\\ufffd\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xff"), "\"\\ufffd\"");
+	/* Overlong "/", a surrogate, past U+10FFFF, a truncated sequence: one each per byte. */
+	FMT_EQ(vfc_fmt_json_str(f, "\xc0\xaf"), "\"\\ufffd\\ufffd\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	FMT_EQ(vfc_fmt_json_str(f, "a\xc3"), "\"a\\ufffd\"");
+}
+END_TEST
+
+/* A reader decodes the code point written, not each byte as Latin-1 (vfio-\u00c3\u00a9). */
+START_TEST(test_json_utf8_reads_back_as_the_same_characters)
+{
+	FMT_EQ(vfc_fmt_json_str(f, "vfio-\xc3\xa9"), "\"vfio-\\u00e9\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xe2\x82\xac"), "\"\\u20ac\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xf0\x9f\x98\x80"), "\"\\ud83d\\ude00\"");
+	FMT_EQ(vfc_fmt_json_str(f, "\xf4\x8f\xbf\xbf"), "\"\\udbff\\udfff\"");
+	/* A sequence cut by the byte limit is not half-written. */
+	FMT_EQ(vfc_fmt_json_str_n(f, "ab\xc3\xa9", 3), "\"ab\"");
 }
 END_TEST
 
@@ -358,7 +374,8 @@ Suite *fmt_suite(void)
 	tcase_add_test(tc, test_json_null_string_is_empty_string);
 	tcase_add_test(tc, test_json_escapes_quote_and_backslash);
 	tcase_add_test(tc, test_json_escapes_control_bytes);
-	tcase_add_test(tc, test_json_escapes_high_bytes);
+	tcase_add_test(tc, test_json_invalid_utf8_bytes_become_replacement_characters);
+	tcase_add_test(tc, test_json_utf8_reads_back_as_the_same_characters);
 	tcase_add_test(tc, test_json_output_is_printable_ascii_for_every_byte);
 	tcase_add_test(tc, test_json_str_n_quotes_at_most_max_bytes);
 	tcase_add_test(tc, test_key_is_quoted_with_colon);

@@ -371,7 +371,7 @@ START_TEST(test_start_record_escapes_hostile_program)
 
 	vfc_fmt_start(&f, &c, 1, "a\"b\\c\n\x01\xff");
 	assert_json_line(&f);
-	assert_has(&f, "\"program\":\"a\\\"b\\\\c\\u000a\\u0001\\u00ff\"");
+	assert_has(&f, "\"program\":\"a\\\"b\\\\c\\u000a\\u0001\\ufffd\"");
 	assert_has(&f, "\"mode\":\"off\"");
 }
 END_TEST
