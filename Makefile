@@ -54,7 +54,8 @@ KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress
 
-all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
+all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
+	$(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
 
@@ -92,6 +93,14 @@ $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 $(B)/helpers/fdprobe-linked: tests/helpers/fdprobe.c tests/helpers/helper.h $(B)/libvfiocompat.so
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -L$(B) -lvfiocompat -Wl,-rpath,$(abspath $(B)) $(LDFLAGS)
+
+# A client whose DT_NEEDED library's constructor runs before the shim's
+# (tests/integration/bookkeeping.sh).
+$(B)/helpers/libctoropen.so: tests/helpers/lib/ctoropen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS) -lpthread
+$(B)/helpers/ctorclient: tests/helpers/lib/ctorclient.c $(B)/helpers/libctoropen.so
+	$(CC) $(CFLAGS) -o $@ $< -L$(B)/helpers -lctoropen -Wl,-rpath,'$$ORIGIN' $(LDFLAGS)
 
 # The static build stands for VMMs LD_PRELOAD cannot reach.
 $(B)/examples/vfio-dma-edu-static: examples/vfio-dma-edu.c

@@ -15,7 +15,7 @@
 /* The mode argument exists only with O_CREAT or O_TMPFILE. */
 #define TAKE_MODE(flags, mode)                                                                     \
 	do {                                                                                       \
-		if ((flags) & (O_CREAT | __O_TMPFILE)) {                                           \
+		if (vfc_needs_mode(flags)) {                                                       \
 			va_list ap;                                                                \
 			va_start(ap, flags);                                                       \
 			mode = (mode_t)va_arg(ap, int);                                            \
@@ -82,7 +82,7 @@ VFC_PUBLIC int openat64(int dirfd, const char *path, int flags, ...)
 /* _FORTIFY_SOURCE turns open() without a constant mode into these. */
 VFC_PUBLIC int __open_2(const char *path, int flags)
 {
-	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+	if (vfc_path_maybe_vfio(path) && !vfc_needs_mode(flags))
 		return vfc_open_vfio(AT_FDCWD, path, flags, 0);
 	NEED_OPEN(open_2, AT_FDCWD, path, flags, 0);
 	return vfc_real.open_2(path, flags);
@@ -90,7 +90,7 @@ VFC_PUBLIC int __open_2(const char *path, int flags)
 
 VFC_PUBLIC int __open64_2(const char *path, int flags)
 {
-	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+	if (vfc_path_maybe_vfio(path) && !vfc_needs_mode(flags))
 		return vfc_open_vfio(AT_FDCWD, path, flags, 0);
 	NEED_OPEN(open64_2, AT_FDCWD, path, flags, 0);
 	return vfc_real.open64_2(path, flags);
@@ -98,7 +98,7 @@ VFC_PUBLIC int __open64_2(const char *path, int flags)
 
 VFC_PUBLIC int __openat_2(int dirfd, const char *path, int flags)
 {
-	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+	if (vfc_path_maybe_vfio(path) && !vfc_needs_mode(flags))
 		return vfc_open_vfio(dirfd, path, flags, 0);
 	NEED_OPEN(openat_2, dirfd, path, flags, 0);
 	return vfc_real.openat_2(dirfd, path, flags);
@@ -106,7 +106,7 @@ VFC_PUBLIC int __openat_2(int dirfd, const char *path, int flags)
 
 VFC_PUBLIC int __openat64_2(int dirfd, const char *path, int flags)
 {
-	if (vfc_path_maybe_vfio(path) && !(flags & (O_CREAT | __O_TMPFILE)))
+	if (vfc_path_maybe_vfio(path) && !vfc_needs_mode(flags))
 		return vfc_open_vfio(dirfd, path, flags, 0);
 	NEED_OPEN(openat64_2, dirfd, path, flags, 0);
 	return vfc_real.openat64_2(dirfd, path, flags);
@@ -214,7 +214,7 @@ VFC_PUBLIC void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t
 	return track_bar(vfc_real.mmap(addr, len, prot, flags, fd, off), len, fd);
 }
 
-VFC_PUBLIC void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+VFC_PUBLIC void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
 	if (!vfc_real.mmap64 && !(vfc_init(), vfc_real.mmap64))
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Tests of VFIO path filtering, group numbers and node identity by stat. */
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -54,6 +55,59 @@ START_TEST(test_empty_or_null_path_is_not_vfio)
 {
 	ck_assert(!vfc_path_maybe_vfio(""));
 	ck_assert(!vfc_path_maybe_vfio(NULL));
+}
+END_TEST
+
+/* chdir("/dev/vfio"); open("7") and openat(dirfd, "7") name a group too. */
+START_TEST(test_relative_group_names_may_be_vfio)
+{
+	ck_assert(vfc_path_maybe_vfio("7"));
+	ck_assert(vfc_path_maybe_vfio("123456789"));
+	ck_assert(vfc_path_maybe_vfio("noiommu-3"));
+	ck_assert(vfc_path_maybe_vfio("./7"));
+	ck_assert(vfc_path_maybe_vfio("sub/12"));
+}
+END_TEST
+
+START_TEST(test_other_relative_names_are_not_vfio)
+{
+	ck_assert(!vfc_path_maybe_vfio("7a"));
+	ck_assert(!vfc_path_maybe_vfio("1234567890"));
+	ck_assert(!vfc_path_maybe_vfio("noiommu-"));
+	ck_assert(!vfc_path_maybe_vfio("noiommu"));
+	ck_assert(!vfc_path_maybe_vfio("7/"));
+	ck_assert(!vfc_path_maybe_vfio("12/x"));
+	ck_assert(!vfc_path_maybe_vfio("hostname"));
+	/* Absolute paths to a group always spell vfio. */
+	ck_assert(!vfc_path_maybe_vfio("/tmp/7"));
+}
+END_TEST
+
+/* The "vfio" scan: every position, and "vfi" at the end is no match. */
+START_TEST(test_vfio_found_at_every_offset)
+{
+	char buf[64];
+
+	for (int i = 0; i < 40; i++) {
+		memset(buf, 'a', sizeof(buf));
+		buf[0] = '/';
+		memcpy(buf + 1 + i, "vfio", 5);
+		ck_assert_msg(vfc_path_maybe_vfio(buf), "offset %d", i);
+		memcpy(buf + 1 + i, "vvfi", 5);
+		ck_assert_msg(!vfc_path_maybe_vfio(buf), "offset %d", i);
+	}
+}
+END_TEST
+
+/* The mode argument exists exactly when glibc's __OPEN_NEEDS_MODE says so. */
+START_TEST(test_mode_is_read_with_o_creat_or_o_tmpfile_only)
+{
+	ck_assert(vfc_needs_mode(O_CREAT));
+	ck_assert(vfc_needs_mode(O_CREAT | O_RDWR));
+	ck_assert(vfc_needs_mode(O_TMPFILE | O_RDWR));
+	ck_assert(!vfc_needs_mode(O_DIRECTORY));
+	ck_assert(!vfc_needs_mode(O_DIRECTORY | O_RDONLY | O_NOFOLLOW));
+	ck_assert(!vfc_needs_mode(O_RDWR | O_CLOEXEC));
 }
 END_TEST
 
@@ -272,6 +326,10 @@ Suite *classify_suite(void)
 	tcase_add_test(tc, test_other_spellings_of_vfio_paths_may_be_vfio);
 	tcase_add_test(tc, test_paths_without_vfio_are_not_vfio);
 	tcase_add_test(tc, test_empty_or_null_path_is_not_vfio);
+	tcase_add_test(tc, test_relative_group_names_may_be_vfio);
+	tcase_add_test(tc, test_other_relative_names_are_not_vfio);
+	tcase_add_test(tc, test_vfio_found_at_every_offset);
+	tcase_add_test(tc, test_mode_is_read_with_o_creat_or_o_tmpfile_only);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("group_number");

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The shim's fd bookkeeping put to the test: a scripted client whose steps
+ * take explicit fd numbers and do what real programs do behind the shim's
+ * back (vfork, closefrom, fclose, raw close, dup2 over a tracked fd, a
+ * privilege drop, exec with inherited fds). One line per step on stdout.
+ */
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/vfio.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+static int num(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	CHECK(*s && !*end, "not a number: %s", s);
+	return (int)v;
+}
+
+/* vfork, run one step in the child, _exit: what posix_spawn-like code does. */
+static void vfork_step(const char *what, int a, int b)
+{
+	pid_t pid = vfork();
+
+	CHECK(pid >= 0, "vfork");
+	if (pid == 0) {
+		if (!strcmp(what, "close"))
+			close(a);
+		else
+			dup2(a, b);
+		_exit(0);
+	}
+	int st;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "vfork child");
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		const char *a1 = i + 1 < argc ? argv[i + 1] : "";
+		const char *a2 = i + 2 < argc ? argv[i + 2] : "";
+		long ret = 0;
+
+		errno = 0;
+		if (!strcmp(s, "open")) { /* open PATH */
+			ret = open(a1, O_RDWR);
+			i++;
+		} else if (!strcmp(s, "openat")) { /* openat DIR NAME */
+			int d = open(a1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			CHECK(d >= 0, "open dir %s", a1);
+			ret = openat(d, a2, O_RDWR);
+			close(d);
+			i += 2;
+		} else if (!strcmp(s, "chdir")) {
+			ret = chdir(a1);
+			i++;
+		} else if (!strcmp(s, "api")) { /* api FD: VFIO_GET_API_VERSION */
+			ret = ioctl(num(a1), VFIO_GET_API_VERSION);
+			i++;
+		} else if (!strcmp(s, "close")) {
+			ret = close(num(a1));
+			i++;
+		} else if (!strcmp(s, "dup2")) { /* dup2 FROM TO */
+			ret = dup2(num(a1), num(a2));
+			i += 2;
+		} else if (!strcmp(s, "vfork-close")) {
+			vfork_step("close", num(a1), 0);
+			i++;
+		} else if (!strcmp(s, "vfork-dup2")) {
+			vfork_step("dup2", num(a1), num(a2));
+			i += 2;
+		} else if (!strcmp(s, "closefrom")) { /* glibc: close_range inside libc */
+			closefrom(num(a1));
+			i++;
+		} else if (!strcmp(s, "fclose")) { /* fdopen + fclose: libc's own close */
+			FILE *f = fdopen(num(a1), "r");
+			CHECK(f, "fdopen");
+			ret = fclose(f);
+			i++;
+		} else if (!strcmp(s, "sysclose")) {
+			ret = syscall(SYS_close, num(a1));
+			i++;
+		} else if (!strcmp(s, "mmap")) { /* mmap FD: one page, shared */
+			void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, num(a1), 0);
+			ret = p == MAP_FAILED ? -1 : 0;
+			i++;
+		} else if (!strcmp(s, "setuid")) { /* drop to UID (QEMU's -run-with user=) */
+			CHECK(!setgroups(0, NULL) && !setgid((gid_t)num(a1)) &&
+				  !setuid((uid_t)num(a1)),
+			      "drop to %s", a1);
+			i++;
+		} else if (!strcmp(s, "keep")) { /* keep FD across exec */
+			ret = fcntl(num(a1), F_SETFD, 0);
+			i++;
+		} else if (!strcmp(s, "exec")) { /* exec ARGS...: this program again */
+			fflush(stdout);
+			execv("/proc/self/exe", argv + i);
+			DIE("exec");
+		} else if (!strcmp(s, "stderr-close")) {
+			ret = close(2);
+		} else {
+			DIE("unknown step %s", s);
+		}
+		printf("%s ret=%ld errno=%d\n", s, ret, ret < 0 ? errno : 0);
+		fflush(stdout);
+	}
+	return 0;
+}
