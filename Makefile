@@ -23,14 +23,14 @@ LDFLAGS += $(CFLAGS_SAN)
 SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/sysfs.c shim/errmap.c shim/init.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
-	shim/fixup.c shim/fds.c shim/preload.c shim/preload_ioctl.c
+	shim/fixup.c shim/fds.c shim/preload.c shim/preload_ioctl.c shim/vfork.S
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
 PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/errmap.c
 
-SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/pic/%.o)
+SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
@@ -62,6 +62,10 @@ lib: $(B)/libvfiocompat.so
 $(B)/pic/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(B)/pic/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -96,8 +96,14 @@ bool vfc_fixup_no_domain_yet(int fd);
 /* fixup.c: rewrite a successful early GET_INFO answer in `arg`. */
 void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz);
 
-/* Bookkeeping after a successful close (copies are plain vfc_fd_set()). */
-void vfc_fd_closing(int fd, uint32_t e);
+/* fds.c: the fd table's bookkeeping (see there). */
+void vfc_fd_track(int fd, uint32_t e);		  /* a new tracked fd: entry and identity */
+uint32_t vfc_fd_check(int fd, uint32_t e);	  /* e if still the same open file, else 0 */
+uint32_t vfc_fd_get_checked(int fd);		  /* vfc_fd_get() then vfc_fd_check() */
+void vfc_fd_copied(int from, uint32_t e, int to); /* dup*: `to` now holds what `from` held */
+void vfc_fd_close(int fd);			  /* before the real close */
+void vfc_fd_closing(int fd, uint32_t e);	  /* an entry was dropped: undo what it meant */
 void vfc_fds_closed(unsigned first, unsigned last);
+bool vfc_in_vfork_child(void);
 
 #endif

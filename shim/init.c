@@ -22,8 +22,6 @@ struct vfc_config vfc_cfg;
 _Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
 /* The hot-path copy of vfc_real.ioctl, read by preload_ioctl.c. */
 __typeof__(ioctl) *vfc_real_ioctl;
-_Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
-_Atomic int vfc_fd_high;
 
 static void *lookup(const char *name, bool required)
 {

@@ -147,7 +147,7 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 	if (request == VFIO_GROUP_SET_CONTAINER && arg && vfc_arg_was_read(ret, err)) {
 		int cfd;
 		memcpy(&cfd, arg, sizeof(cfd));
-		uint32_t ce = vfc_fd_get(cfd);
+		uint32_t ce = vfc_fd_get_checked(cfd);
 		enum vfc_fd_kind k = VFC_FD_KIND(ce);
 		if (k != VFC_FD_REDIRECTED && k != VFC_FD_TYPE1 && k != VFC_FD_IOMMUFD)
 			return;
@@ -168,13 +168,17 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 	} else if (request == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {
 		atomic_fetch_add(&vfc_stats.devices, 1);
 		vfc_attach_device_opened(group);
-		vfc_fd_set(ret, VFC_FD_ENTRY(VFC_FD_DEVICE, group + 1));
+		vfc_fd_track(ret, VFC_FD_ENTRY(VFC_FD_DEVICE, group + 1));
 	}
 }
 
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
+
+	e = vfc_fd_check(fd, e);
+	if (!e)
+		return vfc_real_ioctl_call(fd, request, arg);
 	int before = errno;
 	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
 	bool early =

@@ -114,12 +114,8 @@ VFC_PUBLIC int __openat64_2(int dirfd, const char *path, int flags)
 
 VFC_PUBLIC int close(int fd)
 {
-	/* Drop the entry first: another thread may get this number back at once. */
-	uint32_t e = vfc_fd_get(fd);
-	if (e) {
-		vfc_fd_set(fd, 0);
-		vfc_fd_closing(fd, e);
-	}
+	if (__builtin_expect(vfc_fd_get(fd) != 0, 0))
+		vfc_fd_close(fd);
 	if (!vfc_real.close && !(vfc_init(), vfc_real.close))
 		return (int)syscall(SYS_close, fd);
 	return vfc_real.close(fd);
@@ -143,39 +139,40 @@ VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 VFC_PUBLIC int dup(int fd)
 {
 	NEED(dup);
-	uint32_t e = vfc_fd_get(fd);
+	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup(fd);
 	if (ret >= 0)
-		vfc_fd_set(ret, e); /* a copy is ours exactly when the original was */
+		vfc_fd_copied(fd, e, ret); /* a copy is ours exactly when the original was */
 	return ret;
 }
 
 VFC_PUBLIC int dup2(int fd, int newfd)
 {
 	NEED(dup2);
-	uint32_t e = vfc_fd_get(fd);
+	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup2(fd, newfd);
-	if (ret >= 0)
-		vfc_fd_set(ret, e);
+	if (ret >= 0 && ret != fd)
+		vfc_fd_copied(fd, e, ret);
 	return ret;
 }
 
 VFC_PUBLIC int dup3(int fd, int newfd, int flags)
 {
 	NEED(dup3);
-	uint32_t e = vfc_fd_get(fd);
+	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup3(fd, newfd, flags);
 	if (ret >= 0)
-		vfc_fd_set(ret, e);
+		vfc_fd_copied(fd, e, ret);
 	return ret;
 }
 
 static int do_fcntl(__typeof__(fcntl) *real, int fd, int cmd, void *arg)
 {
-	uint32_t e = vfc_fd_get(fd);
+	bool dup = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+	uint32_t e = dup ? vfc_fd_get_checked(fd) : 0;
 	int ret = real(fd, cmd, arg);
-	if (ret >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
-		vfc_fd_set(ret, e);
+	if (ret >= 0 && dup)
+		vfc_fd_copied(fd, e, ret);
 	return ret;
 }
 
@@ -202,7 +199,9 @@ VFC_PUBLIC int fcntl64(int fd, int cmd, ...)
 /* A mapping of a device fd is a BAR: remember it for P2P detection. */
 static void *track_bar(void *p, size_t len, int fd)
 {
-	if (__builtin_expect(VFC_FD_KIND(vfc_fd_get(fd)) == VFC_FD_DEVICE, 0) && p != MAP_FAILED)
+	uint32_t e = vfc_fd_get(fd);
+	if (__builtin_expect(e != 0, 0) && p != MAP_FAILED &&
+	    VFC_FD_KIND(vfc_fd_check(fd, e)) == VFC_FD_DEVICE)
 		vfc_bar_add((uintptr_t)p, len);
 	return p;
 }

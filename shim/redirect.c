@@ -91,7 +91,7 @@ static void track_type1(int fd, const char *path, int err)
 {
 	int saved = errno;
 
-	vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
+	vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_TYPE1, 0));
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
 		report_open(fd, path, VFC_NODE_CONTAINER, "audit", NULL, 0);
 	} else {
@@ -128,7 +128,7 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
 	if (fd >= 0) {
 		atomic_fetch_add(&vfc_stats.redirected, 1);
-		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
+		vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
 		report_open(fd, path, VFC_NODE_CONTAINER, "redirected", vfc_cfg.target, 0);
 		vfc_set_rlimit_mode(fd);
 		return fd;
@@ -152,7 +152,7 @@ static void track_group(int fd, const char *path)
 	int group = vfc_group_number(path);
 
 	atomic_fetch_add(&vfc_stats.groups, 1);
-	vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_GROUP, group + 1));
+	vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_GROUP, group + 1));
 	report_open(fd, path, VFC_NODE_GROUP, "tracked", NULL, 0);
 	errno = saved;
 }
@@ -216,7 +216,7 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 		if (fd >= 0) {
 			atomic_fetch_add(&vfc_stats.containers, 1);
 			atomic_fetch_add(&vfc_stats.already_iommufd, 1);
-			vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_IOMMUFD, 0));
+			vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_IOMMUFD, 0));
 			report_open(fd, path, node, "already-iommufd", NULL, 0);
 		}
 		return fd;

@@ -47,7 +47,9 @@ void vfc_warn(const char *line);	       /* one line on stderr */
 void vfc_report_start_once(void);
 void vfc_report_exit(void);
 void vfc_report_forked(void);	   /* child side of fork */
+void vfc_report_close_log(void);   /* the next record opens the log again */
 void vfc_report_note_stderr(void); /* at start: was fd 2 open? */
 pid_t vfc_pid(void);		   /* getpid(), cached */
+pid_t vfc_pid_cached(void);	   /* the cached pid, 0 if none: never a syscall */
 
 #endif

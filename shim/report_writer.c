@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -60,21 +61,44 @@ static bool write_all(int fd, const char *buf, size_t len)
 }
 
 /*
- * A process started with fd 2 closed gets its own files there later: writing
- * our lines to fd 2 would then corrupt one of them. So stderr is used only if
- * it was open when the shim started, and never when fd 2 has become one of
- * the fds the shim tracks (a container opened while stderr was closed).
+ * Identity of an open file (device, inode, rdev, type), by fstat; a closed
+ * fd has none. How the writer knows fd 2 and its own log fd are still the
+ * files it saw, whatever the program did with those numbers since.
  */
-static _Atomic int stderr_open_at_start = 1;
+static uint64_t file_ident(int fd, struct stat *out)
+{
+	struct stat st;
+	int saved = errno;
+	long r = syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH);
+
+	errno = saved;
+	if (r < 0)
+		return 0;
+	if (out)
+		*out = st;
+	uint64_t h = (uint64_t)st.st_ino * 0x9e3779b97f4a7c15ull;
+	h ^= (uint64_t)st.st_dev + ((uint64_t)st.st_rdev << 24) + (uint64_t)(st.st_mode & S_IFMT);
+	return h ? h : 1;
+}
+
+/*
+ * stderr is written only while fd 2 is the file it was when the shim
+ * started: a process started with fd 2 closed, or one that closed it and
+ * opened a data file there, must not get our lines in that file. Nor when
+ * fd 2 has become one of the fds the shim tracks.
+ */
+static _Atomic uint64_t stderr_ident;
 
 void vfc_report_note_stderr(void)
 {
-	atomic_store(&stderr_open_at_start, syscall(SYS_fcntl, STDERR_FILENO, F_GETFD) >= 0);
+	atomic_store(&stderr_ident, file_ident(STDERR_FILENO, NULL));
 }
 
 static void write_stderr(const char *buf, size_t len)
 {
-	if (!atomic_load(&stderr_open_at_start) || vfc_fd_get(STDERR_FILENO))
+	uint64_t want = atomic_load(&stderr_ident);
+
+	if (!want || vfc_fd_get(STDERR_FILENO) || file_ident(STDERR_FILENO, NULL) != want)
 		return;
 	write_all(STDERR_FILENO, buf, len);
 }
@@ -91,35 +115,144 @@ void vfc_warn(const char *line)
 	errno = saved;
 }
 
+/*
+ * The log: one fd, opened at the first record and held (close-on-exec, moved
+ * above the low numbers programs expect), so records survive a privilege
+ * drop (QEMU's -run-with user=). A new file is created O_EXCL, mode 0600; an
+ * existing one is taken only if it is a regular file with one link owned by
+ * this process's user, so nobody can pre-create a predictable path with a
+ * forged summary for root to append to. O_NOFOLLOW: no planted symlink.
+ * If the program closed or reused the fd behind our back, the identity check
+ * before each write sees it and the file is opened again by its path.
+ */
+enum { LOG_NONE, LOG_OPENING, LOG_OPEN, LOG_REFUSED };
+static _Atomic int log_state;
+static _Atomic int log_fd = -1;
+static _Atomic uint64_t log_ident;
+static char log_path[PATH_MAX]; /* written only by the thread that set LOG_OPENING */
+
+/* Why the log was refused, for the one warning. */
+static void refuse_log(const char *why, const struct stat *st)
+{
+	struct vfc_fmt w;
+
+	atomic_store(&log_state, LOG_REFUSED);
+	if (atomic_exchange(&log_warned, 1))
+		return;
+	vfc_fmt_init(&w);
+	vfc_fmt_str(&w, "vfiocompat: report file ");
+	vfc_fmt_str(&w, log_path);
+	vfc_fmt_str(&w, why);
+	if (st) {
+		vfc_fmt_u64(&w, st->st_uid);
+		vfc_fmt_str(&w, ", not this process's uid ");
+		vfc_fmt_u64(&w, (uint64_t)syscall(SYS_geteuid));
+	}
+	vfc_fmt_str(&w, ": nothing written to it; remove it or set VFIOCOMPAT_LOG to a path of "
+			"your own");
+	vfc_warn(w.buf);
+}
+
+/* Open log_path; the fd, or -1 with errno (-2: refused, already warned). */
+static int open_log_file(void)
+{
+	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	struct stat st;
+	bool created = true;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, log_path, flags | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0 && errno == EEXIST) {
+		created = false;
+		fd = (int)syscall(SYS_openat, AT_FDCWD, log_path, flags);
+	}
+	if (fd < 0)
+		return -1;
+	uint64_t id = file_ident(fd, &st);
+	if (!created) {
+		const char *why = !S_ISREG(st.st_mode) ? " is not a regular file"
+				  : st.st_nlink != 1   ? " has more than one link"
+				  : st.st_uid != (uid_t)syscall(SYS_geteuid) ? " is owned by uid "
+									     : NULL;
+		if (why) {
+			syscall(SYS_close, fd);
+			refuse_log(why, st.st_uid != (uid_t)syscall(SYS_geteuid) &&
+						S_ISREG(st.st_mode) && st.st_nlink == 1
+					    ? &st
+					    : NULL);
+			return -2;
+		}
+	}
+	/* Out of the way of the low numbers a program assumes it gets next. */
+	int high = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 100);
+	if (high >= 0) {
+		syscall(SYS_close, fd);
+		fd = high;
+	}
+	atomic_store(&log_ident, id);
+	return fd;
+}
+
+/* The log fd, opened at the first call; -1 with errno, -2 if refused. */
+static int log_get(void)
+{
+	int st = atomic_load(&log_state);
+
+	if (st == LOG_OPEN) {
+		int fd = atomic_load(&log_fd);
+		if (file_ident(fd, NULL) == atomic_load(&log_ident))
+			return fd;
+		/* Closed or replaced behind our back: open it again by its path. */
+		st = LOG_OPEN;
+		if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
+			goto busy;
+		fd = open_log_file();
+		if (fd == -2)
+			return -2;
+		atomic_store(&log_fd, fd);
+		atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
+		return fd;
+	}
+	if (st == LOG_REFUSED)
+		return -2;
+	st = LOG_NONE;
+	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
+		goto busy;
+	if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
+			  sizeof(log_path))) {
+		atomic_store(&log_state, LOG_NONE);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open_log_file();
+	if (fd == -2)
+		return -2;
+	atomic_store(&log_fd, fd);
+	atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
+	return fd;
+busy:
+	/* Another thread (or the handler's interrupted self) is opening it: wait, bounded. */
+	for (int i = 0; i < 1000 && atomic_load(&log_state) == LOG_OPENING; i++)
+		syscall(SYS_sched_yield);
+	if (atomic_load(&log_state) == LOG_OPEN)
+		return atomic_load(&log_fd);
+	errno = EBUSY;
+	return -1;
+}
+
 void vfc_report_line(const struct vfc_fmt *f)
 {
-	char path[PATH_MAX];
 	int saved = errno;
 
 	if (!vfc_cfg.log[0])
 		return;
-	if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, path,
-			  sizeof(path))) {
-		errno = ENAMETOOLONG;
-		goto fail;
+	int fd = log_get();
+	if (fd == -2) {
+		errno = saved;
+		return;
 	}
-	/*
-	 * Opened per record, never held: the VMM may close or reuse any fd.
-	 * O_NOFOLLOW: a symlink planted in a shared directory is not followed.
-	 */
-	int fd =
-	    (int)syscall(SYS_openat, AT_FDCWD, path,
-			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		goto fail;
 	/* A full or failing file system loses records: say so, once. */
-	bool written = write_all(fd, f->buf, f->len);
-	int err = errno;
-	syscall(SYS_close, fd);
-	if (!written) {
-		errno = err;
+	if (fd < 0 || !write_all(fd, f->buf, f->len))
 		goto fail;
-	}
 	errno = saved;
 	return;
 fail:
@@ -166,10 +299,28 @@ void vfc_report_exit(void)
 	}
 }
 
+void vfc_report_close_log(void)
+{
+	if (atomic_load(&log_state) == LOG_OPEN)
+		syscall(SYS_close, atomic_load(&log_fd));
+	atomic_store(&log_fd, -1);
+	atomic_store(&log_state, LOG_NONE);
+}
+
+pid_t vfc_pid_cached(void)
+{
+	return atomic_load_explicit(&cached_pid, memory_order_relaxed);
+}
+
 void vfc_report_forked(void)
 {
 	/* The child starts its own report; inherited fds stay tracked. */
 	atomic_store(&cached_pid, 0);
+	/* A per-process log (%p) is the child's own file; otherwise the fd is shared. */
+	if (strstr(vfc_cfg.log, "%p"))
+		vfc_report_close_log();
+	else if (atomic_load(&log_state) != LOG_OPEN)
+		atomic_store(&log_state, LOG_NONE);
 	atomic_store(&start_written, 0);
 	atomic_store(&log_warned, 0);
 	vfc_stats_reset(&vfc_stats);

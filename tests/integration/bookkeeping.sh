@@ -48,4 +48,51 @@ run -- openat /dev/vfio "$G"
 check "openat(dirfd of /dev/vfio, \"$G\"): the group is tracked" is "$(q "$L" summary groups)" 1
 check "... recorded as a group open" is "$(q "$L" open node path="$G")" group
 
+# 1. A vfork child's close and dup2 leave the parent's table alone.
+run -- open /dev/vfio/vfio vfork-close 3 api 3
+check "vfork child's close(container): the parent's container stays tracked" is "$(api_calls)" 1
+run -- open /dev/vfio/vfio vfork-dup2 3 0 api 0 api 3
+check "vfork child's dup2(container, 0): the parent's fd 0 is not a container" is "$(api_calls)" 1
+
+# 2. Closes the shim never sees: the reused number is not a container.
+for how in closefrom fclose sysclose; do
+	run -- open /dev/vfio/vfio "$how" 3 open /dev/null api 3
+	check "$how(container), fd reused by /dev/null: its ioctls are not container ioctls" \
+		is "$(api_calls)" MISSING
+done
+run -- open /dev/vfio/vfio open /dev/null dup2 4 3 api 3
+check "dup2 onto a tracked container: the copy is not a container" is "$(api_calls)" MISSING
+
+# 3. fd 2 replaced by a data file: the summary is not written into it.
+: >"$T/data"
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "$BK" stderr-close open "$T/data" open /dev/vfio/vfio api 4 \
+	>"$T/out" 2>"$T/err"
+check "data file took fd 2" is "$(awk '$1=="open"{print $2; exit}' "$T/out")" ret=2
+check "nothing of the shim's in the data file at fd 2" is "$(wc -c <"$T/data")" 0
+
+# 4. A privilege drop after setup loses no record: one fd, opened once.
+chmod 0700 "$T"
+run -- open /dev/vfio/vfio setuid 65534 api 3 api 3
+check "after setuid(nobody): the summary is written" is "$(api_calls)" 2
+chmod 0755 "$T"
+
+# 5. A report path pre-created by another user is refused, never appended to.
+mkdir -m 1777 "$T/shared"
+forged='{"type":"summary","verdict":"ready"}'
+setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "echo '$forged' >'$T/shared/r.jsonl'"
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/r.jsonl" "$BK" open /dev/vfio/vfio api 3 \
+	>"$T/out" 2>"$T/err"
+check "another user's report file is left as it was" is "$(cat "$T/shared/r.jsonl")" "$forged"
+check "... and refused with one line naming the owner" is \
+	"$(grep -c "report file $T/shared/r.jsonl is owned by uid 65534" "$T/err")" 1
+: >"$T/data"
+: >"$T/data"
+ln -s "$T/data" "$T/shared/sym.jsonl"
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/sym.jsonl" "$BK" open /dev/vfio/vfio api 3 \
+	>"$T/out" 2>"$T/err"
+check "a symlink as report path is not followed" is "$(wc -c <"$T/data")" 0
+rm -f "$T/own.jsonl"
+run -- open /dev/vfio/vfio api 3
+check "a new report file is the caller's, mode 0600" is "$(stat -c %u/%a "$L")" "$(id -u)/600"
+
 tap_end

@@ -841,6 +841,7 @@ static void writer_setup(void)
 {
 	ck_assert_msg(tmpdir[0], "mkdtemp failed");
 	vfc_report_forked();
+	vfc_report_close_log();
 	memset(&vfc_cfg, 0, sizeof(vfc_cfg));
 	vfc_cfg.mode = VFC_MODE_REDIRECT;
 	strcpy(vfc_cfg.target, VFC_DEFAULT_TARGET);
@@ -886,6 +887,8 @@ static void capture_stderr(void)
 	ck_assert_int_ge(saved_stderr, 0);
 	ck_assert_int_eq(dup2(fd, STDERR_FILENO), STDERR_FILENO);
 	close(fd);
+	/* As the shim's start does: this is the stderr it may write to. */
+	vfc_report_note_stderr();
 }
 
 static ssize_t captured_stderr(char *buf, size_t size)
