@@ -82,6 +82,7 @@ bool vfc_safe_copy(void *dst, const void *src, size_t n);
 
 /* type1's dma_entry_limit, read by the constructor. */
 extern _Atomic uint32_t vfc_type1_limit;
+uint32_t vfc_type1_limit_get(void); /* read now if the constructor has not yet */
 
 /* rlimit.c: ask a redirected container for per-process memlock accounting. */
 void vfc_set_rlimit_mode(int fd);

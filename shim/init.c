@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "fmt.h"
 #include "report.h"
@@ -21,7 +22,7 @@ struct vfc_real_fns vfc_real;
 struct vfc_config vfc_cfg;
 _Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
 /* The hot-path copy of vfc_real.ioctl, read by preload_ioctl.c. */
-__typeof__(ioctl) *vfc_real_ioctl;
+__typeof__(ioctl) *_Atomic vfc_real_ioctl;
 
 static void *lookup(const char *name, bool required)
 {
@@ -72,14 +73,37 @@ static void on_exit_report(void)
 	vfc_report_exit();
 }
 
+/* This thread is inside vfc_init (its own calls, or a signal handler's). */
+static __thread int initialising __attribute__((tls_model("initial-exec")));
+
+/*
+ * Another thread is initialising: wait for it, so this call is redirected
+ * and finds the real functions. Bounded: if we hold a lock the initialiser
+ * needs (the loader's, inside a constructor dlopen runs), the caller goes
+ * to the kernel directly instead of waiting for ever.
+ */
+static bool wait_for_init(void)
+{
+	for (int i = 0; i < 20000; i++) {
+		if (atomic_load_explicit(&vfc_init_state, memory_order_acquire) == 2)
+			return true;
+		syscall(SYS_sched_yield);
+	}
+	return atomic_load_explicit(&vfc_init_state, memory_order_acquire) == 2;
+}
+
 bool vfc_init(void)
 {
 	int expected = 0;
 
-	if (!atomic_compare_exchange_strong(&vfc_init_state, &expected, 1))
-		return expected == 2;
+	if (!atomic_compare_exchange_strong(&vfc_init_state, &expected, 1)) {
+		if (expected == 2)
+			return true;
+		return !initialising && wait_for_init();
+	}
 	int saved = errno;
 
+	initialising = 1;
 	vfc_report_note_stderr();
 #define LOOKUP(field, sym, required)                                                               \
 	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
@@ -99,7 +123,7 @@ bool vfc_init(void)
 	LOOKUP(fcntl, "fcntl", true);
 	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
 	LOOKUP(ioctl, "ioctl", true);
-	vfc_real_ioctl = vfc_real.ioctl;
+	atomic_store_explicit(&vfc_real_ioctl, vfc_real.ioctl, memory_order_release);
 	LOOKUP(mmap, "mmap", true);
 	LOOKUP(mmap64, "mmap64", true);
 	LOOKUP(munmap, "munmap", true);
@@ -112,12 +136,31 @@ bool vfc_init(void)
 	pthread_atfork(NULL, NULL, after_fork_child);
 	atexit(on_exit_report);
 	atomic_store_explicit(&vfc_init_state, 2, memory_order_release);
+	initialising = 0;
 	errno = saved;
 	return true;
 }
 
 /* type1's dma_entry_limit, read at start (see vfc_ctor). */
 _Atomic uint32_t vfc_type1_limit;
+
+/*
+ * A container opened before our constructor ran (from a DT_NEEDED library's
+ * constructor, which the loader runs first) reads the limit there and then:
+ * still before main, so still before any seccomp filter.
+ */
+uint32_t vfc_type1_limit_get(void)
+{
+	uint32_t v = atomic_load(&vfc_type1_limit);
+
+	if (!v) {
+		int saved = errno;
+		v = vfc_type1_dma_entry_limit();
+		atomic_store(&vfc_type1_limit, v);
+		errno = saved;
+	}
+	return v;
+}
 
 __attribute__((constructor)) static void vfc_ctor(void)
 {

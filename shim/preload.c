@@ -23,21 +23,32 @@
 		}                                                                                  \
 	} while (0)
 
-/* A real function libc lacks: fail the call, never the process. */
-#define NEED(fn)                                                                                   \
+/*
+ * The real function, read only after vfc_ready()'s acquire load saw the
+ * table complete; while this thread is itself initialising the shim (or
+ * another thread takes too long), the call goes straight to the kernel:
+ * never a spurious ENOSYS. `raw` is that system call.
+ */
+#define NEED(fn, raw)                                                                              \
 	do {                                                                                       \
-		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn)) {                                  \
-			errno = ENOSYS;                                                            \
-			return -1;                                                                 \
-		}                                                                                  \
+		if (__builtin_expect(!vfc_ready() || !vfc_real.fn, 0))                             \
+			return (int)(raw);                                                         \
 	} while (0)
 
-/* Opens during our own initialisation go straight to the kernel. */
 #define NEED_OPEN(fn, dirfd, path, flags, mode)                                                    \
-	do {                                                                                       \
-		if (!vfc_real.fn && !(vfc_init(), vfc_real.fn))                                    \
-			return (int)syscall(SYS_openat, dirfd, path, flags, mode);                 \
-	} while (0)
+	NEED(fn, syscall(SYS_openat, dirfd, path, flags, mode))
+
+/* dup2 as a system call: aarch64 has only dup3, which refuses fd == newfd. */
+static long raw_dup2(int fd, int newfd)
+{
+#ifdef SYS_dup2
+	return syscall(SYS_dup2, fd, newfd);
+#else
+	if (fd == newfd)
+		return syscall(SYS_fcntl, fd, F_GETFD) < 0 ? -1 : fd;
+	return syscall(SYS_dup3, fd, newfd, 0);
+#endif
+}
 
 VFC_PUBLIC int open(const char *path, int flags, ...)
 {
@@ -116,14 +127,13 @@ VFC_PUBLIC int close(int fd)
 {
 	if (__builtin_expect(vfc_fd_get(fd) != 0, 0))
 		vfc_fd_close(fd);
-	if (!vfc_real.close && !(vfc_init(), vfc_real.close))
-		return (int)syscall(SYS_close, fd);
+	NEED(close, syscall(SYS_close, fd));
 	return vfc_real.close(fd);
 }
 
 VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 {
-	NEED(close_range);
+	NEED(close_range, syscall(SYS_close_range, first, last, flags));
 	/*
 	 * Drop the entries first, as close() does: once the kernel has closed the
 	 * range, another thread may open the container at one of its numbers, and
@@ -138,7 +148,7 @@ VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 
 VFC_PUBLIC int dup(int fd)
 {
-	NEED(dup);
+	NEED(dup, syscall(SYS_dup, fd));
 	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup(fd);
 	if (ret >= 0)
@@ -148,7 +158,7 @@ VFC_PUBLIC int dup(int fd)
 
 VFC_PUBLIC int dup2(int fd, int newfd)
 {
-	NEED(dup2);
+	NEED(dup2, raw_dup2(fd, newfd));
 	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup2(fd, newfd);
 	if (ret >= 0 && ret != fd)
@@ -158,7 +168,7 @@ VFC_PUBLIC int dup2(int fd, int newfd)
 
 VFC_PUBLIC int dup3(int fd, int newfd, int flags)
 {
-	NEED(dup3);
+	NEED(dup3, syscall(SYS_dup3, fd, newfd, flags));
 	uint32_t e = vfc_fd_get_checked(fd);
 	int ret = vfc_real.dup3(fd, newfd, flags);
 	if (ret >= 0)
@@ -182,7 +192,7 @@ VFC_PUBLIC int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
-	NEED(fcntl);
+	NEED(fcntl, syscall(SYS_fcntl, fd, cmd, arg));
 	return do_fcntl(vfc_real.fcntl, fd, cmd, arg);
 }
 
@@ -192,7 +202,7 @@ VFC_PUBLIC int fcntl64(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	void *arg = va_arg(ap, void *);
 	va_end(ap);
-	NEED(fcntl64);
+	NEED(fcntl64, syscall(SYS_fcntl, fd, cmd, arg));
 	return do_fcntl(vfc_real.fcntl64, fd, cmd, arg);
 }
 
@@ -208,21 +218,21 @@ static void *track_bar(void *p, size_t len, int fd)
 
 VFC_PUBLIC void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	if (!vfc_real.mmap && !(vfc_init(), vfc_real.mmap))
+	if (__builtin_expect(!vfc_ready() || !vfc_real.mmap, 0))
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	return track_bar(vfc_real.mmap(addr, len, prot, flags, fd, off), len, fd);
 }
 
 VFC_PUBLIC void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
-	if (!vfc_real.mmap64 && !(vfc_init(), vfc_real.mmap64))
+	if (__builtin_expect(!vfc_ready() || !vfc_real.mmap64, 0))
 		return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
 	return track_bar(vfc_real.mmap64(addr, len, prot, flags, fd, off), len, fd);
 }
 
 VFC_PUBLIC int munmap(void *addr, size_t len)
 {
-	if (!vfc_real.munmap && !(vfc_init(), vfc_real.munmap))
+	if (__builtin_expect(!vfc_ready() || !vfc_real.munmap, 0))
 		return (int)syscall(SYS_munmap, addr, len);
 	int ret = vfc_real.munmap(addr, len);
 	if (ret == 0)

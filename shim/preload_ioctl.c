@@ -6,6 +6,7 @@
  * the same register, and skipping va_start spares the register save area:
  * a foreign fd costs one table load and a tail call.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@
 
 /* init.c and observe.c own these; they see the real, variadic prototype. */
 typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
-extern vfc_ioctl_fn *vfc_real_ioctl;
+extern vfc_ioctl_fn *_Atomic vfc_real_ioctl;
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
 _Bool vfc_init(void);
 
@@ -25,8 +26,10 @@ VFC_PUBLIC int ioctl(int fd, unsigned long request, void *arg)
 	uint32_t e = vfc_fd_get(fd);
 	if (__builtin_expect(e != 0, 0))
 		return vfc_ioctl_tracked(fd, e, request, arg);
-	vfc_ioctl_fn *real = vfc_real_ioctl;
-	if (__builtin_expect(!real, 0) && !(vfc_init(), real = vfc_real_ioctl))
+	/* Acquire: a plain load on x86-64 and the pointer's own dependency elsewhere. */
+	vfc_ioctl_fn *real = atomic_load_explicit(&vfc_real_ioctl, memory_order_acquire);
+	if (__builtin_expect(!real, 0) &&
+	    !(vfc_init(), real = atomic_load_explicit(&vfc_real_ioctl, memory_order_acquire)))
 		return (int)syscall(SYS_ioctl, fd, request, arg);
 	return real(fd, request, arg);
 }

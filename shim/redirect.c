@@ -105,7 +105,7 @@ static void count_container(void)
 {
 	atomic_fetch_add(&vfc_stats.containers, 1);
 	if (!atomic_load(&vfc_stats.dma_entry_limit))
-		atomic_store(&vfc_stats.dma_entry_limit, atomic_load(&vfc_type1_limit));
+		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_limit_get());
 }
 
 static int open_container(int dirfd, const char *path, int flags, mode_t mode)

@@ -95,4 +95,22 @@ rm -f "$T/own.jsonl"
 run -- open /dev/vfio/vfio api 3
 check "a new report file is the caller's, mode 0600" is "$(stat -c %u/%a "$L")" "$(id -u)/600"
 
+# 6 and 8. A DT_NEEDED library's constructor, which runs before the shim's,
+# opens the container (dma_entry_limit must still be known) after racing
+# four threads through the shim's first calls (dup, F_DUPFD, a container
+# open): no ENOSYS, every open redirected. 20 runs; each race is one shot.
+limit=$(cat /sys/module/vfio_iommu_type1/parameters/dma_entry_limit 2>/dev/null || echo 65535)
+enosys=0 unredirected=0 limits=
+for i in $(seq 20); do
+	rm -f "$L"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "$B/helpers/ctorclient" >"$T/out" 2>"$T/err"
+	enosys=$((enosys + $(sed -n 's/.*enosys=\([0-9]*\).*/\1/p' "$T/out")))
+	unredirected=$((unredirected + $(sed -n 's/.*unredirected=\([0-9]*\).*/\1/p' "$T/out")))
+	limits="$limits $(q "$L" summary dma_entry_limit)"
+done
+check "container opened in a DT_NEEDED constructor: dma_entry_limit is type1's ($limit), 20 runs" \
+	is "$(tr ' ' '\n' <<<"$limits" | sort -u | tr -d '\n')" "$limit"
+check "threads racing the shim's initialisation: no spurious ENOSYS (20 runs)" is "$enosys" 0
+check "... and every container open among them redirected" is "$unredirected" 0
+
 tap_end
