@@ -97,6 +97,9 @@ bool vfc_fixup_no_domain_yet(int fd);
 /* fixup.c: rewrite a successful early GET_INFO answer in `arg`. */
 void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz);
 
+/* inherit.c: track the VFIO fds this process started with (constructor). */
+void vfc_adopt_inherited(void);
+
 /* fds.c: the fd table's bookkeeping (see there). */
 void vfc_fd_track(int fd, uint32_t e);		  /* a new tracked fd: entry and identity */
 uint32_t vfc_fd_check(int fd, uint32_t e);	  /* e if still the same open file, else 0 */

@@ -175,6 +175,7 @@ __attribute__((constructor)) static void vfc_ctor(void)
 		int saved = errno;
 		atomic_store(&vfc_type1_limit, vfc_type1_dma_entry_limit());
 		vfc_pid();
+		vfc_adopt_inherited();
 		errno = saved;
 	}
 }

@@ -103,6 +103,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "keep")) { /* keep FD across exec */
 			ret = fcntl(num(a1), F_SETFD, 0);
 			i++;
+		} else if (!strcmp(s, "setenv")) { /* setenv NAME VALUE, for the exec */
+			ret = setenv(a1, a2, 1);
+			i += 2;
 		} else if (!strcmp(s, "exec")) { /* exec ARGS...: this program again */
 			fflush(stdout);
 			execv("/proc/self/exe", argv + i);

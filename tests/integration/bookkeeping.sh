@@ -95,6 +95,18 @@ rm -f "$T/own.jsonl"
 run -- open /dev/vfio/vfio api 3
 check "a new report file is the caller's, mode 0600" is "$(stat -c %u/%a "$L")" "$(id -u)/600"
 
+# 12. Fds inherited across exec are tracked: the scan of /proc/self/fd at start.
+run -- open /dev/vfio/vfio keep 3 exec api 3
+check "redirected container inherited across exec: its ioctls are container ioctls" is "$(api_calls)" 1
+check "... recorded as inherited" is "$(q "$L" open action fd=3 node=iommufd)" inherited
+run VFIOCOMPAT_MODE=off -- open "/dev/vfio/$G" keep 3 setenv VFIOCOMPAT_MODE redirect exec
+check "group fd inherited across exec: tracked" is "$(q "$L" summary groups)" 1
+if [ "$REAL" = 1 ]; then
+	run VFIOCOMPAT_MODE=off -- open /dev/vfio/vfio keep 3 setenv VFIOCOMPAT_MODE redirect exec api 3
+	check "type1 container inherited across exec: tracked as type1" is \
+		"$(api_calls)/$(q "$L" open node fd=3 action=inherited)" 1/container
+fi
+
 # 6 and 8. A DT_NEEDED library's constructor, which runs before the shim's,
 # opens the container (dma_entry_limit must still be known) after racing
 # four threads through the shim's first calls (dup, F_DUPFD, a container
