@@ -172,7 +172,7 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 	}
 }
 
-int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
+static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
 
@@ -215,4 +215,26 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	}
 	errno = err;
 	return ret;
+}
+
+struct ioctl_call {
+	int fd;
+	uint32_t e;
+	unsigned long request;
+	void *arg;
+};
+
+static long ioctl_on_side_stack(void *p)
+{
+	struct ioctl_call *c = p;
+
+	return ioctl_tracked(c->fd, c->e, c->request, c->arg);
+}
+
+/* Decoding, records and the fix-up run on a side stack (sidestack.c). */
+int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
+{
+	struct ioctl_call c = {fd, e, request, arg};
+
+	return (int)vfc_on_side_stack(ioctl_on_side_stack, &c);
 }

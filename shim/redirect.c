@@ -189,7 +189,7 @@ static int open_unclassified(int dirfd, const char *path, int flags, mode_t mode
 	return fd;
 }
 
-int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
+static int open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct stat st, target;
 	int saved = errno;
@@ -228,4 +228,26 @@ int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 	default:
 		return real_openat(dirfd, path, flags, mode);
 	}
+}
+
+struct open_call {
+	int dirfd;
+	const char *path;
+	int flags;
+	mode_t mode;
+};
+
+static long open_on_side_stack(void *p)
+{
+	struct open_call *c = p;
+
+	return open_vfio(c->dirfd, c->path, c->flags, c->mode);
+}
+
+/* The stats, probes and records run on a side stack (sidestack.c). */
+int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
+{
+	struct open_call c = {dirfd, path, flags, mode};
+
+	return (int)vfc_on_side_stack(open_on_side_stack, &c);
 }

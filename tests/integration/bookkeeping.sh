@@ -107,6 +107,21 @@ if [ "$REAL" = 1 ]; then
 		"$(api_calls)/$(q "$L" open node fd=3 action=inherited)" 1/container
 fi
 
+# 9. Every shim path a signal handler takes fits an 8 KiB sigaltstack (guard page below).
+gp=
+[ "$REAL" = 1 ] && gp=/dev/vfio/$G # the lab: attach, then the early GET_INFO the fix-up answers
+rm -f "$L"
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "$B/helpers/sigstack" $gp >"$T/out" 2>"$T/err"
+rc=$?
+check "container open and ioctls, with records, from a handler on an 8 KiB sigaltstack (rc $rc)" \
+	grep -q '^handler done on an 8 KiB sigaltstack: open=1' "$T/out"
+check "... and the handler's ioctls are all in the summary" is \
+	"$(q "$L" summary ioctls.GET_API_VERSION.calls)/$(q "$L" summary ioctls.IOMMU_UNMAP_DMA.calls)" 1/1
+if [ "$REAL" = 1 ]; then
+	check "... the group attached, and the early GET_INFO went through the fix-up" is \
+		"$(grep -o 'attach=[0-9]' "$T/out")/$(q "$L" get_info_early action)" attach=1/fixed
+fi
+
 # 6 and 8. A DT_NEEDED library's constructor, which runs before the shim's,
 # opens the container (dma_entry_limit must still be known) after racing
 # four threads through the shim's first calls (dup, F_DUPFD, a container
