@@ -38,9 +38,13 @@ int main(int argc, char **argv)
 		for (long i = 0; i < n; i++)
 			ioctl(p[0], FIONREAD, &avail);
 	} else if (!strcmp(argv[1], "foreign-open")) {
+		/* BENCH_OPEN_PATH: the path opened (default /dev/null). */
+		const char *path = getenv("BENCH_OPEN_PATH");
+		if (!path)
+			path = "/dev/null";
 		t0 = now();
 		for (long i = 0; i < n; i++)
-			close(open("/dev/null", O_RDONLY));
+			close(open(path, O_RDONLY));
 	} else if (!strcmp(argv[1], "container-ioctl")) {
 		const char *path = getenv("BENCH_CONTAINER");
 		fd = open(path ? path : "/dev/vfio/vfio", O_RDWR);

@@ -12,17 +12,6 @@
 #include "classify.h"
 #include "core.h"
 
-/* The mode argument exists only with O_CREAT or O_TMPFILE. */
-#define TAKE_MODE(flags, mode)                                                                     \
-	do {                                                                                       \
-		if (vfc_needs_mode(flags)) {                                                       \
-			va_list ap;                                                                \
-			va_start(ap, flags);                                                       \
-			mode = (mode_t)va_arg(ap, int);                                            \
-			va_end(ap);                                                                \
-		}                                                                                  \
-	} while (0)
-
 /*
  * The real function, read only after vfc_ready()'s acquire load saw the
  * table complete; while this thread is itself initialising the shim (or
@@ -50,40 +39,49 @@ static long raw_dup2(int fd, int newfd)
 #endif
 }
 
-VFC_PUBLIC int open(const char *path, int flags, ...)
+/*
+ * The open family is defined with a plain mode argument instead of `...`
+ * (the C names differ from the header's prototypes; the symbols are libc's):
+ * on the Linux ABIs glibc supports (x86-64 SysV, AAPCS64) a variadic caller
+ * passes the mode in the same register, and skipping va_start spares the
+ * register save area on every foreign open. The register holds garbage when
+ * there is no mode: it is read only when __OPEN_NEEDS_MODE says one exists.
+ */
+VFC_PUBLIC int vfc_open(const char *path, int flags, mode_t mode) __asm__("open");
+int vfc_open(const char *path, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	TAKE_MODE(flags, mode);
+	mode = vfc_needs_mode(flags) ? mode : 0;
 	if (vfc_path_maybe_vfio(path))
 		return vfc_open_vfio(AT_FDCWD, path, flags, mode);
 	NEED_OPEN(open, AT_FDCWD, path, flags, mode);
 	return vfc_real.open(path, flags, mode);
 }
 
-VFC_PUBLIC int open64(const char *path, int flags, ...)
+VFC_PUBLIC int vfc_open64(const char *path, int flags, mode_t mode) __asm__("open64");
+int vfc_open64(const char *path, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	TAKE_MODE(flags, mode);
+	mode = vfc_needs_mode(flags) ? mode : 0;
 	if (vfc_path_maybe_vfio(path))
 		return vfc_open_vfio(AT_FDCWD, path, flags, mode);
 	NEED_OPEN(open64, AT_FDCWD, path, flags, mode);
 	return vfc_real.open64(path, flags, mode);
 }
 
-VFC_PUBLIC int openat(int dirfd, const char *path, int flags, ...)
+VFC_PUBLIC int vfc_openat(int dirfd, const char *path, int flags, mode_t mode) __asm__("openat");
+int vfc_openat(int dirfd, const char *path, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	TAKE_MODE(flags, mode);
+	mode = vfc_needs_mode(flags) ? mode : 0;
 	if (vfc_path_maybe_vfio(path))
 		return vfc_open_vfio(dirfd, path, flags, mode);
 	NEED_OPEN(openat, dirfd, path, flags, mode);
 	return vfc_real.openat(dirfd, path, flags, mode);
 }
 
-VFC_PUBLIC int openat64(int dirfd, const char *path, int flags, ...)
+VFC_PUBLIC int vfc_openat64(int dirfd, const char *path, int flags,
+			    mode_t mode) __asm__("openat64");
+int vfc_openat64(int dirfd, const char *path, int flags, mode_t mode)
 {
-	mode_t mode = 0;
-	TAKE_MODE(flags, mode);
+	mode = vfc_needs_mode(flags) ? mode : 0;
 	if (vfc_path_maybe_vfio(path))
 		return vfc_open_vfio(dirfd, path, flags, mode);
 	NEED_OPEN(openat64, dirfd, path, flags, mode);
