@@ -175,10 +175,6 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
-
-	e = vfc_fd_check(fd, e);
-	if (!e)
-		return vfc_real_ioctl_call(fd, request, arg);
 	int before = errno;
 	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
 	bool early =
@@ -188,6 +184,16 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	int ret = vfc_real_ioctl_call(fd, request, arg);
 	int err = errno;
 
+	/*
+	 * A VFIO request that fails may have met a number the program closed
+	 * behind our back and reused for another file (which answers ENOTTY):
+	 * check the fd's identity then, and only then, so a successful ioctl
+	 * costs no syscall. Not ours any more: the kernel's answer, unrecorded.
+	 */
+	if (ret < 0 && !vfc_fd_check(fd, e)) {
+		errno = err;
+		return ret;
+	}
 	if (early && ret == 0) {
 		vfc_fixup_get_info(fd, arg, caller_argsz);
 		errno = err;
