@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitrec.h"
 #include "inspect.h"
 #include "runenv.h"
 #include "trial.h"
@@ -329,8 +330,15 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
 		return err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC;
 	}
-	if (!mountns)
+	if (!mountns) {
+		char why[512];
+
+		/* How it ended goes into its report: a failed program is never READY. */
+		if (vfc_exit_append(log, pid, argv[optind], status, why, sizeof(why)) < 0)
+			fprintf(stderr, "vfiocompat run: the exit record was not written: %s\n",
+				why);
 		print_verdict(pattern);
+	}
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vfiocompat run: %s killed by signal %d\n", argv[optind],
 			WTERMSIG(status));

@@ -72,11 +72,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return VFC_EXIT_OK;
+		return stdout_flushed(argv[1], VFC_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("vfiocompat %s (report schema %d)\n", VFC_VERSION, VFC_REPORT_SCHEMA);
-		return VFC_EXIT_OK;
+		return stdout_flushed(argv[1], VFC_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
