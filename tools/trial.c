@@ -520,6 +520,9 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 		raise_to(&v, VFC_V_FAILED);
 		because(p, "exited with status %ld", p->exit_status);
 	}
+	if (!p->reason[0] && v >= VFC_V_UNTESTED && p->has_summary && v == p->summary &&
+	    (v != VFC_V_UNTESTED || p->used_container))
+		because(p, "its summary says %s", vfc_verdict_name(v));
 	/* A process that never used a container and did not fail is not merged. */
 	p->neutral = v == VFC_V_UNTESTED && !p->used_container && !p->fallback;
 	if (p->neutral && !p->reason[0])

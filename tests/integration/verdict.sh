@@ -17,7 +17,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-verdict.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export TMPDIR=$T
 SAN_ENV=()
-[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
+# handle_segv=0: the SIGSEGV test's program must die of it, not be reported by ASan.
+[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:handle_segv=0)
 has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1200 "$1")"; return 1; }; }
 is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 run() { env "${SAN_ENV[@]}" "$V" run --preload "$@" >"$T/o" 2>"$T/e"; }
@@ -153,7 +154,10 @@ env "${SAN_ENV[@]}" "$V" report --nagios "$R" >/dev/full 2>"$T/e"; rc=$?
 check "report --nagios >/dev/full: UNKNOWN (3)" is "$rc" 3
 # --- examples/trial-lib.sh: the exit status is part of the verdict
 export VFIOCOMPAT_SHIM=$B/libvfiocompat.so
-trial() { ( . "$here/../../examples/trial-lib.sh"; VFIOCOMPAT_LOG=$T/lib.jsonl vfc_trial "$@" ) >/dev/null 2>"$T/e"; }
+trial() {
+	( [ ${#SAN_ENV[@]} -gt 0 ] && export "${SAN_ENV[@]}"
+	  . "$here/../../examples/trial-lib.sh"; VFIOCOMPAT_LOG=$T/lib.jsonl vfc_trial "$@" ) >/dev/null 2>"$T/e"
+}
 trial ok "$PROBE" open /dev/vfio/vfio; rc=$?
 check "trial-lib: a clean run: exit 0, verdict ready" has "$T/e" '^ok-trial: exit 0; verdict: ready (features: none); report: '
 trial one sh -c 'exec 3</dev/vfio/vfio; exit 1'; rc=$?

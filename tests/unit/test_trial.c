@@ -473,6 +473,15 @@ START_TEST(test_summary_cannot_hide_a_blocker)
 }
 END_TEST
 
+/* A summary's own word for a bad verdict is kept, and named when nothing else says why. */
+START_TEST(test_summary_verdict_named_as_reason)
+{
+	add("{\"type\":\"summary\",\"pid\":5,\"containers\":1,\"verdict\":\"failed\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[0].reason, "its summary says failed");
+}
+END_TEST
+
 /* The merge is the worst process's, in the documented order, for every pair. */
 START_TEST(test_merge_order_is_documented_order)
 {
@@ -716,6 +725,7 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_process_without_container_is_not_merged);
 	tcase_add_test(tc, test_only_unmerged_processes_is_untested);
 	tcase_add_test(tc, test_summary_cannot_hide_a_blocker);
+	tcase_add_test(tc, test_summary_verdict_named_as_reason);
 	tcase_add_test(tc, test_merge_order_is_documented_order);
 	tcase_add_test(tc, test_shim_all_ioctls_failed_is_failed);
 	tcase_add_test(tc, test_shim_unfixed_getinfo_rules);
