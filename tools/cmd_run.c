@@ -129,6 +129,23 @@ static size_t print_verdict(const char *pattern)
 		"vfiocompat run: verdict %s%s%s%s; %zu process%s; details: vfiocompat report %s\n",
 		vfc_verdict_title(v), list[0] ? " (" : "", list, list[0] ? ")" : "", t.nprocs,
 		t.nprocs == 1 ? "" : "es", pattern);
+	/* Why it is not READY, per process: a fallback's errno, an exit status. */
+	for (size_t i = 0, shown = 0; i < t.nprocs && shown < 4; i++) {
+		const struct vfc_trial_proc *p = &t.procs[i];
+
+		if (p->neutral || p->verdict == VFC_V_READY || !p->reason[0])
+			continue;
+		char line[512];
+
+		/* Names and texts come from report files: no control bytes to the terminal. */
+		snprintf(line, sizeof(line), "%s[%ld]: %s: %s", p->program[0] ? p->program : "?",
+			 p->pid, vfc_verdict_name(p->verdict), p->reason);
+		for (char *c = line; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "vfiocompat run: %s\n", line);
+		shown++;
+	}
 	vfc_trial_free(&t);
 	globfree(&g);
 	return 1;
