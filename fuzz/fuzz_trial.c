@@ -46,11 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= len;
 	}
 	enum vfc_verdict v = vfc_trial_finish(&t);
-	if ((unsigned)v > VFC_V_NOT_READY || t.nfeatures > VFC_TRIAL_MAX_FEATURES ||
+	if ((unsigned)v >= VFC_V_COUNT || t.nfeatures > VFC_TRIAL_MAX_FEATURES ||
 	    t.skipped != failed || t.records + t.skipped > added || t.nprocs > t.records)
 		abort();
 	for (size_t i = 0; i < t.nprocs; i++)
-		if ((unsigned)t.procs[i].verdict > VFC_V_NOT_READY || v < t.procs[i].verdict)
+		if ((unsigned)t.procs[i].verdict >= VFC_V_COUNT ||
+		    (!t.procs[i].neutral && v < t.procs[i].verdict))
 			abort();
 	(void)vfc_verdict_title(v);
 	vfc_trial_free(&t);

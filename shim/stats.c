@@ -12,23 +12,37 @@ void vfc_stats_reset(struct vfc_stats *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * The report's rules (docs/report-schema.md, "The verdict model") as far as
+ * the process itself can know them, worst first.
+ */
 const char *vfc_verdict(const struct vfc_stats *s)
 {
-	bool degraded = false;
+	bool degraded = false, blocker = false;
+	uint64_t calls = 0, errors = 0;
 
+	for (int op = 0; op < VFC_OP_COUNT; op++) {
+		calls += atomic_load(&s->calls[op]);
+		errors += atomic_load(&s->errors[op]);
+	}
+	/* Nothing the container was asked worked on iommufd. */
+	if (atomic_load(&s->redirected) && calls && errors == calls)
+		return VFC_VERDICT_FAILED;
 	for (int f = 0; f < VFC_F_COUNT; f++) {
 		if (!atomic_load(&s->feat[f].count))
 			continue;
 		enum vfc_severity sev = vfc_feature(f)->severity;
-		if (sev == VFC_SEV_BLOCKER)
-			return VFC_VERDICT_NOT_READY;
-		if (sev == VFC_SEV_DEGRADED)
-			degraded = true;
+		blocker |= sev == VFC_SEV_BLOCKER;
+		degraded |= sev == VFC_SEV_DEGRADED;
 	}
+	/* An early GET_INFO left unfixed, and mappings then failed: it depended on it. */
+	bool unfixed = atomic_load(&s->get_info_early) > atomic_load(&s->get_info_fixed);
+	if (blocker || (unfixed && atomic_load(&s->errors[VFC_OP_MAP_DMA])))
+		return VFC_VERDICT_NOT_READY;
 	/* A container that stayed on type1 in redirect mode was not tried. */
 	if (atomic_load(&s->fallbacks))
 		return VFC_VERDICT_UNTESTED;
 	if (!atomic_load(&s->containers))
 		return VFC_VERDICT_UNTESTED;
-	return degraded ? VFC_VERDICT_DIFFERENCES : VFC_VERDICT_READY;
+	return degraded || unfixed ? VFC_VERDICT_DIFFERENCES : VFC_VERDICT_READY;
 }

@@ -13,13 +13,21 @@
 /* Exit codes, documented in vfiocompat(1). */
 enum vfc_exit {
 	VFC_EXIT_OK = 0,	    /* check: no FAIL; report: READY */
-	VFC_EXIT_FAIL = 1,	    /* check: a FAIL; report: NOT READY */
-	VFC_EXIT_USAGE = 2,	    /* bad arguments or unreadable input */
+	VFC_EXIT_FAIL = 1,	    /* check: a FAIL; report: NOT READY or FAILED */
+	VFC_EXIT_USAGE = 2,	    /* bad arguments, unreadable input, failed output */
 	VFC_EXIT_CHANGES = 3,	    /* report: READY WITH CHANGES */
-	VFC_EXIT_UNTESTED = 4,	    /* report: no trial data in the input */
+	VFC_EXIT_UNTESTED = 4,	    /* report: UNTESTED or INCOMPLETE */
 	VFC_EXIT_RUN_ERROR = 125,   /* run: vfiocompat itself failed */
 	VFC_EXIT_CANNOT_EXEC = 126, /* run: CMD found but not executable */
 	VFC_EXIT_NOT_FOUND = 127,   /* run: CMD not found */
+};
+
+/* `report --nagios`: the monitoring-plugin exit codes. */
+enum vfc_nagios {
+	VFC_NAGIOS_OK = 0,
+	VFC_NAGIOS_WARNING = 1,
+	VFC_NAGIOS_CRITICAL = 2,
+	VFC_NAGIOS_UNKNOWN = 3,
 };
 
 int vfc_cmd_check(int argc, char **argv);
@@ -32,5 +40,7 @@ int vfc_cmd_bench(int argc, char **argv);
 void vfc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern const char *vfc_progname;
+/* Exit code when standard output could not be written (main.c checks it). */
+extern int vfc_output_error_exit;
 
 #endif

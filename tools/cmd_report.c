@@ -20,16 +20,23 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: vfiocompat report [--json|--prometheus] [--output FILE] REPORT...\n\n"
+	    "usage: vfiocompat report [--json|--prometheus] [--output FILE [--exit-code]]\n"
+	    "                         [--nagios] REPORT...\n\n"
 	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
 	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
-	    "what iommufd does with each feature, what to do, and one verdict.\n"
-	    "Malformed or truncated lines are named (file:line) and skipped.\n\n"
+	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
+	    "process's (ready < ready-with-differences < untested < incomplete < not-ready\n"
+	    "< failed). Malformed or truncated lines are named (file:line) and skipped.\n\n"
 	    "  --json         one JSON object\n"
 	    "  --prometheus   node_exporter textfile-collector format\n"
-	    "  --output FILE  write there atomically (temporary file, then rename)\n\n"
-	    "exit: 0 READY, 3 READY WITH CHANGES, 1 NOT READY, 4 UNTESTED (no VFIO use found),\n"
-	    "      2 an input could not be read or bad arguments\n",
+	    "  --output FILE  write there atomically (temporary file, then rename); exit 0\n"
+	    "                 once written, unless --exit-code or --nagios\n"
+	    "  --exit-code    with --output: exit with the verdict's code (the default without)\n"
+	    "  --nagios       exit with monitoring-plugin codes: 0 OK (READY), 1 WARNING\n"
+	    "                 (WITH CHANGES), 2 CRITICAL (NOT READY, FAILED), 3 UNKNOWN\n"
+	    "                 (UNTESTED, INCOMPLETE, or an input or output error)\n\n"
+	    "exit: 0 READY, 3 READY WITH CHANGES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
+	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n",
 	    "/sys/kernel/debug/vfiocompat/report");
 }
 
@@ -50,6 +57,15 @@ static unsigned count_verdict(const struct vfc_trial *t, enum vfc_verdict v)
 
 	for (size_t i = 0; i < t->nprocs; i++)
 		n += t->procs[i].verdict == v;
+	return n;
+}
+
+static unsigned count_fallbacks(const struct vfc_trial *t)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < t->nprocs; i++)
+		n += t->procs[i].fallback;
 	return n;
 }
 
@@ -74,8 +90,12 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 			put_clean(out, p->mode[0] ? p->mode : "?", 9);
 			fprintf(out, " %-24s ", vfc_verdict_name(p->verdict));
 			put_clean(out, p->source, 0);
-			fprintf(out, "%s\n",
-				p->has_summary ? "" : " (no summary: crashed, killed or running)");
+			fputc('\n', out);
+			if (p->reason[0]) {
+				fprintf(out, "    why: ");
+				put_clean(out, p->reason, 0);
+				fputc('\n', out);
+			}
 		}
 		fputc('\n', out);
 	}
@@ -99,13 +119,25 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 	} else if (t->nprocs) {
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
 	}
-	fprintf(out, "verdict: %s (%u ready, %u with changes, %u not ready, %u untested)\n",
+	fprintf(out,
+		"verdict: %s (%u ready, %u with changes, %u untested, %u incomplete, %u not ready, "
+		"%u failed)\n",
 		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
-		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_NOT_READY),
-		count_verdict(t, VFC_V_UNTESTED));
-	if (v == VFC_V_UNTESTED)
+		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
+		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
+		count_verdict(t, VFC_V_FAILED));
+	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
 			     "'vfiocompat run -- CMD' and report its log.\n");
+	else if (v == VFC_V_UNTESTED)
+		fprintf(out, "A container stayed on type1 (see why: above): fix the target node's "
+			     "access and trial again.\n");
+	else if (v == VFC_V_INCOMPLETE)
+		fprintf(out, "A process left no summary: let it exit normally (or trial it again) "
+			     "before switching.\n");
+	else if (v == VFC_V_FAILED)
+		fprintf(out, "A trialled program failed (see why: above): do not switch before "
+			     "it runs cleanly on iommufd.\n");
 }
 
 static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
@@ -129,6 +161,25 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 		json_object_object_add(po, "verdict",
 				       json_object_new_string(vfc_verdict_name(p->verdict)));
 		json_object_object_add(po, "complete", json_object_new_boolean(p->has_summary));
+		json_object_object_add(po, "merged", json_object_new_boolean(!p->neutral));
+		json_object_object_add(po, "reason", json_object_new_string(p->reason));
+		if (p->fallback)
+			json_object_object_add(po, "fallback_errno",
+					       json_object_new_string(p->fallback_errno));
+		if (p->has_exit) {
+			struct json_object *eo = json_object_new_object();
+
+			if (p->exit_status >= 0) {
+				json_object_object_add(eo, "status",
+						       json_object_new_int64(p->exit_status));
+			} else {
+				json_object_object_add(eo, "signal",
+						       json_object_new_string(p->exit_signal));
+				json_object_object_add(eo, "core_dumped",
+						       json_object_new_boolean(p->core_dumped));
+			}
+			json_object_object_add(po, "exit", eo);
+		}
 		for (size_t k = 0; k < t->nfeatures; k++) {
 			unsigned long n = p->uses[k] ? p->uses[k] : p->feature_record[k];
 
@@ -181,12 +232,12 @@ static void print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verd
 {
 	fprintf(out, "# HELP vfiocompat_verdict Readiness of the merged trial reports for iommufd: "
 		     "1 for the verdict that applies.\n# TYPE vfiocompat_verdict gauge\n");
-	for (int k = VFC_V_UNTESTED; k <= VFC_V_NOT_READY; k++)
+	for (int k = 0; k < VFC_V_COUNT; k++)
 		fprintf(out, "vfiocompat_verdict{verdict=\"%s\"} %d\n",
 			vfc_verdict_name((enum vfc_verdict)k), k == (int)v);
 	fprintf(out, "# HELP vfiocompat_processes Trialled processes by verdict.\n"
 		     "# TYPE vfiocompat_processes gauge\n");
-	for (int k = VFC_V_UNTESTED; k <= VFC_V_NOT_READY; k++)
+	for (int k = 0; k < VFC_V_COUNT; k++)
 		fprintf(out, "vfiocompat_processes{verdict=\"%s\"} %u\n",
 			vfc_verdict_name((enum vfc_verdict)k),
 			count_verdict(t, (enum vfc_verdict)k));
@@ -244,19 +295,29 @@ static int read_one(struct vfc_trial *t, const char *path)
 	return 0;
 }
 
-static int exit_for(enum vfc_verdict v)
+/* Exit codes, vfiocompat(1): the verdict's, or a monitoring plugin's with --nagios. */
+static int exit_for(enum vfc_verdict v, bool nagios)
 {
 	switch (v) {
 	case VFC_V_READY:
-		return VFC_EXIT_OK;
+		return nagios ? VFC_NAGIOS_OK : VFC_EXIT_OK;
 	case VFC_V_CHANGES:
-		return VFC_EXIT_CHANGES;
+		return nagios ? VFC_NAGIOS_WARNING : VFC_EXIT_CHANGES;
 	case VFC_V_NOT_READY:
-		return VFC_EXIT_FAIL;
+	case VFC_V_FAILED:
+		return nagios ? VFC_NAGIOS_CRITICAL : VFC_EXIT_FAIL;
 	case VFC_V_UNTESTED:
+	case VFC_V_INCOMPLETE:
+	case VFC_V_COUNT:
 		break;
 	}
-	return VFC_EXIT_UNTESTED;
+	return nagios ? VFC_NAGIOS_UNKNOWN : VFC_EXIT_UNTESTED;
+}
+
+/* Where the report's errors go: 2, or UNKNOWN for a monitoring system. */
+static int error_exit(bool nagios)
+{
+	return nagios ? VFC_NAGIOS_UNKNOWN : VFC_EXIT_USAGE;
 }
 
 int vfc_cmd_report(int argc, char **argv)
@@ -265,10 +326,13 @@ int vfc_cmd_report(int argc, char **argv)
 	    {"json", no_argument, 0, 'j'},
 	    {"prometheus", no_argument, 0, 'p'},
 	    {"output", required_argument, 0, 'o'},
+	    {"exit-code", no_argument, 0, 'e'},
+	    {"nagios", no_argument, 0, 'n'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	enum format fmt = HUMAN;
+	bool json = false, prometheus = false, exit_code = false, nagios = false;
 	const char *output = NULL;
 	char tmp[4096];
 	struct vfc_trial t;
@@ -280,10 +344,19 @@ int vfc_cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+			json = true;
 			fmt = JSON;
 			break;
 		case 'p':
+			prometheus = true;
 			fmt = PROMETHEUS;
+			break;
+		case 'e':
+			exit_code = true;
+			break;
+		case 'n':
+			nagios = true;
+			vfc_output_error_exit = VFC_NAGIOS_UNKNOWN;
 			break;
 		case 'o':
 			output = optarg;
@@ -296,10 +369,14 @@ int vfc_cmd_report(int argc, char **argv)
 			return VFC_EXIT_USAGE;
 		}
 	}
+	if (json && prometheus) {
+		vfc_err("report: --json and --prometheus are two output formats; choose one");
+		return error_exit(nagios);
+	}
 	if (optind == argc) {
 		vfc_err("report: no report file given; usage: vfiocompat report "
 			"[--json|--prometheus] REPORT...");
-		return VFC_EXIT_USAGE;
+		return error_exit(nagios);
 	}
 	vfc_trial_init(&t);
 	for (int i = optind; i < argc; i++)
@@ -307,7 +384,7 @@ int vfc_cmd_report(int argc, char **argv)
 	v = vfc_trial_finish(&t);
 	if (bad && !t.files) {
 		vfc_trial_free(&t);
-		return VFC_EXIT_USAGE;
+		return error_exit(nagios);
 	}
 
 	if (output) {
@@ -319,7 +396,7 @@ int vfc_cmd_report(int argc, char **argv)
 			    "report: cannot write next to %s: %s; choose a writable --output path",
 			    output, strerror(errno));
 			vfc_trial_free(&t);
-			return VFC_EXIT_USAGE;
+			return error_exit(nagios);
 		}
 		fchmod(fd, 0644); /* node_exporter runs as another user */
 	}
@@ -340,5 +417,10 @@ int vfc_cmd_report(int argc, char **argv)
 		}
 	}
 	vfc_trial_free(&t);
-	return bad ? VFC_EXIT_USAGE : exit_for(v);
+	if (bad)
+		return error_exit(nagios);
+	/* A timer feeding a textfile collector succeeded once the file is written. */
+	if (output && !exit_code && !nagios)
+		return VFC_EXIT_OK;
+	return exit_for(v, nagios);
 }

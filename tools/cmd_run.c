@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitrec.h"
 #include "inspect.h"
 #include "runenv.h"
 #include "trial.h"
@@ -128,6 +129,23 @@ static size_t print_verdict(const char *pattern)
 		"vfiocompat run: verdict %s%s%s%s; %zu process%s; details: vfiocompat report %s\n",
 		vfc_verdict_title(v), list[0] ? " (" : "", list, list[0] ? ")" : "", t.nprocs,
 		t.nprocs == 1 ? "" : "es", pattern);
+	/* Why it is not READY, per process: a fallback's errno, an exit status. */
+	for (size_t i = 0, shown = 0; i < t.nprocs && shown < 4; i++) {
+		const struct vfc_trial_proc *p = &t.procs[i];
+
+		if (p->neutral || p->verdict == VFC_V_READY || !p->reason[0])
+			continue;
+		char line[512];
+
+		/* Names and texts come from report files: no control bytes to the terminal. */
+		snprintf(line, sizeof(line), "%s[%ld]: %s: %s", p->program[0] ? p->program : "?",
+			 p->pid, vfc_verdict_name(p->verdict), p->reason);
+		for (char *c = line; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "vfiocompat run: %s\n", line);
+		shown++;
+	}
 	vfc_trial_free(&t);
 	globfree(&g);
 	return 1;
@@ -329,8 +347,15 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
 		return err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC;
 	}
-	if (!mountns)
+	if (!mountns) {
+		char why[512];
+
+		/* How it ended goes into its report: a failed program is never READY. */
+		if (vfc_exit_append(log, pid, argv[optind], status, why, sizeof(why)) < 0)
+			fprintf(stderr, "vfiocompat run: the exit record was not written: %s\n",
+				why);
 		print_verdict(pattern);
+	}
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vfiocompat run: %s killed by signal %d\n", argv[optind],
 			WTERMSIG(status));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat`: dispatch to a subcommand; --help and --version. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "vfiocompat/report.h"
 
 const char *vfc_progname = "vfiocompat";
+int vfc_output_error_exit = VFC_EXIT_USAGE;
 
 static const struct {
 	const char *name;
@@ -33,6 +35,23 @@ void vfc_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * Output that never arrived (a full disk, a closed pipe) is an error, not a
+ * verdict: exit 2 (3, UNKNOWN, under `report --nagios`) with one line.
+ */
+static int stdout_flushed(const char *cmd, int rc)
+{
+	int err;
+
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return rc;
+	err = errno;
+	vfc_err("%s: writing standard output failed%s%s; the output is incomplete", cmd,
+		err ? ": " : "", err ? strerror(err) : "");
+	return vfc_output_error_exit;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: vfiocompat COMMAND [ARGS...]\n\n"
@@ -53,15 +72,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return VFC_EXIT_OK;
+		return stdout_flushed(argv[1], VFC_EXIT_OK);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("vfiocompat %s (report schema %d)\n", VFC_VERSION, VFC_REPORT_SCHEMA);
-		return VFC_EXIT_OK;
+		return stdout_flushed(argv[1], VFC_EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return stdout_flushed(argv[1], commands[i].fn(argc - 1, argv + 1));
 	vfc_err("unknown command '%s'; run 'vfiocompat --help' for the list", argv[1]);
 	return VFC_EXIT_USAGE;
 }

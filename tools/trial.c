@@ -9,18 +9,16 @@
 
 #include "decode.h"
 
-static const char *const verdict_names[] = {
-    [VFC_V_UNTESTED] = VFC_VERDICT_UNTESTED,
-    [VFC_V_READY] = VFC_VERDICT_READY,
-    [VFC_V_CHANGES] = VFC_VERDICT_DIFFERENCES,
-    [VFC_V_NOT_READY] = VFC_VERDICT_NOT_READY,
+static const char *const verdict_names[VFC_V_COUNT] = {
+    [VFC_V_READY] = VFC_VERDICT_READY,	       [VFC_V_CHANGES] = VFC_VERDICT_DIFFERENCES,
+    [VFC_V_UNTESTED] = VFC_VERDICT_UNTESTED,   [VFC_V_INCOMPLETE] = VFC_VERDICT_INCOMPLETE,
+    [VFC_V_NOT_READY] = VFC_VERDICT_NOT_READY, [VFC_V_FAILED] = VFC_VERDICT_FAILED,
 };
 
-static const char *const verdict_titles[] = {
-    [VFC_V_UNTESTED] = "UNTESTED",
-    [VFC_V_READY] = "READY",
-    [VFC_V_CHANGES] = "READY WITH CHANGES",
-    [VFC_V_NOT_READY] = "NOT READY",
+static const char *const verdict_titles[VFC_V_COUNT] = {
+    [VFC_V_READY] = "READY",	     [VFC_V_CHANGES] = "READY WITH CHANGES",
+    [VFC_V_UNTESTED] = "UNTESTED",   [VFC_V_INCOMPLETE] = "INCOMPLETE",
+    [VFC_V_NOT_READY] = "NOT READY", [VFC_V_FAILED] = "FAILED",
 };
 
 const char *vfc_verdict_name(enum vfc_verdict v)
@@ -35,10 +33,18 @@ const char *vfc_verdict_title(enum vfc_verdict v)
 
 enum vfc_verdict vfc_verdict_parse(const char *s)
 {
-	for (size_t i = 0; i < sizeof(verdict_names) / sizeof(verdict_names[0]); i++)
+	for (int i = 0; i < VFC_V_COUNT; i++)
 		if (s && !strcmp(s, verdict_names[i]))
 			return (enum vfc_verdict)i;
 	return VFC_V_UNTESTED;
+}
+
+static bool verdict_known(const char *s)
+{
+	for (int i = 0; i < VFC_V_COUNT; i++)
+		if (s && !strcmp(s, verdict_names[i]))
+			return true;
+	return false;
 }
 
 static void copy(char *dst, size_t size, const char *src)
@@ -185,6 +191,72 @@ static int add_features_map(struct vfc_trial *t, struct vfc_trial_proc *p, struc
 	return 0;
 }
 
+/* The summary's {"NAME": {"calls": n, "errors": n}}: totals and MAP_DMA's errors. */
+static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, char *err,
+			  size_t errlen)
+{
+	unsigned long calls = 0, errors = 0, map_errors = 0;
+
+	if (!map)
+		return 0;
+	if (!json_object_is_type(map, json_type_object))
+		return fail(err, errlen, "summary \"ioctls\" is not an object");
+	json_object_object_foreach(map, name, counts)
+	{
+		long c, e;
+
+		if (!json_object_is_type(counts, json_type_object) ||
+		    !get_int(counts, "calls", &c) || !get_int(counts, "errors", &e) || c < 0 ||
+		    e < 0 || e > c)
+			return fail(err, errlen,
+				    "summary \"ioctls\" entry \"%s\" is not {calls, errors} counts",
+				    name);
+		calls += (unsigned long)c;
+		errors += (unsigned long)e;
+		if (!strcmp(name, "IOMMU_MAP_DMA"))
+			map_errors += (unsigned long)e;
+	}
+	p->ioctl_calls = calls;
+	p->ioctl_errors = errors;
+	p->map_errors = map_errors;
+	return 0;
+}
+
+static void note_fallback(struct vfc_trial_proc *p, struct json_object *rec)
+{
+	const char *e = get_str(rec, "errno"), *target = get_str(rec, "target");
+
+	if (!p->fallback || !p->fallback_errno[0]) {
+		copy(p->fallback_errno, sizeof(p->fallback_errno), e ? e : "");
+		copy(p->fallback_target, sizeof(p->fallback_target), target ? target : "");
+	}
+	p->fallback = true;
+}
+
+/* {"type":"exit","source":"run","pid":N,"program":...,"status":N | "signal":"SIGX","core_dumped":b}
+ */
+static int apply_exit(struct vfc_trial_proc *p, struct json_object *rec, char *err, size_t errlen)
+{
+	const char *sig = get_str(rec, "signal"), *prog = get_str(rec, "program");
+	struct json_object *core;
+	long status;
+	bool has_status = get_int(rec, "status", &status);
+
+	if (has_status == !!sig || (has_status && (status < 0 || status > 255)) ||
+	    (sig && (strncmp(sig, "SIG", 3) || strlen(sig) >= sizeof(p->exit_signal))))
+		return fail(err, errlen,
+			    "exit record needs either a \"status\" 0-255 or a \"signal\" name");
+	p->has_exit = true;
+	p->exit_status = has_status ? status : -1;
+	copy(p->exit_signal, sizeof(p->exit_signal), sig);
+	p->core_dumped = json_object_object_get_ex(rec, "core_dumped", &core) &&
+			 json_object_is_type(core, json_type_boolean) &&
+			 json_object_get_boolean(core);
+	if (prog && !p->program[0])
+		copy(p->program, sizeof(p->program), prog);
+	return 0;
+}
+
 static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *rec,
 			const char *type, char *err, size_t errlen);
 
@@ -238,9 +310,27 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 	if (!strcmp(type, VFC_REC_OPEN)) {
 		const char *node = get_str(rec, "node"), *action = get_str(rec, "action");
 
-		if (node && action && !strcmp(node, "container") &&
-		    (!strcmp(action, "redirected") || !strcmp(action, "audit")))
-			p->used_container = true;
+		if (!node || !action || strcmp(node, "container"))
+			return 0;
+		p->used_container = true;
+		if (!strcmp(action, "redirected"))
+			p->redirected = true;
+		else if (!strcmp(action, "fallback") || !strcmp(action, "refused") ||
+			 !strcmp(action, "denied"))
+			note_fallback(p, rec);
+	} else if (!strcmp(type, VFC_REC_GET_INFO_EARLY)) {
+		const char *action = get_str(rec, "action"), *why = get_str(rec, "reason");
+
+		if (action && (!strcmp(action, "skipped") || !strcmp(action, "off")) &&
+		    !p->getinfo_unfixed) {
+			p->getinfo_unfixed = true;
+			copy(p->getinfo_reason, sizeof(p->getinfo_reason),
+			     !strcmp(action, "off") ? "VFIOCOMPAT_FIXUPS=none"
+			     : why		    ? why
+						    : "no reason given");
+		}
+	} else if (!strcmp(type, VFC_REC_EXIT)) {
+		return apply_exit(p, rec, err, errlen);
 	} else if (!strcmp(type, VFC_REC_FEATURE)) {
 		const char *name = get_str(rec, "feature");
 		int i;
@@ -256,11 +346,23 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 		struct json_object *map = NULL;
 		const char *v = get_str(rec, "verdict");
 
-		if (!v ||
-		    (vfc_verdict_parse(v) == VFC_V_UNTESTED && strcmp(v, VFC_VERDICT_UNTESTED)))
+		long n;
+
+		if (!verdict_known(v))
 			return fail(err, errlen, "summary without a known \"verdict\"");
 		p->has_summary = true;
-		p->verdict = vfc_verdict_parse(v);
+		p->summary = vfc_verdict_parse(v);
+		if (get_int(rec, "containers", &n) && n > 0)
+			p->used_container = true;
+		if (get_int(rec, "redirected", &n) && n > 0)
+			p->redirected = true;
+		if (get_int(rec, "fallbacks", &n) && n > 0)
+			p->fallback = true;
+		map = NULL;
+		json_object_object_get_ex(rec, "ioctls", &map);
+		if (add_ioctls_map(p, map, err, errlen))
+			return -1;
+		map = NULL;
 		json_object_object_get_ex(rec, "features", &map);
 		return add_features_map(t, p, map, err, errlen);
 	}
@@ -331,27 +433,107 @@ unsigned long vfc_trial_add_stream(struct vfc_trial *t, FILE *in, const char *so
 	return t->skipped - before;
 }
 
-static enum vfc_verdict derive(const struct vfc_trial *t, const struct vfc_trial_proc *p)
-{
-	enum vfc_verdict v = p->used_container ? VFC_V_READY : VFC_V_UNTESTED;
+static void because(struct vfc_trial_proc *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-	if (p->has_summary)
-		return p->verdict;
-	/* No summary (crashed, killed, still running): judge from what it did. */
-	for (size_t i = 0; i < t->nfeatures; i++) {
-		if (!p->uses[i] && !p->feature_record[i])
-			continue;
-		if (t->features[i].severity == VFC_SEV_BLOCKER)
-			return VFC_V_NOT_READY;
-		if (t->features[i].severity == VFC_SEV_DEGRADED)
-			v = VFC_V_CHANGES;
+/* Add one reason to the process's list ("; " between them). */
+static void because(struct vfc_trial_proc *p, const char *fmt, ...)
+{
+	size_t n = strlen(p->reason);
+	va_list ap;
+
+	if (n && n + 2 < sizeof(p->reason)) {
+		memcpy(p->reason + n, "; ", 3);
+		n += 2;
 	}
+	va_start(ap, fmt);
+	vsnprintf(p->reason + n, sizeof(p->reason) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void raise_to(enum vfc_verdict *v, enum vfc_verdict to)
+{
+	if (to > *v)
+		*v = to;
+}
+
+/* Feature names of one severity this process used, for its reason. */
+static void features_of(const struct vfc_trial *t, const struct vfc_trial_proc *p,
+			enum vfc_severity sev, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < t->nfeatures && n + 1 < size; i++) {
+		if ((!p->uses[i] && !p->feature_record[i]) || t->features[i].severity != sev)
+			continue;
+		n +=
+		    (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", t->features[i].name);
+	}
+}
+
+/* The rules of docs/report-schema.md, "The verdict model", in its order. */
+static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc *p)
+{
+	enum vfc_verdict v = p->has_summary ? p->summary : VFC_V_INCOMPLETE;
+	char names[160];
+
+	p->reason[0] = 0;
+	if (!p->has_summary)
+		because(p, "no summary: it crashed, was killed or is still running");
+	/* Our feature table over the writer's word: a blocker used is decided already. */
+	features_of(t, p, VFC_SEV_BLOCKER, names, sizeof(names));
+	if (names[0]) {
+		raise_to(&v, VFC_V_NOT_READY);
+		because(p, "used %s (blocker)", names);
+	}
+	features_of(t, p, VFC_SEV_DEGRADED, names, sizeof(names));
+	if (names[0] && p->has_summary)
+		raise_to(&v, VFC_V_CHANGES);
+	if (p->fallback) {
+		raise_to(&v, VFC_V_UNTESTED);
+		because(p, "a container stayed on type1: %s%s%s", p->fallback_target,
+			p->fallback_target[0] ? ": " : "",
+			p->fallback_errno[0] ? p->fallback_errno : "errno not recorded");
+	}
+	if (p->getinfo_unfixed && p->map_errors) {
+		raise_to(&v, VFC_V_NOT_READY);
+		because(p,
+			"GET_INFO before a device was answered without the enforced ranges (%s) "
+			"and then %lu MAP_DMA call%s failed",
+			p->getinfo_reason, p->map_errors, p->map_errors == 1 ? "" : "s");
+	} else if (p->getinfo_unfixed) {
+		raise_to(&v, VFC_V_CHANGES);
+		because(p, "GET_INFO before a device was answered without the enforced ranges (%s)",
+			p->getinfo_reason);
+	}
+	if (p->redirected && p->ioctl_calls && p->ioctl_errors == p->ioctl_calls) {
+		raise_to(&v, VFC_V_FAILED);
+		because(p, "all %lu container ioctl%s failed on iommufd", p->ioctl_calls,
+			p->ioctl_calls == 1 ? "" : "s");
+	}
+	if (p->has_exit && p->exit_status < 0) {
+		raise_to(&v, VFC_V_FAILED);
+		because(p, "killed by %s%s", p->exit_signal,
+			p->core_dumped ? " (core dumped)" : "");
+	} else if (p->has_exit && p->exit_status > 0) {
+		raise_to(&v, VFC_V_FAILED);
+		because(p, "exited with status %ld", p->exit_status);
+	}
+	if (!p->reason[0] && v >= VFC_V_UNTESTED && p->has_summary && v == p->summary &&
+	    (v != VFC_V_UNTESTED || p->used_container))
+		because(p, "its summary says %s", vfc_verdict_name(v));
+	/* A process that never used a container and did not fail is not merged. */
+	p->neutral = v == VFC_V_UNTESTED && !p->used_container && !p->fallback;
+	if (p->neutral && !p->reason[0])
+		because(p, "no VFIO container used");
 	return v;
 }
 
 enum vfc_verdict vfc_trial_finish(struct vfc_trial *t)
 {
-	enum vfc_verdict worst = VFC_V_UNTESTED;
+	enum vfc_verdict worst = VFC_V_READY;
+	bool any = false;
 
 	for (size_t i = 0; i < t->nfeatures; i++)
 		t->features[i].uses = t->features[i].procs = 0;
@@ -359,8 +541,10 @@ enum vfc_verdict vfc_trial_finish(struct vfc_trial *t)
 		struct vfc_trial_proc *p = &t->procs[k];
 
 		p->verdict = derive(t, p);
-		if (p->verdict > worst)
-			worst = p->verdict;
+		if (!p->neutral) {
+			any = true;
+			raise_to(&worst, p->verdict);
+		}
 		for (size_t i = 0; i < t->nfeatures; i++) {
 			unsigned long n = p->uses[i] ? p->uses[i] : p->feature_record[i];
 
@@ -368,5 +552,5 @@ enum vfc_verdict vfc_trial_finish(struct vfc_trial *t)
 			t->features[i].procs += n > 0;
 		}
 	}
-	return worst;
+	return any ? worst : VFC_V_UNTESTED;
 }

@@ -17,11 +17,18 @@
 #define VFC_TRIAL_MAX_FEATURES 32 /* distinct feature names kept */
 #define VFC_TRIAL_MAX_LINE     (64 * 1024)
 
+/*
+ * Per-process and merged verdicts, best first: the merge is the worst
+ * process's (docs/report-schema.md, "The verdict model").
+ */
 enum vfc_verdict {
-	VFC_V_UNTESTED,
 	VFC_V_READY,
 	VFC_V_CHANGES,
+	VFC_V_UNTESTED,
+	VFC_V_INCOMPLETE, /* no summary: crashed, killed or still running */
 	VFC_V_NOT_READY,
+	VFC_V_FAILED, /* the program failed, or its container ioctls did */
+	VFC_V_COUNT
 };
 
 struct vfc_trial_feature {
@@ -38,9 +45,23 @@ struct vfc_trial_proc {
 	char program[64];
 	long pid;
 	char mode[16];
-	bool has_summary;    /* the process reached exit */
-	bool used_container; /* an open record for the container */
-	enum vfc_verdict verdict;
+	bool has_summary;	  /* the process reached exit */
+	bool used_container;	  /* an open record for the container */
+	bool redirected;	  /* a container of it was on iommufd */
+	bool fallback;		  /* a container stayed on type1 (fallback, refused, denied) */
+	bool neutral;		  /* after finish: no container use, no failure: not merged */
+	enum vfc_verdict verdict; /* after finish: the process's verdict */
+	enum vfc_verdict summary; /* what its summary said */
+	char fallback_errno[16];  /* first fallback's errno symbol */
+	char fallback_target[64]; /* and the node that could not be opened */
+	char getinfo_reason[128]; /* a GET_INFO fix-up skipped (or off): why */
+	bool getinfo_unfixed;
+	unsigned long ioctl_calls, ioctl_errors, map_errors; /* from the summary */
+	bool has_exit;					     /* an exit record (vfiocompat run) */
+	long exit_status;				     /* -1 when killed by a signal */
+	char exit_signal[16];
+	bool core_dumped;
+	char reason[320]; /* after finish: why the verdict is what it is */
 	unsigned long uses[VFC_TRIAL_MAX_FEATURES];
 	bool feature_record[VFC_TRIAL_MAX_FEATURES];
 };

@@ -23,6 +23,7 @@
 #define VFC_REC_IOAS	       "ioas"
 #define VFC_REC_FEATURE	       "feature"
 #define VFC_REC_SUMMARY	       "summary"
+#define VFC_REC_EXIT	       "exit" /* appended by `vfiocompat run` when the program ends */
 
 /* Features that differ between the type1 container and iommufd compat. */
 enum vfc_feature {
@@ -49,10 +50,12 @@ enum vfc_severity {
 	VFC_SEV_BLOCKER,  /* fails under iommufd */
 };
 
-/* Verdicts in the summary record, worst last. */
+/* Verdicts, best first (docs/report-schema.md, "The verdict model"). */
 #define VFC_VERDICT_READY	"ready"
 #define VFC_VERDICT_DIFFERENCES "ready-with-differences"
-#define VFC_VERDICT_NOT_READY	"not-ready"
 #define VFC_VERDICT_UNTESTED	"untested"
+#define VFC_VERDICT_INCOMPLETE	"incomplete" /* only the report says it: no summary */
+#define VFC_VERDICT_NOT_READY	"not-ready"
+#define VFC_VERDICT_FAILED	"failed"
 
 #endif

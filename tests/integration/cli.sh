@@ -86,8 +86,8 @@ env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" VFIOCOMPAT_LOG="$L/b-%p.jso
 A=$(ls "$L"/a-*.jsonl 2>/dev/null | head -n1); A=${A:-/nonexistent}
 Bf=$(ls "$L"/b-*.jsonl 2>/dev/null | head -n1); Bf=${Bf:-/nonexistent}
 v report "$A"; rc=$?
-check "report: a TYPE1 v1 trial is READY WITH CHANGES, exit 3" rc_is "$rc" 3
-check "report: the verdict line" has "$T/o" '^verdict: READY WITH CHANGES'
+check "report: a TYPE1 v1 trial whose every ioctl failed (stand-in node) is FAILED, exit 1" rc_is "$rc" 1
+check "report: the verdict line" has "$T/o" '^verdict: FAILED'
 check "report: the feature row with what iommufd does and what to do" has "$T/o" '^type1_v1 *degraded *1 *1$'
 check "report: what to do" has "$T/o" 'do: *set TYPE1v2'
 v report "$A" "$Bf"; rc=$?
@@ -99,7 +99,7 @@ v report --json "$A" "$Bf"
 check "report --json: verdict, processes and features" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
-assert o["verdict"] == "not-ready", o["verdict"]
+assert o["verdict"] == "failed", o["verdict"]
 assert len(o["processes"]) == 2 and all(p["program"] == "fdprobe" and p["complete"] for p in o["processes"])
 f = {x["feature"]: x for x in o["features"]}
 assert f["type1_v1"]["uses"] == 2 and f["dirty_pages"]["severity"] == "blocker", f' "$T/o"
@@ -107,7 +107,7 @@ v report --prometheus --output "$T/prom/vfc.prom" "$A"; rc=$?
 check "report --output into a missing directory: exit 2 with a fix" has "$T/e" 'choose a writable --output path'
 mkdir -p "$T/prom"
 v report --prometheus --output "$T/prom/vfc.prom" "$A" "$Bf"
-check "report --prometheus: textfile format, verdict gauge" has "$T/prom/vfc.prom" '^vfiocompat_verdict{verdict="not-ready"} 1$'
+check "report --prometheus: textfile format, verdict gauge" has "$T/prom/vfc.prom" '^vfiocompat_verdict{verdict="failed"} 1$'
 check "report --prometheus: feature counter" has "$T/prom/vfc.prom" '^vfiocompat_feature_uses{feature="type1_v1",severity="degraded"} 2$'
 check "report --prometheus: every line is HELP, TYPE or a sample" test -z "$(grep -Ev '^# (HELP|TYPE) vfiocompat_[a-z_]+ |^vfiocompat_[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9]+$' "$T/prom/vfc.prom")"
 check "report --output: no temporary file left" test "$(ls "$T/prom" | wc -l)" = 1
@@ -119,7 +119,7 @@ C=$T/corrupt.jsonl
   printf '{"type":"open","path":"\xff\xfe"}\n'; echo '{"type":"summary","verdict":"bogus"}'
   tail -n +3 "$A"; head -c 40 "$A"; } >"$C"
 v report "$C"; rc=$?
-check "corrupt report: verdict still from the good lines, exit 3" rc_is "$rc" 3
+check "corrupt report: verdict still from the good lines, exit 1" rc_is "$rc" 1
 check "corrupt report: truncated record named" has "$T/e" "corrupt.jsonl:3: not JSON (truncated record); line skipped"
 check "corrupt report: garbage named" has "$T/e" "corrupt.jsonl:4: not JSON"
 check "corrupt report: non-object named" has "$T/e" "corrupt.jsonl:5: not a report record (not a JSON object)"
@@ -136,16 +136,16 @@ check "report on a directory: exit 2 naming it" has "$T/e" "is a directory"
 v report /dev/null; rc=$?
 check "report of an empty input: UNTESTED, exit 4" rc_is "$rc" 4
 v report - <"$A"; rc=$?
-check "report reads stdin as -" rc_is "$rc" 3
+check "report reads stdin as -" rc_is "$rc" 1
 
 # --- run
 export TMPDIR=$T
 env "${SAN_ENV[@]}" "$V" run --preload -- "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"; rc=$?
 check "run: the command's own exit status (0)" rc_is "$rc" 0
 check "run: the program really held the redirected node" has "$T/o" 'path=/dev/iommu'
-check "run: verdict on stderr" has "$T/e" '^vfiocompat run: verdict READY WITH CHANGES (type1_v1); 1 process; details: vfiocompat report /'
+check "run: verdict on stderr" has "$T/e" '^vfiocompat run: verdict FAILED (type1_v1); 1 process; details: vfiocompat report /'
 R=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
-check "run: the report it names exists and reads back" sh -c "\"$V\" report $R >/dev/null; test \$? = 3"
+check "run: the report it names exists and reads back" sh -c "\"$V\" report $R >/dev/null; test \$? = 1"
 "$PROBE" open /dev/vfio/vfio >"$T/plain" 2>&1
 env "${SAN_ENV[@]}" "$V" run --preload --audit -- "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
 check "run --audit: the open answers as without the shim (type1 kept)" test "$(awk '$1=="open"{print $2, $3}' "$T/o")" = "$(awk '$1=="open"{print $2, $3}' "$T/plain")"

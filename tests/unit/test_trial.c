@@ -2,6 +2,15 @@
 /* Merging reports into a trial: verdict rules, attribution, bad lines. */
 #include <string.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitrec.h"
+#include "stats.h"
 #include "trial.h"
 #include "unit.h"
 
@@ -59,24 +68,32 @@ START_TEST(test_worst_process_decides)
 }
 END_TEST
 
-START_TEST(test_crashed_process_judged_from_its_records)
+START_TEST(test_crashed_process_is_incomplete)
 {
-	/* No summary: the feature records (pid-less, after a start) decide. */
+	/* No summary: incomplete whatever it did, unless a blocker decided already. */
 	add("{\"type\":\"start\",\"pid\":9,\"program\":\"vmm\"}");
 	add("{\"type\":\"open\",\"node\":\"container\",\"action\":\"redirected\"}");
-	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "no summary"));
+	add("{\"type\":\"feature\",\"feature\":\"type1_v1\",\"severity\":\"degraded\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
 	add("{\"type\":\"feature\",\"feature\":\"p2p_map\",\"severity\":\"blocker\"}");
 	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "used p2p_map (blocker)"));
 	ck_assert(!t.procs[0].has_summary);
-	ck_assert_uint_eq(t.features[0].uses, 1);
+	ck_assert_uint_eq(t.features[1].uses, 1);
 }
 END_TEST
 
 START_TEST(test_fallback_alone_is_untested)
 {
 	add("{\"type\":\"start\",\"pid\":3}");
-	add("{\"type\":\"open\",\"node\":\"container\",\"action\":\"fallback\"}");
+	add("{\"type\":\"open\",\"node\":\"container\",\"action\":\"fallback\","
+	    "\"target\":\"/dev/iommu\",\"errno\":\"ENOENT\"}");
+	add("{\"type\":\"summary\",\"pid\":3,\"verdict\":\"untested\",\"fallbacks\":1}");
 	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+	ck_assert(!t.procs[0].neutral);
+	ck_assert_str_eq(t.procs[0].reason, "a container stayed on type1: /dev/iommu: ENOENT");
 }
 END_TEST
 
@@ -85,7 +102,9 @@ START_TEST(test_unknown_feature_kept_conservatively)
 	/* A newer writer's feature: its own texts; an unknown severity is not "info". */
 	add("{\"type\":\"feature\",\"pid\":4,\"feature\":\"new_thing\",\"severity\":\"odd\","
 	    "\"iommufd_predicted\":\"does X\",\"hint\":\"do Y\"}");
+	add("{\"type\":\"summary\",\"pid\":4,\"verdict\":\"ready\",\"containers\":1}");
 	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_CHANGES);
+	ck_assert_int_eq(t.features[0].severity, VFC_SEV_DEGRADED);
 	ck_assert_str_eq(t.features[0].iommufd, "does X");
 	ck_assert_str_eq(t.features[0].hint, "do Y");
 }
@@ -148,9 +167,402 @@ END_TEST
 
 START_TEST(test_verdict_names_round_trip)
 {
-	for (int v = VFC_V_UNTESTED; v <= VFC_V_NOT_READY; v++)
+	for (int v = 0; v < VFC_V_COUNT; v++)
 		ck_assert_int_eq(vfc_verdict_parse(vfc_verdict_name((enum vfc_verdict)v)), v);
 	ck_assert_str_eq(vfc_verdict_title(VFC_V_CHANGES), "READY WITH CHANGES");
+	ck_assert_str_eq(vfc_verdict_name(VFC_V_INCOMPLETE), "incomplete");
+	ck_assert_str_eq(vfc_verdict_name(VFC_V_FAILED), "failed");
+	ck_assert_str_eq(vfc_verdict_title(VFC_V_FAILED), "FAILED");
+}
+END_TEST
+
+/* ---- the verdict model (docs/report-schema.md) ---- */
+
+#define READY_PROC                                                                                 \
+	"{\"type\":\"start\",\"schema\":1,\"pid\":10,\"program\":\"qemu\",\"mode\":"               \
+	"\"redirect\"}\n{\"type\":\"open\",\"fd\":3,\"path\":\"/dev/vfio/vfio\",\"node\":"         \
+	"\"container\",\"action\":\"redirected\",\"target\":\"/dev/iommu\"}\n{\"type\":"           \
+	"\"summary\",\"pid\":10,\"program\":\"qemu\",\"mode\":\"redirect\",\"containers\":1,"      \
+	"\"redirected\":1,\"fallbacks\":0,\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":40,"            \
+	"\"errors\":0},\"IOMMU_GET_INFO\":{\"calls\":1,\"errors\":0}},\"features\":{},"            \
+	"\"verdict\":\"ready\"}\n"
+
+/* Add a multi-line text as one file. */
+static void add_file(const char *source, const char *text)
+{
+	char line[2048];
+
+	vfc_trial_begin_source(&t, source);
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+
+		ck_assert_uint_lt(n, sizeof(line));
+		memcpy(line, text, n);
+		line[n] = 0;
+		ck_assert_msg(add(line) == 0, "%s: %s", line, err);
+		text += n + (nl != NULL);
+	}
+}
+
+START_TEST(test_ready_process_is_ready)
+{
+	add_file("q.jsonl", READY_PROC);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	ck_assert_str_eq(t.procs[0].reason, "");
+	ck_assert_uint_eq(t.procs[0].ioctl_calls, 41);
+}
+END_TEST
+
+/* Measured in issue 18 (a): a report without a summary merged with a ready one said READY. */
+START_TEST(test_merge_with_a_crashed_process_is_incomplete)
+{
+	add_file("q.jsonl", READY_PROC);
+	add_file("crashed.jsonl", "{\"type\":\"start\",\"schema\":1,\"pid\":11,\"program\":"
+				  "\"qemu\",\"mode\":\"redirect\"}\n{\"type\":\"open\",\"node\":"
+				  "\"container\",\"action\":\"redirected\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_int_eq(t.procs[0].verdict, VFC_V_READY);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_INCOMPLETE);
+}
+END_TEST
+
+/* (b): a process that fell back with EACCES: at best UNTESTED, the EACCES shown. */
+START_TEST(test_merge_with_a_fallback_is_untested_with_its_errno)
+{
+	add_file("q.jsonl", READY_PROC);
+	add_file("fb.jsonl",
+		 "{\"type\":\"start\",\"pid\":12,\"program\":\"qemu\",\"mode\":\"redirect\"}\n"
+		 "{\"type\":\"open\",\"fd\":3,\"path\":\"/dev/vfio/vfio\",\"node\":\"container\","
+		 "\"action\":\"fallback\",\"target\":\"/dev/iommu\",\"errno\":\"EACCES\"}\n"
+		 "{\"type\":\"summary\",\"pid\":12,\"containers\":1,\"redirected\":0,"
+		 "\"fallbacks\":1,\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":0}},"
+		 "\"features\":{},\"verdict\":\"untested\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+	ck_assert(t.procs[1].fallback);
+	ck_assert_str_eq(t.procs[1].fallback_errno, "EACCES");
+	ck_assert_ptr_nonnull(strstr(t.procs[1].reason, "/dev/iommu: EACCES"));
+}
+END_TEST
+
+/* A fallback known only from the summary's counter still counts. */
+START_TEST(test_fallback_from_the_summary_counter)
+{
+	add("{\"type\":\"summary\",\"pid\":12,\"containers\":1,\"fallbacks\":1,"
+	    "\"verdict\":\"ready\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "errno not recorded"));
+}
+END_TEST
+
+START_TEST(test_refused_and_denied_opens_are_fallbacks)
+{
+	add_file("q.jsonl", READY_PROC);
+	add("{\"type\":\"open\",\"pid\":13,\"node\":\"container\",\"action\":\"refused\","
+	    "\"target\":\"/dev/iommu\",\"errno\":\"ENOENT\"}");
+	add("{\"type\":\"summary\",\"pid\":13,\"verdict\":\"untested\"}");
+	add("{\"type\":\"open\",\"pid\":14,\"node\":\"container\",\"action\":\"denied\","
+	    "\"errno\":\"EACCES\"}");
+	add("{\"type\":\"summary\",\"pid\":14,\"verdict\":\"untested\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+	ck_assert_str_eq(t.procs[1].fallback_errno, "ENOENT");
+	ck_assert_str_eq(t.procs[2].fallback_errno, "EACCES");
+}
+END_TEST
+
+/* (c): every container ioctl failed: the shim said ready-with-differences. */
+START_TEST(test_all_container_ioctls_failed_is_failed)
+{
+	add_file("q.jsonl", READY_PROC);
+	add_file("f.jsonl",
+		 "{\"type\":\"start\",\"pid\":15,\"program\":\"probe\",\"mode\":\"redirect\"}\n"
+		 "{\"type\":\"open\",\"node\":\"container\",\"action\":\"redirected\"}\n"
+		 "{\"type\":\"summary\",\"pid\":15,\"mode\":\"redirect\",\"containers\":1,"
+		 "\"redirected\":1,\"ioctls\":{\"CHECK_EXTENSION\":{\"calls\":2,\"errors\":2},"
+		 "\"SET_IOMMU\":{\"calls\":1,\"errors\":1},\"IOMMU_GET_INFO\":{\"calls\":1,"
+		 "\"errors\":1}},\"features\":{\"type1_v1\":1},"
+		 "\"verdict\":\"ready-with-differences\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[1].reason, "all 4 container ioctls failed on iommufd");
+}
+END_TEST
+
+/* Some failures are the program's business (EEXIST probes); all of them are not. */
+START_TEST(test_some_failed_ioctls_keep_the_verdict)
+{
+	add("{\"type\":\"summary\",\"pid\":16,\"redirected\":1,\"containers\":1,\"ioctls\":{"
+	    "\"IOMMU_MAP_DMA\":{\"calls\":5,\"errors\":1}},\"verdict\":\"ready\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+}
+END_TEST
+
+/* On type1 (audit, the module's audit) the errors are type1's own: no difference. */
+START_TEST(test_failed_ioctls_on_type1_are_not_ours)
+{
+	add("{\"type\":\"summary\",\"pid\":17,\"mode\":\"audit\",\"containers\":1,"
+	    "\"redirected\":0,\"ioctls\":{\"SET_IOMMU\":{\"calls\":1,\"errors\":1}},"
+	    "\"verdict\":\"ready\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+}
+END_TEST
+
+START_TEST(test_bad_ioctls_map_refused)
+{
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":1,\"verdict\":\"ready\","
+			     "\"ioctls\":[]}"),
+			 -1);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":1,\"verdict\":\"ready\","
+			     "\"ioctls\":{\"X\":{\"calls\":1,\"errors\":2}}}"),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "\"X\" is not {calls, errors} counts"));
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":1,\"verdict\":\"ready\","
+			     "\"ioctls\":{\"X\":{\"calls\":1}}}"),
+			 -1);
+	ck_assert_uint_eq(t.nprocs, 0);
+}
+END_TEST
+
+START_TEST(test_exit_status_fails_a_ready_process)
+{
+	add_file("q.jsonl", READY_PROC "{\"type\":\"exit\",\"source\":\"run\",\"pid\":10,"
+				       "\"program\":\"qemu\",\"status\":1}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert(t.procs[0].has_exit);
+	ck_assert_int_eq(t.procs[0].exit_status, 1);
+	ck_assert_str_eq(t.procs[0].reason, "exited with status 1");
+}
+END_TEST
+
+START_TEST(test_exit_zero_keeps_ready)
+{
+	add_file("q.jsonl", READY_PROC "{\"type\":\"exit\",\"source\":\"run\",\"pid\":10,"
+				       "\"program\":\"qemu\",\"status\":0}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	ck_assert_uint_eq(t.nprocs, 1);
+}
+END_TEST
+
+START_TEST(test_killing_signal_fails_and_is_named)
+{
+	add_file("q.jsonl", "{\"type\":\"start\",\"pid\":10,\"program\":\"qemu\"}\n"
+			    "{\"type\":\"open\",\"node\":\"container\",\"action\":\"redirected\"}\n"
+			    "{\"type\":\"exit\",\"source\":\"run\",\"pid\":10,\"program\":\"qemu\","
+			    "\"signal\":\"SIGSEGV\",\"core_dumped\":true}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[0].exit_signal, "SIGSEGV");
+	ck_assert(t.procs[0].core_dumped);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "no summary"));
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "killed by SIGSEGV (core dumped)"));
+}
+END_TEST
+
+/* A program that failed before any VFIO use (only run's record): not READY either. */
+START_TEST(test_exit_record_alone_is_a_failed_process)
+{
+	add_file("q.jsonl", READY_PROC);
+	add_file("w.jsonl", "{\"type\":\"exit\",\"source\":\"run\",\"pid\":20,\"program\":"
+			    "\"wrapper\",\"status\":3}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[1].program, "wrapper");
+	ck_assert_ptr_nonnull(strstr(t.procs[1].reason, "exited with status 3"));
+}
+END_TEST
+
+START_TEST(test_bad_exit_records_refused)
+{
+	static const char *const bad[] = {
+	    "{\"type\":\"exit\",\"pid\":1}",
+	    "{\"type\":\"exit\",\"pid\":1,\"status\":1,\"signal\":\"SIGKILL\"}",
+	    "{\"type\":\"exit\",\"pid\":1,\"status\":256}",
+	    "{\"type\":\"exit\",\"pid\":1,\"status\":-1}",
+	    "{\"type\":\"exit\",\"pid\":1,\"signal\":\"KILL\"}",
+	    "{\"type\":\"exit\",\"pid\":1,\"signal\":9}",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(add(bad[i]), -1);
+		ck_assert_ptr_nonnull(strstr(err, "exit record needs"));
+	}
+	ck_assert_uint_eq(t.nprocs, 0);
+}
+END_TEST
+
+#define EARLY(action)                                                                              \
+	"{\"type\":\"get_info_before_device\",\"pid\":10,\"fd\":3,\"groups\":1,\"action\":"        \
+	"\"" action "\",\"reason\":\"no IOMMU facts for group 7\"}\n"
+
+/* A skipped fix-up the program then depended on (its mappings failed): not-ready. */
+START_TEST(test_skipped_getinfo_fixup_then_map_failures_is_not_ready)
+{
+	add_file(
+	    "q.jsonl",
+	    "{\"type\":\"start\",\"pid\":10,\"program\":\"qemu-io\"}\n" EARLY(
+		"skipped") "{\"type\":\"summary\",\"pid\":10,\"containers\":1,\"redirected\":1,"
+			   "\"ioctls\":{\"IOMMU_GET_INFO\":{\"calls\":1,\"errors\":0},\"IOMMU_MAP_"
+			   "DMA\":{"
+			   "\"calls\":2,\"errors\":2}},\"verdict\":\"ready\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "(no IOMMU facts for group 7) and then 2 "
+							"MAP_DMA calls failed"));
+}
+END_TEST
+
+START_TEST(test_skipped_getinfo_fixup_alone_is_a_difference)
+{
+	add_file(
+	    "q.jsonl",
+	    "{\"type\":\"start\",\"pid\":10}\n" EARLY(
+		"skipped") "{\"type\":\"summary\",\"pid\":10,\"containers\":1,\"redirected\":1,"
+			   "\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":0}},"
+			   "\"verdict\":\"ready\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_CHANGES);
+}
+END_TEST
+
+START_TEST(test_fixed_getinfo_is_ready)
+{
+	add_file("q.jsonl",
+		 "{\"type\":\"start\",\"pid\":10}\n" EARLY(
+		     "fixed") "{\"type\":\"summary\",\"pid\":10,\"containers\":1,\"redirected\":1,"
+			      "\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":1}},"
+			      "\"verdict\":\"ready\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+}
+END_TEST
+
+START_TEST(test_fixups_off_then_map_failures_is_not_ready)
+{
+	add_file("q.jsonl",
+		 "{\"type\":\"start\",\"pid\":10}\n" EARLY(
+		     "off") "{\"type\":\"summary\",\"pid\":10,\"containers\":1,\"redirected\":1,"
+			    "\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":1}},"
+			    "\"verdict\":\"ready\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "VFIOCOMPAT_FIXUPS=none"));
+}
+END_TEST
+
+/* A process that never used a container (a helper that opened a group) is not merged. */
+START_TEST(test_process_without_container_is_not_merged)
+{
+	add_file("q.jsonl", READY_PROC);
+	add("{\"type\":\"open\",\"pid\":30,\"node\":\"group\",\"action\":\"tracked\"}");
+	add("{\"type\":\"summary\",\"pid\":30,\"containers\":0,\"verdict\":\"untested\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	ck_assert(t.procs[1].neutral);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_UNTESTED);
+	ck_assert_str_eq(t.procs[1].reason, "no VFIO container used");
+}
+END_TEST
+
+START_TEST(test_only_unmerged_processes_is_untested)
+{
+	add("{\"type\":\"summary\",\"pid\":30,\"containers\":0,\"verdict\":\"untested\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+}
+END_TEST
+
+/* A summary naming a blocker-free verdict cannot hide a blocker it used. */
+START_TEST(test_summary_cannot_hide_a_blocker)
+{
+	add("{\"type\":\"summary\",\"pid\":5,\"containers\":1,\"features\":{\"vaddr_map\":1},"
+	    "\"verdict\":\"ready\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_str_eq(t.procs[0].reason, "used vaddr_map (blocker)");
+}
+END_TEST
+
+/* A summary's own word for a bad verdict is kept, and named when nothing else says why. */
+START_TEST(test_summary_verdict_named_as_reason)
+{
+	add("{\"type\":\"summary\",\"pid\":5,\"containers\":1,\"verdict\":\"failed\"}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[0].reason, "its summary says failed");
+}
+END_TEST
+
+/* The merge is the worst process's, in the documented order, for every pair. */
+START_TEST(test_merge_order_is_documented_order)
+{
+	static const char *const summaries[VFC_V_COUNT] = {
+	    [VFC_V_READY] = "\"containers\":1,\"verdict\":\"ready\"",
+	    [VFC_V_CHANGES] = "\"containers\":1,\"verdict\":\"ready-with-differences\"",
+	    [VFC_V_UNTESTED] = "\"containers\":1,\"fallbacks\":1,\"verdict\":\"untested\"",
+	    [VFC_V_INCOMPLETE] = NULL, /* a start without a summary */
+	    [VFC_V_NOT_READY] = "\"containers\":1,\"verdict\":\"not-ready\"",
+	    [VFC_V_FAILED] = "\"containers\":1,\"verdict\":\"failed\"",
+	};
+	char line[256];
+
+	for (int a = 0; a < VFC_V_COUNT; a++)
+		for (int b = 0; b < VFC_V_COUNT; b++) {
+			vfc_trial_free(&t);
+			vfc_trial_init(&t);
+			for (int k = 0; k < 2; k++) {
+				const char *sm = summaries[k ? b : a];
+
+				vfc_trial_begin_source(&t, k ? "b" : "a");
+				if (sm)
+					snprintf(line, sizeof(line),
+						 "{\"type\":\"summary\",\"pid\":1,%s}", sm);
+				else
+					snprintf(line, sizeof(line),
+						 "{\"type\":\"start\",\"pid\":1}");
+				ck_assert_int_eq(add(line), 0);
+			}
+			ck_assert_int_eq(vfc_trial_finish(&t), a > b ? a : b);
+		}
+	ck_assert_int_lt(VFC_V_READY, VFC_V_CHANGES);
+	ck_assert_int_lt(VFC_V_CHANGES, VFC_V_UNTESTED);
+	ck_assert_int_lt(VFC_V_UNTESTED, VFC_V_INCOMPLETE);
+	ck_assert_int_lt(VFC_V_INCOMPLETE, VFC_V_NOT_READY);
+	ck_assert_int_lt(VFC_V_NOT_READY, VFC_V_FAILED);
+}
+END_TEST
+
+/* ---- the shim's own summary verdict follows the same rules ---- */
+
+START_TEST(test_shim_all_ioctls_failed_is_failed)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_SET_IOMMU], 1);
+	atomic_store(&s.errors[VFC_OP_SET_IOMMU], 1);
+	atomic_store(&s.calls[VFC_OP_CHECK_EXTENSION], 3);
+	atomic_store(&s.errors[VFC_OP_CHECK_EXTENSION], 3);
+	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_FAILED);
+	atomic_store(&s.errors[VFC_OP_CHECK_EXTENSION], 2); /* one answer: not all failed */
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_DIFFERENCES);
+	/* On type1 (fallback) the errors are type1's own. */
+	atomic_store(&s.redirected, 0);
+	atomic_store(&s.fallbacks, 1);
+	atomic_store(&s.errors[VFC_OP_CHECK_EXTENSION], 3);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_UNTESTED);
+}
+END_TEST
+
+START_TEST(test_shim_unfixed_getinfo_rules)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_GET_INFO], 1);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 4);
+	atomic_store(&s.get_info_early, 1);
+	atomic_store(&s.get_info_fixed, 1);
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 1);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_READY); /* fixed: one EEXIST is its own */
+	atomic_store(&s.get_info_fixed, 0);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_NOT_READY);
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 0);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_DIFFERENCES);
 }
 END_TEST
 
@@ -176,7 +588,97 @@ START_TEST(test_skipped_summary_leaves_process_unchanged)
 	ck_assert_uint_eq(t.nprocs, 1);
 	ck_assert(!t.procs[0].has_summary);
 	ck_assert_str_eq(t.procs[0].program, "qemu");
-	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_UNTESTED);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+}
+END_TEST
+
+/* ---- run's exit record (exitrec.c) ---- */
+
+START_TEST(test_exit_record_format)
+{
+	char line[256];
+
+	ck_assert(vfc_exit_format(line, sizeof(line), 42, "qemu-io", 1 << 8));
+	ck_assert_str_eq(line, "{\"type\":\"exit\",\"source\":\"run\",\"pid\":42,"
+			       "\"program\":\"qemu-io\",\"status\":1}\n");
+	ck_assert(vfc_exit_format(line, sizeof(line), 42, "a\"b\\c\xc3", SIGSEGV | 0x80));
+	ck_assert_str_eq(line,
+			 "{\"type\":\"exit\",\"source\":\"run\",\"pid\":42,"
+			 "\"program\":\"a?b?c?\",\"signal\":\"SIGSEGV\",\"core_dumped\":true}\n");
+	ck_assert(!vfc_exit_format(line, 20, 42, "x", 0));
+}
+END_TEST
+
+/* The record reads back as the trial's exit record. */
+START_TEST(test_exit_record_round_trip)
+{
+	char line[256];
+
+	vfc_trial_init(&t);
+	vfc_trial_begin_source(&t, "x");
+	ck_assert(vfc_exit_format(line, sizeof(line), 7, "vmm", SIGKILL));
+	ck_assert_int_eq(add(line), 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_str_eq(t.procs[0].exit_signal, "SIGKILL");
+	ck_assert(!t.procs[0].core_dumped);
+	ck_assert_str_eq(t.procs[0].program, "vmm");
+}
+END_TEST
+
+START_TEST(test_exit_record_paths)
+{
+	char out[256];
+
+	ck_assert(vfc_exit_glob("/r/vfc-%e-%p[1]*.jsonl", 12, out, sizeof(out)));
+	ck_assert_str_eq(out, "/r/vfc-*-12\\[1]\\*.jsonl");
+	ck_assert(vfc_exit_path("/r/%e-%p-%%.jsonl", 12, ".x y", out, sizeof(out)));
+	ck_assert_str_eq(out, "/r/_x_y-12-%.jsonl");
+	ck_assert(!vfc_exit_path("/r/%e", 1, "abcdefgh", out, 6));
+}
+END_TEST
+
+START_TEST(test_exit_record_appends_only_to_own_files)
+{
+	char dir[] = "/tmp/vfc-exitrec.XXXXXX", tmpl[128], path[160], err[256], buf[512];
+	int fd, n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
+	/* No report of its own, none of others: a failure creates nothing. */
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 1 << 8, err, sizeof(err)), 0);
+	/* Another process's report exists: the failed one gets its own. */
+	snprintf(path, sizeof(path), "%s/vmm-6.jsonl", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "{\"type\":\"start\",\"pid\":6}\n", 25), 25);
+	close(fd);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 1 << 8, err, sizeof(err)), 1);
+	snprintf(path, sizeof(path), "%s/prog-5.jsonl", dir);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	ck_assert_str_eq(buf, "{\"type\":\"exit\",\"source\":\"run\",\"pid\":5,\"program\":"
+			      "\"prog\",\"status\":1}\n");
+	/* Its own report: appended, whatever the status. */
+	ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), 1);
+	snprintf(path, sizeof(path), "%s/vmm-6.jsonl", dir);
+	if (geteuid() == 0) {
+		/* A file of another user may be forged: nothing is added to it. */
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "not a regular file of this user"));
+	}
+	unlink(path);
+	/* A symbolic link in its place is not followed. */
+	ck_assert_int_eq(symlink("/dev/null", path), 0);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), -1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/prog-5.jsonl", dir);
+	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -188,7 +690,7 @@ Suite *trial_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_summary_verdict_wins);
 	tcase_add_test(tc, test_worst_process_decides);
-	tcase_add_test(tc, test_crashed_process_judged_from_its_records);
+	tcase_add_test(tc, test_crashed_process_is_incomplete);
 	tcase_add_test(tc, test_fallback_alone_is_untested);
 	tcase_add_test(tc, test_unknown_feature_kept_conservatively);
 	tcase_add_test(tc, test_known_feature_uses_our_table);
@@ -198,6 +700,42 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_skipped_summary_leaves_process_unchanged);
 	tcase_add_test(tc, test_too_many_feature_names);
 	tcase_add_test(tc, test_verdict_names_round_trip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("verdict-model");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_ready_process_is_ready);
+	tcase_add_test(tc, test_merge_with_a_crashed_process_is_incomplete);
+	tcase_add_test(tc, test_merge_with_a_fallback_is_untested_with_its_errno);
+	tcase_add_test(tc, test_fallback_from_the_summary_counter);
+	tcase_add_test(tc, test_refused_and_denied_opens_are_fallbacks);
+	tcase_add_test(tc, test_all_container_ioctls_failed_is_failed);
+	tcase_add_test(tc, test_some_failed_ioctls_keep_the_verdict);
+	tcase_add_test(tc, test_failed_ioctls_on_type1_are_not_ours);
+	tcase_add_test(tc, test_bad_ioctls_map_refused);
+	tcase_add_test(tc, test_exit_status_fails_a_ready_process);
+	tcase_add_test(tc, test_exit_zero_keeps_ready);
+	tcase_add_test(tc, test_killing_signal_fails_and_is_named);
+	tcase_add_test(tc, test_exit_record_alone_is_a_failed_process);
+	tcase_add_test(tc, test_bad_exit_records_refused);
+	tcase_add_test(tc, test_skipped_getinfo_fixup_then_map_failures_is_not_ready);
+	tcase_add_test(tc, test_skipped_getinfo_fixup_alone_is_a_difference);
+	tcase_add_test(tc, test_fixed_getinfo_is_ready);
+	tcase_add_test(tc, test_fixups_off_then_map_failures_is_not_ready);
+	tcase_add_test(tc, test_process_without_container_is_not_merged);
+	tcase_add_test(tc, test_only_unmerged_processes_is_untested);
+	tcase_add_test(tc, test_summary_cannot_hide_a_blocker);
+	tcase_add_test(tc, test_summary_verdict_named_as_reason);
+	tcase_add_test(tc, test_merge_order_is_documented_order);
+	tcase_add_test(tc, test_shim_all_ioctls_failed_is_failed);
+	tcase_add_test(tc, test_shim_unfixed_getinfo_rules);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exit-record");
+	tcase_add_test(tc, test_exit_record_format);
+	tcase_add_test(tc, test_exit_record_round_trip);
+	tcase_add_test(tc, test_exit_record_paths);
+	tcase_add_test(tc, test_exit_record_appends_only_to_own_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -77,5 +77,27 @@ check "report: two vfio-dma-edu processes" test "$(grep -c '^vfio-dma-edu\[' "$T
 "$V" report --prometheus $R1 $R2 $R3 >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "report --prometheus over all three: not-ready, exit 1" test "$rc" = 1 -a -n "$(grep '^vfiocompat_verdict{verdict="not-ready"} 1$' "$T/o")"
+# A fallback with EACCES (issue 18 (b)): an unprivileged user, /dev/iommu root's only.
+# The merge with the ready trial is at best UNTESTED, and the EACCES is shown.
+mode=$(stat -c %a /dev/iommu)
+chmod 711 "$T"; mkdir -m 777 "$T/fb"
+install -m 755 "$B/helpers/fdprobe" "$B/libvfiocompat.so" "$T/fb/"
+nobody() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }
+chmod 600 /dev/iommu
+nobody "$T/fb/fdprobe" open /dev/iommu >"$T/plain" 2>&1
+nobody "$T/fb/fdprobe" open /dev/vfio/vfio >"$T/plain2" 2>&1
+LD_PRELOAD=$T/fb/libvfiocompat.so VFIOCOMPAT_LOG=$T/fb/fb-%p.jsonl nobody "$T/fb/fdprobe" open /dev/vfio/vfio >"$T/o" 2>&1
+chmod "$mode" /dev/iommu
+CHECK_DIAG="$(cat "$T/plain" "$T/plain2" "$T/o")"
+check "fallback oracle: that user's plain /dev/iommu open fails with EACCES, the container opens" \
+	test -n "$(grep 'ret=-1 errno=13' "$T/plain")" -a -n "$(grep 'open ret=[0-9]' "$T/plain2")"
+FB=$(ls "$T"/fb/fb-*.jsonl 2>/dev/null | head -n 1); FB=${FB:-/nonexistent}
+Q=$here/../../integration/report-query
+check "fallback: the shim kept type1 and recorded EACCES" \
+	test "$("$Q" "$FB" open action node=container)/$("$Q" "$FB" open errno node=container)" = fallback/EACCES
+"$V" report $R1 "$FB" >"$T/o" 2>&1; rc=$?
+CHECK_DIAG=$(cat "$T/o")
+check "report: ready + a fallback with EACCES is UNTESTED (exit 4), not READY" test "$rc" = 4 -a -n "$(grep '^verdict: UNTESTED ' "$T/o")"
+check "report: the fallback's EACCES is shown" has "$T/o" '^    why: a container stayed on type1: /dev/iommu: EACCES$'
 rm -rf "$T"
 tap_end

@@ -82,13 +82,17 @@ if command -v qemu-io >/dev/null; then
 	check "examples/qemu-io-trial.sh: verdict ready" grep -q 'qemu-io-trial: exit 0; verdict: ready' "$T/io"
 	echo "# qemu-io under the shim: $(grep -o 'verdict: [^;]*' "$T/io")"
 	rearm "with fix-ups off"
-	VFIOCOMPAT_FIXUPS=none VFIOCOMPAT_LOG=$T/qn.jsonl LD_PRELOAD=$SHIM timeout -k 5 90 \
-		qemu-io -f raw -c 'write -P 0x5a 0 1M' -c 'read -P 0x5a 0 1M' "nvme://$VFC_NVME/1" >"$T/io" 2>&1
+	# Through the trial example: its verdict line must follow qemu-io's failure (issue 18).
+	VFIOCOMPAT_FIXUPS=none VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/qn.jsonl timeout -k 5 90 \
+		"$here/../../../examples/qemu-io-trial.sh" "$VFC_NVME" 1M >"$T/io" 2>&1
 	rc=$?
 	CHECK_DIAG="$(cat "$T/io")"
 	check "qemu-io nvme:// fails under the shim with fix-ups off" test "$rc" != 0 -o -z "$(grep 'read 1048576/1048576' "$T/io")"
 	check "... with QEMU's own error about the IOVA range" grep -q 'iova range not found' "$T/io"
 	check "... and the report says why" test "$("$Q" "$T/qn.jsonl" get_info_before_device action)" = off
+	check "examples/qemu-io-trial.sh with fix-ups off: qemu-io's exit status makes the verdict failed" \
+		grep -Eq "^qemu-io-trial: exit $rc; verdict: failed \(exited with status $rc;" "$T/io"
+	echo "# qemu-io with fix-ups off: $(grep -o 'qemu-io-trial: exit [0-9]*; verdict: [^;]*' "$T/io"); report: $("$B/vfiocompat" report "$T/qn.jsonl" 2>&1 | grep -E '^verdict|why:' | tr '\n' ' ')"
 else
 	tap_skip "qemu-io nvme://" "qemu-io not installed (qemu-utils)"
 fi
