@@ -11,7 +11,7 @@ SHIM=$B/libvfiocompat.so
 BDF=${VFC_IGB:?igb not bound}
 T=$(mktemp -d)
 if ! command -v dpdk-testpmd >/dev/null; then
-	tap_skip "dpdk-testpmd" "not installed (Debian package dpdk-dev; scripts/install-deps vm)"
+	tap_fail "dpdk-testpmd is not installed (Debian package dpdk; scripts/install-deps vm)"
 	tap_end
 	exit
 fi

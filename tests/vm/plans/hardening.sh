@@ -137,6 +137,10 @@ if [ -n "$leak" ]; then
 	else
 		tap_fail "kmemleak control: load $LEAKY (make B=... check-vm builds it)"
 	fi
+elif grep -qw kmemleak=on /proc/cmdline; then
+	# Booted for it (the suite's VM c): kmemleak not answering is a failure.
+	tap_fail "kmemleak after the failed maps: booted with kmemleak=on but $D/kmemleak does not scan" \
+		"$(ls -l "$D/kmemleak" 2>&1; dmesg | grep -i kmemleak | tail -3)"
 else
 	tap_skip "kmemleak after the failed maps" "kmemleak is off (boot with kmemleak=on)"
 fi
