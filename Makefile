@@ -49,7 +49,7 @@ KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
-	fuzz-smoke stress
+	fuzz-smoke stress check-mutants
 
 all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
 
@@ -157,6 +157,12 @@ check:
 		t=$$(date +%s); $(MAKE) $$s; \
 		echo "check: $$s $$(( $$(date +%s) - t ))s" | tee -a $(B)/check-times.txt; \
 	done; echo "check: all suites passed in $$(( $$(date +%s) - t0 ))s" | tee -a $(B)/check-times.txt
+
+# Deliberately broken shims (tests/mutants/run; never in a normal build): passes
+# only if the suite catches each. Not part of `check`: it boots a VM per
+# VM-caught mutant. VFC_MUTANTS_VM=0: host parts only.
+check-mutants: all
+	B=$(abspath $(B)) tests/mutants/run
 
 check-unit: $(B)/unit-tests
 	$(B)/unit-tests
