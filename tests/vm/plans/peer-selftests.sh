@@ -36,7 +36,7 @@ pt_cases() { grep -E "\.($1)_anonymous[a-z0-9_]*\.dma_map_unmap PASS\$" "$2" | w
 
 for t in vfio_dma_mapping_test vfio_dma_mapping_mmio_test vfio_pci_driver_test; do
 	[ -x "$ST/$t" ] || { tap_fail "$t: not built in $ST"; continue; }
-	"$ST/$t" -l "$BDF" >"$T/$t.list" 2>&1
+	tmo 600 "$ST/$t" -l "$BDF" >"$T/$t.list" 2>&1
 	mapfile -t type1 < <(grep -oE '\bvfio_type1(v2)?_iommu[A-Za-z0-9_]*' "$T/$t.list" | sort -u)
 	mapfile -t compat < <(grep -oE '\biommufd_compat_type1(v2)?[A-Za-z0-9_]*' "$T/$t.list" | sort -u)
 	mapfile -t native < <(grep -oE '\biommufd(_[A-Za-z0-9_]+)?\b' "$T/$t.list" | grep -v '^iommufd_compat' | sort -u)
@@ -47,9 +47,9 @@ for t in vfio_dma_mapping_test vfio_dma_mapping_mmio_test vfio_pci_driver_test; 
 	# The driver test takes ~4 min a run under TCG: its native modes are not rerun.
 	[ "$t" = vfio_pci_driver_test ] || for v in "${native[@]}"; do vn+=(-v "$v"); done
 
-	"$ST/$t" "${vt[@]}" "${vc[@]}" "${vn[@]}" "$BDF" >"$T/$t.plain" 2>&1
+	tmo 600 "$ST/$t" "${vt[@]}" "${vc[@]}" "${vn[@]}" "$BDF" >"$T/$t.plain" 2>&1
 	mkdir -p "$T/$t.logs" "$T/$t.nlogs"
-	VFIOCOMPAT_LOG=$T/$t.logs/r-%p.jsonl LD_PRELOAD=$SHIM "$ST/$t" "${vt[@]}" "$BDF" >"$T/$t.shim" 2>&1
+	VFIOCOMPAT_LOG=$T/$t.logs/r-%p.jsonl LD_PRELOAD=$SHIM tmo 600 "$ST/$t" "${vt[@]}" "$BDF" >"$T/$t.shim" 2>&1
 	results "$T/$t.plain" >"$T/$t.plain.r"
 	results "$T/$t.shim" >"$T/$t.shim.r"
 
@@ -78,7 +78,7 @@ for t in vfio_dma_mapping_test vfio_dma_mapping_mmio_test vfio_pci_driver_test; 
 	if [ "${#vn[@]}" -gt 0 ]; then
 		# A native /dev/iommu user (and the compat modes, which open /dev/iommu
 		# themselves) under the shim: left alone, the same results.
-		VFIOCOMPAT_LOG=$T/$t.nlogs/r-%p.jsonl LD_PRELOAD=$SHIM "$ST/$t" "${vc[@]}" "${vn[@]}" "$BDF" >"$T/$t.native" 2>&1
+		VFIOCOMPAT_LOG=$T/$t.nlogs/r-%p.jsonl LD_PRELOAD=$SHIM tmo 600 "$ST/$t" "${vc[@]}" "${vn[@]}" "$BDF" >"$T/$t.native" 2>&1
 		results "$T/$t.native" >"$T/$t.native.r"
 		CHECK_DIAG=$(diff <(grep -v '\.vfio_type1' "$T/$t.plain.r") "$T/$t.native.r")
 		check "$t: iommufd and iommufd_compat modes under the shim give plain's results ($(wc -l <"$T/$t.native.r") cases)" \
