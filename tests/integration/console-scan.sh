@@ -11,10 +11,10 @@ S=$here/../lib/console-scan
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-console.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 bad=(
-	'[   12.345678] DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x1000 [fault reason 0x06] PTE Read access is not set'
-	'[   12.345678] DMAR: [DMA Write NO_PASID] Request device [00:03.0] fault addr 0x2000 [fault reason 0x05] PTE Write access is not set'
-	'[   12.345678] DMAR: [DMA Read PASID 0x1] Request device [00:03.0] fault addr 0x1000 [fault reason 0x06] PTE Read access is not set'
-	'[    3.000000] DMAR: [INTR-REMAP] Request device [00:03.0] fault index 0x0 [fault reason 0x25] Present field in the IRTE entry is clear'
+	'[   12.345678] DMAR: [DMA Read NO_PASID] Request device [0000:00:03.0] fault addr 0x1000 [fault reason 0x06] PTE Read access is not set'
+	'[   12.345678] DMAR: [DMA Write NO_PASID] Request device [0000:00:03.0] fault addr 0x2000 [fault reason 0x05] PTE Write access is not set'
+	'[   12.345678] DMAR: [DMA Read PASID 0x1] Request device [0000:00:03.0] fault addr 0x1000 [fault reason 0x06] PTE Read access is not set'
+	'[    3.000000] DMAR: [INTR-REMAP] Request device [0000:00:03.0] fault index 0x0 [fault reason 0x25] Present field in the IRTE entry is clear'
 	'[   12.345000] DMAR: DRHD: handling fault status reg 2'
 	'[    5.000000] vfio-pci 0000:00:03.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0001 address=0x1000 flags=0x0000]'
 	'[    5.000000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0001 address=0x1000 flags=0x0000]'
@@ -53,4 +53,19 @@ check "a clean boot's ${#good[@]} lines: nothing found" sh -c "! '$S' '$T/c' >/d
 printf '%s\n' "${good[@]}" "${bad[0]}" "${good[@]}" >"$T/c"
 check "one fault among clean lines: found, with its line number" \
 	test "$("$S" "$T/c")" = "$((${#good[@]} + 1)):${bad[0]}"
+# Expected faults: excused inside a window for their device only.
+win() { printf '%s\n' "[ 1.0] vfc: expected IOMMU faults begin $1 (test)" "${@:2}" "[ 9.0] vfc: expected IOMMU faults end $1"; }
+win 0000:00:03.0 "${bad[0]}" "${bad[1]}" "${bad[4]}" "${bad[5]}" >"$T/c"
+check "DMAR and AMD-Vi faults of the device inside its expected-faults window: excused" \
+	sh -c "! '$S' '$T/c' >/dev/null 2>&1"
+check "... and counted on stderr" test "$("$S" "$T/c" 2>&1 >/dev/null)" = \
+	"# console: 4 IOMMU fault lines excused (inside an expected-faults window)"
+win 0000:00:04.0 "${bad[0]}" >"$T/c"
+check "a fault of another device inside the window: found" found "$T/c"
+{ win 0000:00:03.0; printf '%s\n' "${bad[0]}"; } >"$T/c"
+check "the device's fault after its window closed: found" found "$T/c"
+win 0000:00:03.0 "${bad[9]}" "${bad[11]}" >"$T/c"
+check "a segfault or lockdep report inside a window: found" test "$("$S" "$T/c" | wc -l)" = 2
+win 0000:00:03.0 "${bad[7]}" >"$T/c"
+check "a virtio-iommu fault (it names no device) while a window is open: excused" sh -c "! '$S' '$T/c' >/dev/null 2>&1"
 tap_end

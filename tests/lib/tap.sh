@@ -63,6 +63,12 @@ wait_for() {
 	wait "$pid" 2>/dev/null
 	return 124
 }
+# iommu_faults_expected BDF WHY ... iommu_faults_end BDF: in the lab VM, marks
+# on the console the window in which a test makes BDF fault on purpose (DMA to
+# an unmapped IOVA); tests/lib/console-scan excuses that device's IOMMU
+# faults there only.
+iommu_faults_expected() { echo "vfc: expected IOMMU faults begin $1 ($2)" 2>/dev/null >/dev/kmsg; }
+iommu_faults_end() { echo "vfc: expected IOMMU faults end $1" 2>/dev/null >/dev/kmsg; }
 tap_end() {
 	echo "1..$TAP_N"
 	echo "$TAP_PASS passed, $TAP_FAIL failed, $TAP_SKIP skipped"
