@@ -172,8 +172,8 @@ check "run --log relative: refused, exit 2" rc_is "$rc" 2
 # Signals: a TERM sent to vfiocompat reaches the program, whose death is re-raised.
 env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
 pid=$!
-for _ in $(seq 50); do grep -q ready "$T/o" 2>/dev/null && break; sleep 0.1; done
-kill -TERM "$pid"; wait "$pid"; rc=$?
+for _ in $(seq 300); do grep -q ready "$T/o" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"; wait_for "$pid" 30 "vfiocompat run after SIGTERM"; rc=$?
 check "run forwards SIGTERM to the program" has "$T/o" '^got-term$'
 check "run passes on the program's exit status after the signal (42)" rc_is "$rc" 42
 env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'kill -USR1 $$' >"$T/o" 2>"$T/e"; rc=$?

@@ -30,10 +30,12 @@ if command -v man >/dev/null; then
 	check "vfiocompat(1) renders" sh -c "MANWIDTH=80 man -l '$R/usr/local/share/man/man1/vfiocompat.1' 2>/dev/null | grep -q 'EXIT STATUS'"
 	check "libvfiocompat(7) renders" sh -c "MANWIDTH=80 man -l '$R/usr/local/share/man/man7/libvfiocompat.7' 2>/dev/null | grep -q VFIOCOMPAT_LOG"
 else
-	tap_skip "man pages render" "man not installed"
+	tap_skip "man pages render" "man not installed (man-db)"
 fi
 if command -v groff >/dev/null; then
 	check "man pages: no groff warnings" sh -c "LC_ALL=C.UTF-8 groff -man -z -wall '$top'/docs/man/*.[17] 2>&1 | (! grep .)"
+else
+	tap_skip "man pages: no groff warnings" "groff not installed"
 fi
 out=$(bash -c ". '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat re); COMP_CWORD=1; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
 CHECK_DIAG=$out

@@ -16,10 +16,12 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-seccomp.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 
-if ! command -v strace >/dev/null || [ "${VFC_SANITIZE:-0}" = 1 ]; then
-	# ASan's runtime makes syscalls of its own: the comparison needs plain builds.
-	echo "1..0 # SKIP needs strace and a non-sanitizer build"
-	exit 0
+# ASan's runtime makes syscalls of its own: the comparison needs plain builds.
+[ "${VFC_SANITIZE:-0}" = 1 ] && tap_skip_all "sanitizer build: the strace comparison needs the plain build"
+if ! command -v strace >/dev/null; then
+	tap_fail "strace is not installed: the comparison cannot run (scripts/install-deps build)"
+	tap_end
+	exit 1
 fi
 
 # Everything the table knows: the filter then only marks where sandboxing starts.

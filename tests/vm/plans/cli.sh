@@ -15,7 +15,7 @@ export TMPDIR=$T
 has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 
 # check: this kernel has iommufd, both nodes, an IOMMU and vfio-pci devices.
-"$V" check --config "$VFC_KSRC/.config" >"$T/o" 2>&1; rc=$?
+tmo 300 "$V" check --config "$VFC_KSRC/.config" >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "check on the lab kernel: no FAIL, exit 0" test "$rc" = 0
 check "check: CONFIG_IOMMUFD passes" has "$T/o" 'PASS  CONFIG_IOMMUFD  *=y'
@@ -24,7 +24,7 @@ check "check: /dev/vfio/vfio is VFIO's container 10:196" has "$T/o" 'PASS  /dev/
 check "check: the IOMMU is found" has "$T/o" 'PASS  IOMMU  *[0-9]* enabled (dmar0'
 check "check: the edu device is listed with its group" has "$T/o" "PASS  vfio-pci devices .*$BDF (group [0-9]*)"
 check "check: root holds CAP_SYS_RESOURCE" has "$T/o" 'PASS  CAP_SYS_RESOURCE'
-"$V" check --json >"$T/o" 2>&1; rc=$?
+tmo 300 "$V" check --json >"$T/o" 2>&1; rc=$?
 check "check --json without a readable config: warns, does not fail" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
@@ -34,47 +34,47 @@ assert k["kernel config"]["status"] == "WARN" and "--config" in k["kernel config
 assert k["/dev/iommu"]["status"] == "PASS"' "$T/o"
 
 # check --migration: the real answer for idle lab devices.
-"$V" check --migration "$BDF" "$VFC_NVME" >"$T/o" 2>&1; rc=$?
+tmo 300 "$V" check --migration "$BDF" "$VFC_NVME" >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "check --migration on idle devices: exit 0" test "$rc" = 0
 check "check --migration: edu has no migration driver, so nothing changes" has "$T/o" "INFO  $BDF *no VFIO migration support.*switch changes nothing"
 check "check --migration: the lab IOMMU has no hardware dirty tracking" has "$T/o" 'IOMMU dirty tracking no'
-"$V" check --migration --json "$VFC_NVME" >"$T/o" 2>&1
+tmo 300 "$V" check --migration --json "$VFC_NVME" >"$T/o" 2>&1
 check "check --migration --json" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
 assert o["check"] == "migration" and o["checks"][0]["status"] == "INFO", o' "$T/o"
 grp=$(basename "$(readlink "/sys/bus/pci/devices/$BDF/iommu_group")")
-( exec 9<>"/dev/vfio/$grp"; "$V" check --migration "$BDF" >"$T/o" 2>&1; echo "rc=$?" >>"$T/o" )
+( exec 9<>"/dev/vfio/$grp"; tmo 300 "$V" check --migration "$BDF" >"$T/o" 2>&1; echo "rc=$?" >>"$T/o" )
 CHECK_DIAG=$(cat "$T/o")
 check "check --migration on a device whose group is open: FAIL, says it is in use" has "$T/o" "FAIL  $BDF *cannot ask: .*in use"
 
 # run: the edu DMA example trialled end to end.
-"$V" run -- "$EDU" --list-fds "$BDF" >"$T/o" 2>"$T/e"; rc=$?
+tmo 300 "$V" run -- "$EDU" --list-fds "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
 check "run -- edu example: exit 0" test "$rc" = 0
 check "run: the example held /dev/iommu" grep -Eq 'fd [0-9]+ -> /dev/iommu( |$)' "$T/o"
 check "run: verdict READY" has "$T/e" '^vfiocompat run: verdict READY; 1 process'
 R1=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
-"$V" run -- "$EDU" --v1 "$BDF" >"$T/o" 2>"$T/e"; rc=$?
+tmo 300 "$V" run -- "$EDU" --v1 "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
 check "run -- edu --v1: exit 0, READY WITH CHANGES (type1_v1)" has "$T/e" 'verdict READY WITH CHANGES (type1_v1)'
 R2=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
-"$V" run --audit -- "$EDU" --list-fds "$BDF" >"$T/o" 2>"$T/e"; rc=$?
+tmo 300 "$V" run --audit -- "$EDU" --list-fds "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
 check "run --audit: exit 0, the example kept type1" grep -Eq 'fd [0-9]+ -> /dev/vfio/vfio( |$)' "$T/o"
 check "run --audit: a predicted verdict READY" has "$T/e" 'verdict READY;'
-"$V" run -- "$PROBE" dirty_pages "$BDF" >"$T/o" 2>"$T/e"; rc=$?
+tmo 300 "$V" run -- "$PROBE" dirty_pages "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
 check "run -- a dirty-tracking user: NOT READY (dirty_pages)" has "$T/e" 'verdict NOT READY (.*dirty_pages'
 R3=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
 
 # report: what those runs wrote, merged.
-"$V" report $R1 $R2 >"$T/o" 2>&1; rc=$?
+tmo 300 "$V" report $R1 $R2 >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "report over the ready and the v1 trial: READY WITH CHANGES, exit 3" test "$rc" = 3
 check "report: two vfio-dma-edu processes" test "$(grep -c '^vfio-dma-edu\[' "$T/o")" = 2
-"$V" report --prometheus $R1 $R2 $R3 >"$T/o" 2>&1; rc=$?
+tmo 300 "$V" report --prometheus $R1 $R2 $R3 >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "report --prometheus over all three: not-ready, exit 1" test "$rc" = 1 -a -n "$(grep '^vfiocompat_verdict{verdict="not-ready"} 1$' "$T/o")"
 # A fallback with EACCES (issue 18 (b)): an unprivileged user, /dev/iommu root's only.

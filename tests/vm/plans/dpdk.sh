@@ -11,7 +11,7 @@ SHIM=$B/libvfiocompat.so
 BDF=${VFC_IGB:?igb not bound}
 T=$(mktemp -d)
 if ! command -v dpdk-testpmd >/dev/null; then
-	tap_skip "dpdk-testpmd" "not installed (Debian package dpdk-dev; scripts/install-deps vm)"
+	tap_fail "dpdk-testpmd is not installed (Debian package dpdk; scripts/install-deps vm)"
 	tap_end
 	exit
 fi
@@ -19,33 +19,61 @@ echo 256 >/proc/sys/vm/nr_hugepages
 mkdir -p /dev/hugepages
 mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
 
+# fds_of OUT FDS: once testpmd's port has started (OUT says so), its fds into FDS.
+fds_of() {
+	local i p
+	for ((i = 0; i < 400; i++)); do
+		if grep -q 'Port 0: ' "$1" 2>/dev/null && p=$(pgrep -n -x dpdk-testpmd); then
+			ls -l "/proc/$p/fd" >"$2" 2>/dev/null && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# tx OUT: the TX-packets of testpmd's final (accumulated) statistics.
+tx() { sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p' "$1" | tail -n1; }
+
 # One vCPU: two lcores on CPU 0, else "No cores defined for forwarding".
 pmd() {
-	timeout -s INT 20 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$BDF" --file-prefix "vfc$$" -- \
-		--tx-first --stats-period 5 --nb-cores=1 --total-num-mbufs=2048 </dev/null >"$T/$1.out" 2>&1
+	tmo 60 timeout -s INT 20 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$BDF" --file-prefix "vfc$$" -- \
+		--tx-first --stats-period 5 --nb-cores=1 --total-num-mbufs=2048 </dev/null >"$T/$1.out" 2>&1 &
+	local pid=$!
+	fds_of "$T/$1.out" "$T/$1.fds"
+	wait_for "$pid" 90 "testpmd ($1)"
 	echo $? >"$T/$1.rc"
 }
 
 pmd plain
 CHECK_DIAG=$(tail -n 30 "$T/plain.out")
 check "plain testpmd started the igb port" grep -q 'Port 0: .*' "$T/plain.out"
-check "plain testpmd counted its tx-first burst" grep -Eq 'TX-packets: *[1-9]' "$T/plain.out"
+check "plain testpmd counted its tx-first burst ($(tx "$T/plain.out") packets)" test "$(tx "$T/plain.out")" -gt 0
 check "plain testpmd exited through its signal handler" grep -q 'Bye' "$T/plain.out"
+CHECK_DIAG=$(cat "$T/plain.fds" 2>/dev/null)
+check "plain testpmd held /dev/vfio/vfio while running" grep -q ' -> /dev/vfio/vfio$' "$T/plain.fds"
 
-VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl "$here/../../../examples/dpdk-trial.sh" "$BDF" 20 \
-	--lcores 0@0,1@0 -n 1 -m 256 --file-prefix "vfc$$" >"$T/shim.out" 2>&1
+VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl tmo 90 "$here/../../../examples/dpdk-trial.sh" "$BDF" 20 \
+	--lcores 0@0,1@0 -n 1 -m 256 --file-prefix "vfc$$" >"$T/shim.out" 2>&1 &
+spid=$!
+fds_of "$T/shim.out" "$T/shim.fds"
+wait_for "$spid" 120 "dpdk-trial.sh"
 echo $? >"$T/shim.rc"
 CHECK_DIAG="$(tail -n 30 "$T/shim.out"; cat "$T/r.jsonl" 2>/dev/null)"
 check "examples/dpdk-trial.sh exits 0 and prints the verdict" \
 	test "$(cat "$T/shim.rc")" = 0 -a -n "$(grep 'dpdk-trial: exit .*verdict: ready-with-differences' "$T/shim.out")"
 check "testpmd under the shim started the igb port" grep -q 'Port 0: .*' "$T/shim.out"
-check "testpmd under the shim counted its tx-first burst" grep -Eq 'TX-packets: *[1-9]' "$T/shim.out"
+check "testpmd under the shim sent as many packets as plain ($(tx "$T/shim.out") vs $(tx "$T/plain.out"))" \
+	test -n "$(tx "$T/shim.out")" -a "$(tx "$T/shim.out")" = "$(tx "$T/plain.out")"
 check "testpmd under the shim exited through its signal handler" grep -q 'Bye' "$T/shim.out"
+CHECK_DIAG=$(cat "$T/shim.fds" 2>/dev/null)
+check "testpmd under the shim held /dev/iommu while running" grep -q ' -> /dev/iommu$' "$T/shim.fds"
+check "testpmd under the shim held no /dev/vfio/vfio" sh -c "test -s '$T/shim.fds' && ! grep -q ' -> /dev/vfio/vfio\$' '$T/shim.fds'"
+CHECK_DIAG="$(tail -n 30 "$T/shim.out"; cat "$T/r.jsonl" 2>/dev/null)"
 check "report: DPDK's container was redirected" test "$("$Q" "$T/r.jsonl" open action node=container)" = redirected
 check "report: TYPE1 v1 recorded as huge IOPTEs disabled" \
 	grep -q '"feature":"type1_v1".*huge IOPTEs disabled' "$T/r.jsonl"
-check "report: hugepage memory mapped through the container" \
-	test "$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.calls | sed 's/MISSING/0/')" -gt 0
+check "report: hugepage memory mapped through the container, no MAP_DMA failed" \
+	test "$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.calls | sed 's/MISSING/0/')" -gt 0 -a \
+	"$("$Q" "$T/r.jsonl" summary ioctls.IOMMU_MAP_DMA.errors)" = 0
 check "report: DPDK's SPAPR probe is not a blocker: verdict ready-with-differences" \
 	test "$("$Q" "$T/r.jsonl" summary verdict)" = ready-with-differences
 echo "# DPDK verdict: $("$Q" "$T/r.jsonl" summary verdict); features: $("$Q" "$T/r.jsonl" summary features)"

@@ -12,10 +12,10 @@ M=$B/helpers/memlock
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 
-plain=$("$M" "$VFC_EDU" 16 2>&1)
-shim=$(VFIOCOMPAT_LOG=$T/p.jsonl LD_PRELOAD=$SHIM "$M" "$VFC_EDU" 16 2>&1)
-user=$(VFIOCOMPAT_RLIMIT=user VFIOCOMPAT_LOG=$T/u.jsonl LD_PRELOAD=$SHIM "$M" "$VFC_EDU" 16 2>&1)
-nores=$(VFIOCOMPAT_LOG=$T/n.jsonl LD_PRELOAD=$SHIM "$M" "$VFC_EDU" 16 --no-sys-resource 2>&1)
+plain=$(tmo 300 "$M" "$VFC_EDU" 16 2>&1)
+shim=$(VFIOCOMPAT_LOG=$T/p.jsonl LD_PRELOAD=$SHIM tmo 300 "$M" "$VFC_EDU" 16 2>&1)
+user=$(VFIOCOMPAT_RLIMIT=user VFIOCOMPAT_LOG=$T/u.jsonl LD_PRELOAD=$SHIM tmo 300 "$M" "$VFC_EDU" 16 2>&1)
+nores=$(VFIOCOMPAT_LOG=$T/n.jsonl LD_PRELOAD=$SHIM tmo 300 "$M" "$VFC_EDU" 16 --no-sys-resource 2>&1)
 echo "# type1: $plain | shim (process): $shim | shim (user): $user | no CAP_SYS_RESOURCE: $nores"
 CHECK_DIAG=$plain
 check "type1 stops at the 16 MiB limit" grep -Eq '^mapped=1[0-6] MiB errno=ENOMEM' <<<"$plain"
@@ -36,8 +36,8 @@ check "without CAP_SYS_RESOURCE the report says EPERM and why" \
 P=/sys/module/vfio_iommu_type1/parameters/dma_entry_limit
 old=$(cat "$P")
 echo 100 >"$P"
-plain=$("$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
-shim=$(VFIOCOMPAT_LOG=$T/d.jsonl LD_PRELOAD=$SHIM "$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
+plain=$(tmo 300 "$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
+shim=$(VFIOCOMPAT_LOG=$T/d.jsonl LD_PRELOAD=$SHIM tmo 300 "$B/helpers/mapcount" "$VFC_EDU" 150 2>&1)
 echo "$old" >"$P"
 echo "# dma_entry_limit 100, 150 mappings asked: type1: $plain | shim: $shim"
 CHECK_DIAG=$plain

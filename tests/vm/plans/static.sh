@@ -12,16 +12,16 @@ T=$(mktemp -d)
 iommu=$(stat -c '%Hr:%Lr' /dev/iommu)
 
 check "the client is statically linked" sh -c "! ldd '$EDU' >/dev/null 2>&1"
-out=$("$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+out=$(tmo 120 "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
 CHECK_DIAG=$out
 check "static client: edu DMA on type1" test "$rc" = 0
 check "static client holds the type1 container (10:196)" grep -Eq 'fd [0-9]+ -> /dev/vfio/vfio char=10:196' <<<"$out"
-out=$(VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$B/libvfiocompat.so "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+out=$(VFIOCOMPAT_LOG=$T/r.jsonl LD_PRELOAD=$B/libvfiocompat.so tmo 120 "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
 CHECK_DIAG=$out
 check "LD_PRELOAD does not reach it: still 10:196, no report" \
 	test "$rc" = 0 -a ! -e "$T/r.jsonl" -a -n "$(grep -E 'char=10:196' <<<"$out")"
 for how in --mount-ns ""; do
-	out=$("$B/vfiocompat" run $how -- "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
+	out=$(tmo 120 "$B/vfiocompat" run $how -- "$EDU" --list-fds "$VFC_EDU" 2>&1); rc=$?
 	CHECK_DIAG=$out
 	check "static client under vfiocompat run ${how:-(strategy chosen)}: edu DMA works on iommufd" test "$rc" = 0
 	check "its container fd is /dev/iommu ($iommu) behind the /dev/vfio/vfio name" \
@@ -30,7 +30,7 @@ for how in --mount-ns ""; do
 	check "the host's /dev/vfio/vfio is untouched afterwards" test "$(stat -c '%Hr:%Lr' /dev/vfio/vfio)" = 10:196
 done
 check "without --mount-ns, run chose it from inspect's finding" grep -q 'using --mount-ns' <<<"$out"
-out=$("$B/vfiocompat" run --mount-ns --target /nonexistent -- true 2>&1); rc=$?
+out=$(tmo 120 "$B/vfiocompat" run --mount-ns --target /nonexistent -- true 2>&1); rc=$?
 CHECK_DIAG=$out
 check "bad --target: one clear line, exit 125" test "$rc" = 125 -a "$(wc -l <<<"$out")" = 1
 rm -rf "$T"
