@@ -308,8 +308,9 @@ int vfc_provider_init(void)
 		return -ENOMEM;
 	fops = vfc_find_iommufd_fops();
 	if (IS_ERR(fops)) {
-		ret = PTR_ERR(fops);
-		goto err_wq;
+		/* vfc_find_work() said why, in one line. */
+		destroy_workqueue(vfc_wq);
+		return PTR_ERR(fops);
 	}
 	iommufd_fops = fops;
 	ret = vfc_mm_init();
@@ -344,7 +345,6 @@ err_mm:
 err_fops:
 	fops_put(iommufd_fops);
 	iommufd_fops = NULL;
-err_wq:
 	destroy_workqueue(vfc_wq);
 	pr_err("cannot provide /dev/" VFC_NODENAME " (%pe)\n", ERR_PTR(ret));
 	return ret;

@@ -47,6 +47,25 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Threads and children created before the lock is held wait on a pipe:
+ * while it is held, neither fork() (dup_mmap) nor pthread_create() (a stack
+ * mmap) nor malloc may run in this process. */
+static void wait_go(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static void go(int fd)
+{
+	if (write(fd, "x", 1) != 1)
+		DIE("write");
+}
+
+static int go_map[2], go_open[2];
+
 static void *reader(void *unused)
 {
 	char c;
@@ -56,17 +75,18 @@ static void *reader(void *unused)
 	CHECK(fd >= 0, "open /proc/self/mem");
 	atomic_store(&reader_tid, (int)syscall(SYS_gettid));
 	if (pread(fd, &c, 1, (off_t)(uintptr_t)page) != 1)
-		fprintf(stderr, "mmaplock: reading the mapping: %s\n", strerror(errno));
+		DIE("reading the mapping");
 	close(fd);
 	return NULL;
 }
 
 static void *mapper(void *unused)
 {
+	(void)unused;
+	wait_go(go_map[0]);
 	long t0 = now_ms();
 	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	(void)unused;
 	atomic_store(&mmap_done_ms, now_ms() - t0);
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
@@ -75,79 +95,110 @@ static void *mapper(void *unused)
 
 static void *opener(void *unused)
 {
-	long t0 = now_ms();
-	int fd = open(node, O_RDWR | O_CLOEXEC);
-
-	(void)unused;
-	atomic_store(&node_done_ms, now_ms() - t0);
-	if (fd < 0) {
-		node_mode = -errno;
-		return NULL;
-	}
 	struct vfc_iommu_option o = {
 	    .size = sizeof(o),
 	    .option_id = VFC_IOMMU_OPTION_RLIMIT_MODE,
 	    .op = VFC_IOMMU_OPTION_OP_GET,
 	};
+
+	(void)unused;
+	wait_go(go_open[0]);
+	long t0 = now_ms();
+	int fd = open(node, O_RDWR | O_CLOEXEC);
+
+	atomic_store(&node_done_ms, now_ms() - t0);
+	if (fd < 0) {
+		node_mode = -errno;
+		return NULL;
+	}
 	node_mode = ioctl(fd, VFC_IOMMU_OPTION, &o) ? -errno : (long)o.val64;
 	close(fd);
 	return NULL;
 }
 
-/* State letter of thread `tid` of this process ('D': uninterruptible). */
+/* State letter of thread `tid` of this process ('D': uninterruptible), with
+ * plain syscalls (no stdio: it allocates). */
 static char thread_state(int tid)
 {
 	char path[64], buf[256], *p;
-	FILE *f;
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return '?';
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	p = p ? strrchr(buf, ')') : NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	p = strrchr(buf, ')');
 	return p && p[1] ? p[2] : '?';
 }
 
-/* Child: time the opens of the other nodes, one "ms" line each on fd `out`. */
-static void time_opens(int out)
+/* Child: on `start`, time the opens of the other nodes, one long each on `out`. */
+static void time_opens(int start, int out)
 {
 	const char *nodes[] = {"/dev/vfio/vfio", "/dev/iommu"};
 
+	wait_go(start);
 	for (int i = 0; i < 2; i++) {
 		long t0 = now_ms();
 		int fd = open(nodes[i], O_RDWR | O_CLOEXEC);
-		char line[32];
-		int n;
+		long ms = fd < 0 ? -2L : now_ms() - t0;
 
-		n = snprintf(line, sizeof(line), "%ld\n", fd < 0 ? -2L : now_ms() - t0);
 		if (fd >= 0)
 			close(fd);
-		if (write(out, line, (size_t)n) != n)
+		if (write(out, &ms, sizeof(ms)) != sizeof(ms))
 			_exit(1);
 	}
 	_exit(0);
 }
 
-/* Next "ms" line from the child within `wait_ms`, or -1. */
-static long read_ms(FILE *f, int fd, long wait_ms)
+/* Next time from the child within `wait_ms`, or -1. */
+static long read_ms(int fd, long wait_ms)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
-	char line[32];
+	long ms;
 
-	if (poll(&p, 1, (int)wait_ms) <= 0)
+	if (poll(&p, 1, (int)wait_ms) <= 0 || read(fd, &ms, sizeof(ms)) != sizeof(ms))
 		return -1;
-	return fgets(line, sizeof(line), f) ? atol(line) : -1;
+	return ms;
+}
+
+static pid_t spawn_child(int *start, int *out)
+{
+	int s[2], o[2] = {-1, -1};
+	pid_t pid;
+
+	CHECK(!pipe(s) && (!out || !pipe(o)), "pipe");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (!pid) {
+		close(s[1]);
+		if (out)
+			close(o[0]);
+		*start = s[0];
+		if (out)
+			*out = o[1];
+		return 0;
+	}
+	close(s[0]);
+	*start = s[1];
+	if (out) {
+		close(o[1]);
+		*out = o[0];
+	}
+	return pid;
 }
 
 int main(int argc, char **argv)
 {
 	pthread_t tr, tm, to;
-	int pfd[2], fd;
 	long hold, v, i_ms, v_total = -1, i_total = -1;
-	pid_t child, dm;
-	FILE *cf;
+	int fd, tstart, tout, rstart, status;
+	pid_t timer, resumer;
 
 	CHECK(argc == 5, "usage: mmaplock NODE BLKDEV DMNAME HOLD_MS");
 	node = argv[1];
@@ -157,9 +208,25 @@ int main(int argc, char **argv)
 	page = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 	CHECK(page != MAP_FAILED, "mmap %s", argv[2]);
 	t_base = now_ms();
+	setvbuf(stdout, NULL, _IONBF, 0);
 
+	/* Everything that needs this mm's lock is done now. */
+	timer = spawn_child(&tstart, &tout);
+	if (!timer)
+		time_opens(tstart, tout);
+	resumer = spawn_child(&rstart, NULL);
+	if (!resumer) {
+		wait_go(rstart);
+		execlp("dmsetup", "dmsetup", "resume", argv[3], (char *)NULL);
+		_exit(127);
+	}
+	CHECK(!pipe(go_map) && !pipe(go_open), "pipe");
+	CHECK(!pthread_create(&tm, NULL, mapper, NULL), "pthread_create");
+	CHECK(!pthread_create(&to, NULL, opener, NULL), "pthread_create");
 	CHECK(!pthread_create(&tr, NULL, reader, NULL), "pthread_create");
+
 	char st = '?';
+
 	for (int i = 0; i < 100 && st != 'D'; i++) {
 		usleep(50000);
 		if (atomic_load(&reader_tid))
@@ -172,23 +239,14 @@ int main(int argc, char **argv)
 	}
 	long held_at = now_ms();
 
-	CHECK(!pthread_create(&tm, NULL, mapper, NULL), "pthread_create");
-	CHECK(!pthread_create(&to, NULL, opener, NULL), "pthread_create");
+	go(go_map[1]);
+	go(go_open[1]);
 	usleep(300000);
-	CHECK(!pipe2(pfd, O_CLOEXEC), "pipe2");
-	child = fork();
-	CHECK(child >= 0, "fork");
-	if (!child) {
-		close(pfd[0]);
-		time_opens(pfd[1]);
-	}
-	close(pfd[1]);
-	cf = fdopen(pfd[0], "r");
-	CHECK(cf, "fdopen");
 	long t_child = now_ms();
 
-	v = read_ms(cf, pfd[0], 1000);
-	i_ms = v < 0 ? -1 : read_ms(cf, pfd[0], 1000);
+	go(tstart);
+	v = read_ms(tout, 1000);
+	i_ms = v < 0 ? -1 : read_ms(tout, 1000);
 	long rest = hold - (now_ms() - held_at);
 
 	if (rest > 0)
@@ -196,27 +254,20 @@ int main(int argc, char **argv)
 	long node_before = atomic_load(&node_done_ms);
 	long released_at = now_ms();
 
-	dm = fork();
-	CHECK(dm >= 0, "fork");
-	if (!dm) {
-		execlp("dmsetup", "dmsetup", "resume", argv[3], (char *)NULL);
-		_exit(127);
-	}
-	int status;
-
-	CHECK(waitpid(dm, &status, 0) == dm, "waitpid");
+	go(rstart);
+	CHECK(waitpid(resumer, &status, 0) == resumer, "waitpid");
 	CHECK(WIFEXITED(status) && !WEXITSTATUS(status), "dmsetup resume %s", argv[3]);
 	pthread_join(tr, NULL);
 	pthread_join(tm, NULL);
 	pthread_join(to, NULL);
 	/* The opens that did not finish within their second: when they did. */
 	if (v < 0) {
-		v_total = read_ms(cf, pfd[0], 30000) >= 0 ? now_ms() - t_child : -1;
-		i_total = read_ms(cf, pfd[0], 30000) >= 0 ? now_ms() - t_child : -1;
+		v_total = read_ms(tout, 30000) >= 0 ? now_ms() - t_child : -1;
+		i_total = read_ms(tout, 30000) >= 0 ? now_ms() - t_child : -1;
 	} else if (i_ms < 0) {
-		i_total = read_ms(cf, pfd[0], 30000) >= 0 ? now_ms() - t_child : -1;
+		i_total = read_ms(tout, 30000) >= 0 ? now_ms() - t_child : -1;
 	}
-	waitpid(child, NULL, 0);
+	waitpid(timer, NULL, 0);
 	printf("blocked=1 hold_ms=%ld mmap_ms=%ld node_open_ms=%ld node_done_while_held=%d "
 	       "node_mode=%ld vfio_ms=%ld iommu_ms=%ld",
 	       released_at - held_at, atomic_load(&mmap_done_ms), atomic_load(&node_done_ms),
