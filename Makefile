@@ -133,11 +133,13 @@ $(LEAK_SAMPLE): tests/vm/kernel.fragment
 		echo 'obj-m := kmemleak-test.o' >$(B)/leak-sample/Kbuild && \
 		$(MAKE) -C "$$kdir" M=$(abspath $(B)/leak-sample) modules
 
-# The module builds warning-free with W=1 and passes checkpatch --strict.
+# The module builds warning-free with W=1 and passes checkpatch --strict, and
+# builds the same against Debian's linux-headers (DKMS): 6.12 and newest 7.x.
 check-module: module
 	kdir=$(KDIR_CMD) && "$$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet -f \
 		$(filter %.c %.h,$(MODULE_SRC))
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
+	B=$(abspath $(B)) scripts/check-module-headers
 
 install: lib $(B)/vfiocompat
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \

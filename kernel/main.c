@@ -19,7 +19,14 @@ MODULE_PARM_DESC(audit,
 static unsigned int audit_max_procs = 256;
 module_param(audit_max_procs, uint, 0444);
 MODULE_PARM_DESC(audit_max_procs,
-		 "processes the audit keeps (1-4096, default 256); calls of later ones are counted as dropped");
+		 "processes the audit keeps (1-4096, default 256); exited ones make room for new ones");
+
+static char *audit_symbol = "vfio_fops_unl_ioctl";
+module_param(audit_symbol, charp, 0444);
+MODULE_PARM_DESC(audit_symbol,
+		 "the VFIO container's ioctl handler the audit probes (default vfio_fops_unl_ioctl)");
+
+static bool audit_on;
 
 static int __init vfc_init(void)
 {
@@ -28,23 +35,19 @@ static int __init vfc_init(void)
 	ret = vfc_provider_init();
 	if (ret)
 		return ret;
-	if (audit) {
-		ret = vfc_audit_init(clamp(audit_max_procs, 1U, 4096U));
-		if (ret)
-			goto err_provider;
-	}
+	/* A failing audit is reported and leaves the node working. */
+	if (audit)
+		audit_on = !vfc_audit_init(clamp(audit_max_procs, 1U, 4096U),
+					    audit_symbol);
 	pr_info("providing /dev/vfio/iommufd-compat%s\n",
-		audit ? ", type1 audit on" : "");
+		!audit ? "" : audit_on ? ", type1 audit on" :
+		", type1 audit failed (see above)");
 	return 0;
-
-err_provider:
-	vfc_provider_exit();
-	return ret;
 }
 
 static void __exit vfc_exit(void)
 {
-	if (audit)
+	if (audit_on)
 		vfc_audit_exit();
 	vfc_provider_exit();
 }
@@ -55,4 +58,9 @@ module_exit(vfc_exit);
 MODULE_DESCRIPTION("iommufd-backed VFIO container node with type1 accounting, and a type1 feature audit");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(VFC_VERSION);
-MODULE_IMPORT_NS("IOMMUFD");
+/*
+ * modprobe loads iommufd (the provider) and vfio with its type1 container
+ * (the audit's probe point) first where they are modules; built-in or absent
+ * ones are skipped. symbol_get() needs no namespace import.
+ */
+MODULE_SOFTDEP("pre: iommufd vfio vfio_iommu_type1");

@@ -6,115 +6,130 @@
  * opener's RLIMIT_MEMLOCK as the type1 container does, without the opener
  * holding CAP_SYS_RESOURCE.
  *
+ * The node is a char device region of the module's own (not misc), so its
+ * open takes no global lock. The accounting mode is set with iommufd's uapi
+ * (IOMMU_OPTION RLIMIT_MODE=1) by a kernel worker: its own credentials, and a
+ * request page in an address space of the module's own, so the open touches
+ * no memory, mm lock or credentials of the opener's; see vfc_mode_work().
+ *
  * iommufd's file_operations are static. They are taken, with a reference on
- * their owner, from a file opened on iommufd's own node when the module loads
- * and checked with iommufd_ctx_from_file(), so only exported interfaces and
- * uapi are used: the module builds against kernel headers alone. The
- * accounting mode is set with iommufd's uapi (IOMMU_OPTION RLIMIT_MODE=1) on
- * the new, still private file; see vfc_set_rlimit_mode().
+ * their owner, from a file that the worker opens on iommufd's own node when
+ * the module loads (resolved in the initial mount namespace) and checked
+ * with iommufd_ctx_from_file(), so only exported interfaces and uapi are
+ * used: the module builds against kernel headers alone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
-#include <linux/cred.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/iommufd.h>
 #include <linux/kmod.h>
-#include <linux/miscdevice.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/iommufd.h>
 
 #include "vfiocompat.h"
 
+#define VFC_NAME "vfiocompat"
+#define VFC_NODENAME "vfio/iommufd-compat"
+
 static char *iommufd_node = "/dev/iommu";
 module_param(iommufd_node, charp, 0444);
 MODULE_PARM_DESC(iommufd_node,
-		 "iommufd's own node, opened once at load to find its file operations (default /dev/iommu)");
+		 "iommufd's own node, opened once at load in the initial mount namespace to find its file operations (default /dev/iommu)");
 
 /* iommufd's fops; holding them holds a reference on iommufd's module. */
 static const struct file_operations *iommufd_fops;
 
 /*
- * IOMMU_OPTION takes a user pointer, so the request lives in one anonymous
- * page mapped into the opener for the duration of the call. Other threads of
- * the opener could rewrite it meanwhile; that is harmless: the file is not
- * in any fd table yet and its context has no objects, so the only options
- * that can succeed are RLIMIT_MODE 0 or 1 on this file, which is what
- * /dev/iommu and this node offer anyway, and the mode is read back after.
- * CAP_SYS_RESOURCE is raised only in temporary credentials of this thread,
- * around this one ioctl on this one file.
+ * The worker's address space: the loading process's mm, pinned at load
+ * (mmget), with one page mapped for the IOMMU_OPTION request. Once the loader
+ * has exited, no task runs in it; while it lives only the loader (root, which
+ * loaded the module) can reach it. Openers never see it. The page is
+ * populated (and locked where allowed) at load, so the worker's accesses do
+ * not fault and take no lock of this mm.
+ */
+static struct mm_struct *vfc_mm;
+static unsigned long vfc_uaddr;
+
+/* Ordered: one request page, and each job is a few uaccess of it. */
+static struct workqueue_struct *vfc_wq;
+
+static dev_t vfc_devt;
+static struct cdev vfc_cdev;
+static struct device *vfc_dev;
+
+struct vfc_job {
+	struct work_struct work;
+	struct file *filp;
+	int ret;
+};
+
+/*
+ * Runs in a kworker borrowing vfc_mm: CAP_SYS_RESOURCE is the worker's own
+ * (the initial credentials, in the initial user namespace), so an opener in a
+ * user namespace, or confined by an LSM, gets the mode as root's opener does,
+ * and nothing is raised in anyone's credentials. The file is not in any fd
+ * table yet and its context has no objects: nothing else can reach it.
  */
 static int vfc_set_rlimit_mode(struct file *filp)
 {
+	struct iommu_option __user *uopt = (void __user *)vfc_uaddr;
 	struct iommu_option opt = {
 		.size = sizeof(opt),
 		.option_id = IOMMU_OPTION_RLIMIT_MODE,
 		.op = IOMMU_OPTION_OP_SET,
 		.val64 = 1,
 	};
-	void __user *uopt;
-	const struct cred *old;
-	struct cred *cred;
-	unsigned long addr;
 	long ret;
 
-	if (!current->mm)
-		return -EINVAL;
-	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
-	if (IS_ERR_VALUE(addr))
-		return (int)addr;
-	uopt = (void __user *)addr;
-
-	cred = prepare_creds();
-	if (!cred) {
-		ret = -ENOMEM;
-		goto out_unmap;
-	}
-	cap_raise(cred->cap_effective, CAP_SYS_RESOURCE);
-	if (copy_to_user(uopt, &opt, sizeof(opt))) {
-		put_cred(cred);
-		ret = -EFAULT;
-		goto out_unmap;
-	}
-	old = override_creds(cred);
-	ret = iommufd_fops->unlocked_ioctl(filp, IOMMU_OPTION, addr);
-	revert_creds(old);
-	put_cred(cred);
+	if (copy_to_user(uopt, &opt, sizeof(opt)))
+		return -EFAULT;
+	ret = iommufd_fops->unlocked_ioctl(filp, IOMMU_OPTION, vfc_uaddr);
 	if (ret)
-		goto out_unmap;
-
+		return ret;
 	opt.op = IOMMU_OPTION_OP_GET;
 	opt.val64 = 0;
-	if (copy_to_user(uopt, &opt, sizeof(opt))) {
-		ret = -EFAULT;
-		goto out_unmap;
-	}
-	ret = iommufd_fops->unlocked_ioctl(filp, IOMMU_OPTION, addr);
-	if (!ret && copy_from_user(&opt, uopt, sizeof(opt)))
-		ret = -EFAULT;
-	if (!ret && opt.val64 != 1)
-		ret = -EIO;
-out_unmap:
-	vm_munmap(addr, PAGE_SIZE);
-	return ret;
+	if (copy_to_user(uopt, &opt, sizeof(opt)))
+		return -EFAULT;
+	ret = iommufd_fops->unlocked_ioctl(filp, IOMMU_OPTION, vfc_uaddr);
+	if (ret)
+		return ret;
+	if (copy_from_user(&opt, uopt, sizeof(opt)))
+		return -EFAULT;
+	return opt.val64 == 1 ? 0 : -EIO;
+}
+
+static void vfc_mode_work(struct work_struct *work)
+{
+	struct vfc_job *job = container_of(work, struct vfc_job, work);
+
+	kthread_use_mm(vfc_mm);
+	job->ret = vfc_set_rlimit_mode(job->filp);
+	kthread_unuse_mm(vfc_mm);
 }
 
 /*
- * misc_open() called us with our fops in place and misc_mtx held. On success
- * the file becomes iommufd's: replace_fops() drops our module reference (the
- * file never calls into this module again), and misc_mtx, which our exit path
- * needs for misc_deregister(), keeps this code in place until we return.
+ * chrdev_open() called us with our fops in place, holding a reference on
+ * this module (the cdev's owner) and no lock. On success the file becomes
+ * iommufd's: replace_fops() drops the reference our fops took; the file keeps
+ * the cdev's until it is closed, so the module stays loaded while a file of
+ * its node is open.
  */
 static int vfc_open(struct inode *inode, struct file *filp)
 {
 	const struct file_operations *fops;
+	struct vfc_job job = { .filp = filp };
 	int ret;
 
 	fops = fops_get(iommufd_fops);
@@ -123,7 +138,11 @@ static int vfc_open(struct inode *inode, struct file *filp)
 	ret = fops->open(inode, filp);
 	if (ret)
 		goto err_put;
-	ret = vfc_set_rlimit_mode(filp);
+	INIT_WORK_ONSTACK(&job.work, vfc_mode_work);
+	queue_work(vfc_wq, &job.work);
+	flush_work(&job.work);
+	destroy_work_on_stack(&job.work);
+	ret = job.ret;
 	if (ret) {
 		pr_warn_ratelimited("%s[%d]: cannot set per-process accounting (%pe), open refused\n",
 				    current->comm, task_tgid_nr(current),
@@ -145,63 +164,86 @@ static const struct file_operations vfc_fops = {
 	.llseek = noop_llseek,
 };
 
-static struct miscdevice vfc_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "vfiocompat",
-	.nodename = "vfio/iommufd-compat",
-	/* As /dev/vfio/vfio: access is granted per group; udev may narrow it. */
-	.mode = 0666,
-	.fops = &vfc_fops,
+/* As /dev/vfio/vfio: access is granted per group; udev may narrow it. */
+static char *vfc_devnode(const struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0666;
+	return kstrdup(VFC_NODENAME, GFP_KERNEL);
+}
+
+static const struct class vfc_class = {
+	.name = VFC_NAME,
+	.devnode = vfc_devnode,
+};
+
+struct vfc_find {
+	struct work_struct work;
+	const struct file_operations *fops;
 };
 
 #if IS_ENABLED(CONFIG_IOMMUFD)
-static const struct file_operations *vfc_find_iommufd_fops(void)
+/*
+ * In a kworker, whose root and mount namespace are the initial ones: the
+ * loader's mount namespace (a container's, or one where /dev/iommu is
+ * something else) does not decide which file is taken as iommufd's.
+ */
+static void vfc_find_work(struct work_struct *work)
 {
+	struct vfc_find *fw = container_of(work, struct vfc_find, work);
 	struct iommufd_ctx *(*from_file)(struct file *file);
 	void (*ctx_put)(struct iommufd_ctx *ictx);
-	const struct file_operations *fops = ERR_PTR(-ENODEV);
 	struct iommufd_ctx *ictx;
 	struct file *f;
 
+	fw->fops = ERR_PTR(-ENODEV);
 	from_file = symbol_get(iommufd_ctx_from_file);
-	if (!from_file) {
-		/* CONFIG_IOMMUFD=m and not loaded yet. */
-		request_module("iommufd");
-		from_file = symbol_get(iommufd_ctx_from_file);
-	}
-	if (!from_file) {
-		pr_err("iommufd is not available in this kernel (CONFIG_IOMMUFD), nothing to provide\n");
-		return ERR_PTR(-ENODEV);
-	}
 	ctx_put = symbol_get(iommufd_ctx_put);
-	if (!ctx_put) {
+	if (!from_file || !ctx_put) {
 		pr_err("iommufd is not available in this kernel (CONFIG_IOMMUFD), nothing to provide\n");
-		goto out_from_file;
+		goto out;
 	}
-
 	f = filp_open(iommufd_node, O_RDWR | O_CLOEXEC, 0);
 	if (IS_ERR(f)) {
-		pr_err("cannot open %s (%pe), needed to find iommufd; set iommufd_node=\n",
+		pr_err("cannot open %s (%pe) in the initial mount namespace, needed to find iommufd; set iommufd_node=\n",
 		       iommufd_node, f);
-		fops = ERR_CAST(f);
-		goto out_ctx_put;
+		fw->fops = ERR_CAST(f);
+		goto out;
 	}
 	ictx = from_file(f);
 	if (IS_ERR(ictx)) {
 		pr_err("%s is not an iommufd node; set iommufd_node=\n", iommufd_node);
-		fops = ERR_PTR(-ENODEV);
 	} else {
 		ctx_put(ictx);
-		fops = fops_get(f->f_op);
-		if (!fops)
-			fops = ERR_PTR(-ENODEV);
+		fw->fops = fops_get(f->f_op);
+		if (!fw->fops)
+			fw->fops = ERR_PTR(-ENODEV);
 	}
 	fput(f);
-out_ctx_put:
-	symbol_put(iommufd_ctx_put);
-out_from_file:
-	symbol_put(iommufd_ctx_from_file);
-	return fops;
+out:
+	if (ctx_put)
+		symbol_put(iommufd_ctx_put);
+	if (from_file)
+		symbol_put(iommufd_ctx_from_file);
+}
+
+static const struct file_operations *vfc_find_iommufd_fops(void)
+{
+	struct vfc_find fw;
+	void *sym;
+
+	/* CONFIG_IOMMUFD=m and not loaded yet: load it in the loader's context. */
+	sym = symbol_get(iommufd_ctx_from_file);
+	if (sym)
+		symbol_put(iommufd_ctx_from_file);
+	else
+		request_module("iommufd");
+
+	INIT_WORK_ONSTACK(&fw.work, vfc_find_work);
+	queue_work(vfc_wq, &fw.work);
+	flush_work(&fw.work);
+	destroy_work_on_stack(&fw.work);
+	return fw.fops;
 }
 #else
 static const struct file_operations *vfc_find_iommufd_fops(void)
@@ -211,27 +253,111 @@ static const struct file_operations *vfc_find_iommufd_fops(void)
 }
 #endif
 
+/* The worker's address space and request page; see vfc_mm. */
+static int vfc_mm_init(void)
+{
+	unsigned long addr;
+
+	vfc_mm = get_task_mm(current);
+	if (!vfc_mm) {
+		pr_err("the loading task has no address space; load with insmod or modprobe\n");
+		return -EINVAL;
+	}
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, 0);
+	if (IS_ERR_VALUE(addr))
+		addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, 0);
+	if (IS_ERR_VALUE(addr)) {
+		pr_err("cannot map the request page (%pe)\n", ERR_PTR((long)addr));
+		mmput(vfc_mm);
+		vfc_mm = NULL;
+		return (int)addr;
+	}
+	vfc_uaddr = addr;
+	return 0;
+}
+
+static void vfc_unmap_work(struct work_struct *work)
+{
+	kthread_use_mm(vfc_mm);
+	vm_munmap(vfc_uaddr, PAGE_SIZE);
+	kthread_unuse_mm(vfc_mm);
+}
+
+static void vfc_mm_exit(void)
+{
+	struct work_struct w;
+
+	/* The loader may still run in vfc_mm: give its page back. */
+	INIT_WORK_ONSTACK(&w, vfc_unmap_work);
+	queue_work(vfc_wq, &w);
+	flush_work(&w);
+	destroy_work_on_stack(&w);
+	mmput(vfc_mm);
+	vfc_mm = NULL;
+}
+
 int vfc_provider_init(void)
 {
 	const struct file_operations *fops;
 	int ret;
 
+	vfc_wq = alloc_ordered_workqueue(VFC_NAME, 0);
+	if (!vfc_wq)
+		return -ENOMEM;
 	fops = vfc_find_iommufd_fops();
-	if (IS_ERR(fops))
+	if (IS_ERR(fops)) {
+		/* vfc_find_work() said why, in one line. */
+		destroy_workqueue(vfc_wq);
 		return PTR_ERR(fops);
-	iommufd_fops = fops;
-	ret = misc_register(&vfc_misc);
-	if (ret) {
-		pr_err("cannot register /dev/vfio/iommufd-compat (%pe)\n", ERR_PTR(ret));
-		fops_put(iommufd_fops);
-		iommufd_fops = NULL;
 	}
+	iommufd_fops = fops;
+	ret = vfc_mm_init();
+	if (ret)
+		goto err_fops;
+	ret = alloc_chrdev_region(&vfc_devt, 0, 1, VFC_NAME);
+	if (ret)
+		goto err_mm;
+	ret = class_register(&vfc_class);
+	if (ret)
+		goto err_region;
+	cdev_init(&vfc_cdev, &vfc_fops);
+	vfc_cdev.owner = THIS_MODULE;
+	ret = cdev_add(&vfc_cdev, vfc_devt, 1);
+	if (ret)
+		goto err_class;
+	vfc_dev = device_create(&vfc_class, NULL, vfc_devt, NULL, VFC_NAME);
+	if (IS_ERR(vfc_dev)) {
+		ret = PTR_ERR(vfc_dev);
+		goto err_cdev;
+	}
+	return 0;
+
+err_cdev:
+	cdev_del(&vfc_cdev);
+err_class:
+	class_unregister(&vfc_class);
+err_region:
+	unregister_chrdev_region(vfc_devt, 1);
+err_mm:
+	vfc_mm_exit();
+err_fops:
+	fops_put(iommufd_fops);
+	iommufd_fops = NULL;
+	destroy_workqueue(vfc_wq);
+	pr_err("cannot provide /dev/" VFC_NODENAME " (%pe)\n", ERR_PTR(ret));
 	return ret;
 }
 
 void vfc_provider_exit(void)
 {
-	misc_deregister(&vfc_misc);
+	device_destroy(&vfc_class, vfc_devt);
+	cdev_del(&vfc_cdev);
+	class_unregister(&vfc_class);
+	unregister_chrdev_region(vfc_devt, 1);
+	vfc_mm_exit();
 	fops_put(iommufd_fops);
 	iommufd_fops = NULL;
+	destroy_workqueue(vfc_wq);
 }

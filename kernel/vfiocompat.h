@@ -10,7 +10,7 @@
 int vfc_provider_init(void);
 void vfc_provider_exit(void);
 
-int vfc_audit_init(unsigned int max_procs);
+int vfc_audit_init(unsigned int max_procs, const char *symbol);
 void vfc_audit_exit(void);
 
 #endif

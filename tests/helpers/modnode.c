@@ -6,12 +6,20 @@
  *                                query the still open file: "after rlimit_mode=N"
  *   modnode threads NODE N ITER  N threads each open, query and close ITER
  *                                times; print "opens=X bad=Y"
+ *   modnode churn CONTAINER N    N short-lived processes, one after the other,
+ *                                each open CONTAINER and call GET_API_VERSION
+ *                                once; print "children=N failed=F"
+ *   modnode longlived CONTAINER  GET_API_VERSION and CHECK_EXTENSION(
+ *                                UPDATE_VADDR), print "held", wait for stdin
+ *                                EOF, GET_API_VERSION again, print "done"
  * rlimit_mode 1 is type1's per-process accounting (IOMMU_OPTION RLIMIT_MODE).
  */
 #include <fcntl.h>
+#include <linux/vfio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -55,7 +63,7 @@ static void *opener(void *unused)
 
 int main(int argc, char **argv)
 {
-	CHECK(argc >= 3, "usage: modnode mode|hold|threads NODE [N ITER]");
+	CHECK(argc >= 3, "usage: modnode mode|hold|threads|churn|longlived NODE [N [ITER]]");
 	node = argv[2];
 	if (!strcmp(argv[1], "mode")) {
 		int fd = open(node, O_RDWR | O_CLOEXEC);
@@ -75,6 +83,42 @@ int main(int argc, char **argv)
 			;
 		printf("after rlimit_mode=%ld\n", rlimit_mode(fd));
 		close(fd);
+		return 0;
+	}
+	if (!strcmp(argv[1], "churn")) {
+		CHECK(argc == 4, "usage: modnode churn CONTAINER N");
+		int n = atoi(argv[3]), failed = 0;
+
+		for (int i = 0; i < n; i++) {
+			pid_t c = fork();
+			int st;
+
+			CHECK(c >= 0, "fork");
+			if (!c) {
+				int fd = open(node, O_RDWR | O_CLOEXEC);
+
+				_exit(fd < 0 ||
+				      ioctl(fd, VFIO_GET_API_VERSION) != VFIO_API_VERSION);
+			}
+			CHECK(waitpid(c, &st, 0) == c, "waitpid");
+			failed += !WIFEXITED(st) || WEXITSTATUS(st);
+		}
+		printf("children=%d failed=%d\n", n, failed);
+		return 0;
+	}
+	if (!strcmp(argv[1], "longlived")) {
+		int fd = open(node, O_RDWR | O_CLOEXEC);
+		char c;
+
+		CHECK(fd >= 0, "open %s", node);
+		CHECK(ioctl(fd, VFIO_GET_API_VERSION) == VFIO_API_VERSION, "GET_API_VERSION");
+		CHECK(ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_UPDATE_VADDR) >= 0, "CHECK_EXTENSION");
+		printf("held\n");
+		fflush(stdout);
+		while (read(0, &c, 1) > 0)
+			;
+		CHECK(ioctl(fd, VFIO_GET_API_VERSION) == VFIO_API_VERSION, "GET_API_VERSION");
+		printf("done\n");
 		return 0;
 	}
 	CHECK(!strcmp(argv[1], "threads") && argc == 5, "usage: modnode threads NODE N ITER");
