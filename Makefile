@@ -90,6 +90,11 @@ $(B)/helpers/fdprobe-linked: tests/helpers/fdprobe.c tests/helpers/helper.h $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -L$(B) -lvfiocompat -Wl,-rpath,$(abspath $(B)) $(LDFLAGS)
 
+# cloud-hypervisor's start-up (every BAR mapped with MAP_DMA), static as its releases.
+$(B)/helpers/p2p-static: tests/helpers/p2p-static.c tests/helpers/helper.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -static -o $@ $<
+
 # The static build stands for VMMs LD_PRELOAD cannot reach.
 $(B)/examples/vfio-dma-edu-static: examples/vfio-dma-edu.c
 	@mkdir -p $(dir $@)

@@ -145,6 +145,82 @@ else
 	tap_skip "inspect/run dpdk-testpmd" "dpdk-testpmd not installed (scripts/install-deps vm installs it)"
 fi
 
+# --- check: exit codes as vfiocompat(1) says, one line for bad input
+v check --migration notabdf; rc=$?
+check "check --migration notabdf: exit 2" rc_is "$rc" 2
+check "... one line naming the address and the form" sh -c "lines=\$(wc -l <'$T/e'); test \$lines = 1 && grep -q \"'notabdf' is not a PCI address\" '$T/e'"
+v check --config /nonexistent; rc=$?
+check "check --config /nonexistent: exit 2, one line with the reason" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1 && grep -q '/nonexistent: No such file or directory' '$T/e'"
+v check --config /dev/null; rc=$?
+check "check --config /dev/null: exit 2, says why (a character device)" sh -c "test $rc = 2 && grep -q '/dev/null: a character device' '$T/e'"
+: >"$T/empty.config"
+v check --config "$T/empty.config"; rc=$?
+check "check --config on an empty file: exit 2, says empty" sh -c "test $rc = 2 && grep -q 'empty (0 bytes)' '$T/e'"
+v check --config /etc/passwd; rc=$?
+check "check --config /etc/passwd: refused as not a kernel config (exit 2)" sh -c "test $rc = 2 && grep -q 'is not a kernel config' '$T/e'"
+check "... and no PASS for it" hasnt "$T/o" 'PASS'
+printf '#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 5.10.0 Kernel Configuration\n#\n# CONFIG_IOMMUFD is not set\nCONFIG_VFIO=m\n' >"$T/old.config"
+v check --config "$T/old.config"; rc=$?
+check "check --config: the kernel line shows the file's version (5.10.0), not the running one" has "$T/o" "FAIL  kernel  *Linux 5.10.0 (from $T/old.config) has no iommufd"
+check "... the running release is not on that line" sh -c "! grep '^  [A-Z]*  kernel  ' '$T/o' | grep -qF '$(uname -r)'"
+printf 'CONFIG_IOMMUFD=y\n' >"$T/nover.config"
+v check --config "$T/nover.config"
+check "check --config without a version header: the kernel line says unknown" has "$T/o" 'INFO  kernel  *version unknown'
+v check --config "$T/old.config" --migration 00:00.0; rc=$?
+check "check --config F --migration: refused, exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1 && grep -q 'exclude each other' '$T/e'"
+
+# --- short PCI addresses; a device that does not exist
+first=$(ls /sys/bus/pci/devices 2>/dev/null | head -n1)
+if [ -n "$first" ] && [ "${first%%:*}" = 0000 ]; then
+	short=${first#0000:}
+	v check --migration "$short"; rc=$?
+	check "check --migration $short: accepted as $first (domain 0000)" sh -c "test $rc != 2 && grep -q '$first' '$T/o'"
+	v check --migration "$(echo "$first" | tr a-f A-F)"; rc=$?
+	check "... upper-case hex accepted too" sh -c "test $rc != 2 && grep -q '$first' '$T/o'"
+else
+	tap_skip "short PCI address accepted" "this host has no PCI device in domain 0000 to name"
+fi
+v check --migration 7f:1f.7; rc=$?
+check "check --migration on a device that does not exist: exit 2, says so" sh -c "test $rc = 2 && grep -q 'no PCI device 0000:7f:1f.7 on this host' '$T/e'"
+v check --migration 0000:03:20.0; rc=$?
+check "check --migration: device number past 1f refused" rc_is "$rc" 2
+
+# --- check: the VFIO side
+printf '# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_IOMMUFD=m\n# CONFIG_VFIO is not set\n' >"$T/novfio.config"
+v check --config "$T/novfio.config"
+check "no CONFIG_VFIO: FAIL CONFIG_VFIO" has "$T/o" 'FAIL  CONFIG_VFIO  *not set: this kernel has no VFIO'
+check "... no impossible hint (driverctl, modprobe vfio)" sh -c "! grep -E 'driverctl|modprobe vfio' '$T/o'"
+printf '# Linux/x86 6.12.0 Kernel Configuration\n# CONFIG_IOMMUFD is not set\nCONFIG_VFIO=y\n' >"$T/noiommufd.config"
+v check --config "$T/noiommufd.config"
+check "no CONFIG_IOMMUFD: no 'modprobe iommufd' hint" hasnt "$T/o" 'modprobe iommufd'
+printf '# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_IOMMUFD=y\nCONFIG_VFIO=m\n# CONFIG_VFIO_PCI is not set\nCONFIG_VFIO_GROUP=y\nCONFIG_VFIO_CONTAINER=y\nCONFIG_VFIO_IOMMU_TYPE1=m\nCONFIG_VFIO_DEVICE_CDEV=y\n' >"$T/nopci.config"
+v check --config "$T/nopci.config"
+check "no CONFIG_VFIO_PCI: FAIL CONFIG_VFIO_PCI" has "$T/o" 'FAIL  CONFIG_VFIO_PCI  *not set'
+for sym in VFIO=m VFIO_GROUP=y VFIO_CONTAINER=y VFIO_IOMMU_TYPE1=m VFIO_DEVICE_CDEV=y; do
+	check "check --config lists CONFIG_$sym" has "$T/o" "PASS  CONFIG_${sym%%=*}  *=${sym#*=}"
+done
+sed 's/CONFIG_VFIO_IOMMU_TYPE1=m/# CONFIG_VFIO_IOMMU_TYPE1 is not set/' "$T/nopci.config" >"$T/notype1.config"
+v check --config "$T/notype1.config"
+check "container without VFIO_IOMMU_TYPE1: WARN" has "$T/o" 'WARN  CONFIG_VFIO_IOMMU_TYPE1  *not set'
+v check
+check "check: vfio and vfio-pci module lines" sh -c "grep -q '  vfio module  ' '$T/o' && grep -q '  vfio-pci module  ' '$T/o'"
+check "check: the module hint points at the installed docs, not kernel/README.md" sh -c "! grep -q 'kernel/README.md' '$T/o' && grep -q 'share/doc/vfiocompat/kernel-module.md' '$T/o'"
+if [ -d /sys/kernel/iommu_groups ] && ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep -q :; then
+	check "check: one line per IOMMU group with a vfio-pci device" has "$T/o" '  IOMMU group [0-9]*  .*(vfio-pci)'
+fi
+v check --config "$T/nopci.config" --json
+cp "$T/o" "$T/check.json"
+v check --config "$T/nopci.config"
+check "check: long names (CONFIG_IOMMUFD_VFIO_CONTAINER) keep one detail column" python3 -c '
+import json, sys
+names = [c["name"] for c in json.load(open(sys.argv[1]))["checks"]]
+rows = [l for l in open(sys.argv[2]) if l[2:6] in ("PASS", "INFO", "WARN", "FAIL")]
+assert len(rows) == len(names), (len(rows), len(names))
+col = 8 + max(len(n) for n in names) + 1
+for n, l in zip(names, rows):
+    assert l[8:8 + len(n)] == n and l[8 + len(n):col].strip() == "" and l[col] != " ", (n, l)
+assert any(n == "CONFIG_IOMMUFD_VFIO_CONTAINER" for n in names)' "$T/check.json" "$T/o"
+
 # --- help COMMAND
 for c in check inspect run report bench; do
 	v help "$c"; rc=$?
