@@ -37,10 +37,10 @@ fi
 if command -v groff >/dev/null; then
 	check "man pages: no groff warnings" sh -c "LC_ALL=C.UTF-8 groff -man -z -wall '$top'/docs/man/*.[17] 2>&1 | (! grep .)"
 fi
-out=$(bash -c ". '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat re); COMP_CWORD=1; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
+out=$(bash -c ". /usr/share/bash-completion/bash_completion; . '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat re); COMP_CWORD=1; COMP_LINE='vfiocompat re'; COMP_POINT=13; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
 CHECK_DIAG=$out
 check "bash completion completes subcommands" test "$out" = report
-out=$(bash -c ". '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat run --au); COMP_CWORD=2; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
+out=$(bash -c ". /usr/share/bash-completion/bash_completion; . '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat run --au); COMP_CWORD=2; COMP_LINE='vfiocompat run --au'; COMP_POINT=19; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
 CHECK_DIAG=$out
 check "bash completion completes run's options" test "$out" = --audit
 make -s -C "$top" B="$B" "${SANARG[@]}" DESTDIR="$R" PREFIX=/usr/local uninstall >/dev/null 2>&1
