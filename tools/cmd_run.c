@@ -148,6 +148,11 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 		json_object_object_add(o, "reports", none ? NULL : json_object_new_string(pattern));
 		json_object_object_add(o, "report_dir",
 				       none || !dir[0] ? NULL : json_object_new_string(dir));
+		if (!strcmp(how, "mount-ns"))
+			json_object_object_add(
+			    o, "note",
+			    json_object_new_string("a mount namespace writes no per-ioctl report: "
+						   "load vfiocompat.ko with audit=1 for one"));
 		if (WIFSIGNALED(status))
 			json_object_object_add(o, "signal", json_object_new_int(WTERMSIG(status)));
 		else
