@@ -21,10 +21,10 @@
 
 static const int sigs[] = {SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGTERM};
 #define NSIGS	   (sizeof(sigs) / sizeof(sigs[0]))
-#define WAIT_MS	   5000 /* one trial; a forwarded signal arrives in microseconds */
-#define MAX_LOST   5	/* a signal's trials stop here: lost is lost */
-#define MAX_DELAY  6000 /* microseconds: covers run's start-up to past its fork */
-#define CHILD_WAIT 4000 /* ms the child waits for its signal */
+#define WAIT_MS	   12000 /* one trial; a forwarded signal arrives in microseconds */
+#define MAX_LOST   3	 /* a signal's trials stop here: lost is lost */
+#define MAX_DELAY  6000	 /* microseconds: covers run's start-up to past its fork */
+#define CHILD_WAIT 10000 /* ms the child waits for its signal (a loaded machine is slow) */
 
 static volatile sig_atomic_t got;
 
@@ -53,6 +53,9 @@ static int child(void)
 	return got ? 100 + got : 0; /* 0: nothing came */
 }
 
+/* How the last lost trial ended, for the diagnosis line. */
+static char last_end[64];
+
 /* One trial: 1 when the child exited with sig as its status. */
 static int trial(const char *vfc, const char *self, const char *log, int sig, unsigned delay)
 {
@@ -73,12 +76,23 @@ static int trial(const char *vfc, const char *self, const char *log, int sig, un
 		pid_t r = waitpid(pid, &status, WNOHANG);
 
 		CHECK(r >= 0, "waitpid");
-		if (r == pid)
-			return WIFEXITED(status) && WEXITSTATUS(status) == 100 + sig;
+		if (r == pid) {
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 100 + sig)
+				return 1;
+			if (WIFEXITED(status))
+				snprintf(last_end, sizeof(last_end), "%s",
+					 WEXITSTATUS(status) ? "run exited with an error"
+							     : "CMD never got it");
+			else
+				snprintf(last_end, sizeof(last_end), "run killed by signal %d",
+					 WTERMSIG(status));
+			return 0;
+		}
 		usleep(1000);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	snprintf(last_end, sizeof(last_end), "no exit within %d ms", WAIT_MS);
 	return 0;
 }
 
@@ -113,8 +127,9 @@ int main(int argc, char **argv)
 
 		for (k = 0; k < n && k - ok < MAX_LOST; k++)
 			ok += trial(argv[1], self, log, sigs[i], (unsigned)rand() % MAX_DELAY);
-		printf("%-8s sent %d, forwarded %d, lost %d%s\n", sigabbrev_np(sigs[i]), k, ok,
-		       k - ok, k < n ? " (stopped)" : "");
+		printf("%-8s sent %d, forwarded %d, lost %d%s%s%s\n", sigabbrev_np(sigs[i]), k, ok,
+		       k - ok, k < n ? " (stopped)" : "", k > ok ? "; last: " : "",
+		       k > ok ? last_end : "");
 		fflush(stdout);
 		lost_total += k - ok;
 	}
