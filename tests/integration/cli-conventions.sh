@@ -204,7 +204,10 @@ v check --config "$T/notype1.config"
 check "container without VFIO_IOMMU_TYPE1: WARN" has "$T/o" 'WARN  CONFIG_VFIO_IOMMU_TYPE1  *not set'
 v check
 check "check: vfio and vfio-pci module lines" sh -c "grep -q '  vfio module  ' '$T/o' && grep -q '  vfio-pci module  ' '$T/o'"
-check "check: the module hint points at the installed docs, not kernel/README.md" sh -c "! grep -q 'kernel/README.md' '$T/o' && grep -q 'share/doc/vfiocompat/kernel-module.md' '$T/o'"
+check "check: the module hint points at the installed docs, not kernel/README.md" sh -c "! strings '$V' | grep -q 'kernel/README.md' && strings '$V' | grep -q 'share/doc/vfiocompat/kernel-module.md'"
+if [ ! -e /sys/module/vfiocompat ]; then
+	check "... and says so when the module is not loaded" has "$T/o" 'share/doc/vfiocompat/kernel-module.md'
+fi
 if [ -d /sys/kernel/iommu_groups ] && ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep -q :; then
 	check "check: one line per IOMMU group with a vfio-pci device" has "$T/o" '  IOMMU group [0-9]*  .*(vfio-pci)'
 fi
