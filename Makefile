@@ -76,8 +76,18 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,-soname,libvfiocompat.so \
 		-o $@ $^ $(LDFLAGS) -ldl -lpthread
 
-# An installed `vfiocompat run` finds the installed library.
-$(B)/obj/tools/cmd_run.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
+# An installed `vfiocompat run` finds the installed library, and `check` names
+# the installed docs: the paths are the ones of this make's PREFIX, so
+# `make; make install PREFIX=/usr` rebuilds the two objects with /usr (the
+# stamp changes whenever the paths do).
+PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"'
+$(B)/paths.stamp: FORCE
+	@mkdir -p $(B)
+	@echo "$(LIBDIR) $(DOCDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR)" >$@
+$(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o: $(B)/paths.stamp
+$(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o: CFLAGS += $(PATH_DEFS)
+.PHONY: FORCE
+FORCE:
 
 # The feature table is the shim's own: one description of each difference.
 $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
@@ -106,6 +116,10 @@ $(B)/helpers/libctoropen.so: tests/helpers/lib/ctoropen.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS) -lpthread
 $(B)/helpers/ctorclient: tests/helpers/lib/ctorclient.c $(B)/helpers/libctoropen.so
 	$(CC) $(CFLAGS) -o $@ $< -L$(B)/helpers -lctoropen -Wl,-rpath,'$$ORIGIN' $(LDFLAGS)
+# cloud-hypervisor's start-up (every BAR mapped with MAP_DMA), static as its releases.
+$(B)/helpers/p2p-static: tests/helpers/p2p-static.c tests/helpers/helper.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -static -o $@ $<
 
 # The static build stands for VMMs LD_PRELOAD cannot reach.
 $(B)/examples/vfio-dma-edu-static: examples/vfio-dma-edu.c
@@ -141,22 +155,38 @@ check-module: module
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
 	B=$(abspath $(B)) scripts/check-module-headers
 
+# Installed text names the install's own paths, not the default /usr/local.
+INSTALL_PATHS := sed -e 's|/usr/local/lib|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
+	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
+VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
 install: lib $(B)/vfiocompat
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(COMPLETIONDIR)
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(DOCDIR)/examples
 	install -m 0644 $(B)/libvfiocompat.so $(DESTDIR)$(LIBDIR)/libvfiocompat.so
 	install -m 0755 $(B)/vfiocompat $(DESTDIR)$(BINDIR)/vfiocompat
-	install -m 0644 docs/man/vfiocompat.1 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1
-	install -m 0644 docs/man/libvfiocompat.7 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
+	$(INSTALL_PATHS) docs/man/vfiocompat.1 >$(DESTDIR)$(MANDIR)/man1/vfiocompat.1
+	$(INSTALL_PATHS) docs/man/libvfiocompat.7 >$(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
 	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
-	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
+	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
+	install -m 0644 examples/*.md examples/*.c examples/*.xml examples/*.conf \
+		$(DESTDIR)$(DOCDIR)/examples/
+	install -m 0755 examples/*.sh $(DESTDIR)$(DOCDIR)/examples/
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' 'libdir=$(LIBDIR)' \
+		'# LD_PRELOAD this (vfiocompat run does); never link it into a program.' \
+		'preload=$${libdir}/libvfiocompat.so' '' 'Name: vfiocompat' \
+		'Description: VFIO type1 to iommufd trial: report schema and module ABI headers' \
+		"Version: $(VERSION_NUM)" 'Cflags: -I$${includedir}' \
+		>$(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
-		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat
+		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
 deps:

@@ -32,7 +32,9 @@ static const struct vfc_feature_info features[VFC_F_COUNT] = {
 	 "set TYPE1v2 in the VMM if it supports it"},
     [VFC_F_P2P_MAP] = {"p2p_map", VFC_SEV_BLOCKER,
 		       "MAP_DMA of a device BAR mmap fails with EFAULT (no P2P)",
-		       "peer-to-peer DMA between assigned devices needs type1 or dma-buf support"},
+		       "P2P DMA between assigned devices needs type1 or dma-buf; a VMM mapping "
+		       "every BAR fails to start: give cloud-hypervisor (v52+) --platform "
+		       "vfio_p2p_dma=off (see examples/cloud-hypervisor.md)"},
     [VFC_F_DMA_AVAIL] = {"dma_avail", VFC_SEV_DEGRADED,
 			 "GET_INFO reports DMA_AVAIL U32_MAX: dma_entry_limit is ignored",
 			 "bound pinned memory with memory cgroups instead of dma_entry_limit"},

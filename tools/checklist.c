@@ -43,15 +43,20 @@ enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l)
 void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title)
 {
 	unsigned count[4] = {0};
+	int w = 26;
 
+	/* One column for every name, as wide as the longest (CONFIG_IOMMUFD_VFIO_CONTAINER). */
+	for (unsigned i = 0; i < l->n; i++)
+		if ((int)strlen(l->items[i].name) > w)
+			w = (int)strlen(l->items[i].name);
 	fprintf(out, "%s\n", title);
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct vfc_check *c = &l->items[i];
 
 		count[c->status]++;
-		fprintf(out, "  %-4s  %-26s %s\n", names[c->status], c->name, c->detail);
+		fprintf(out, "  %-4s  %-*s %s\n", names[c->status], w, c->name, c->detail);
 		if (c->hint[0])
-			fprintf(out, "        %-26s -> %s\n", "", c->hint);
+			fprintf(out, "        %-*s -> %s\n", w, "", c->hint);
 	}
 	fprintf(out, "%u passed, %u info, %u warnings, %u failed\n", count[VFC_PASS],
 		count[VFC_INFO], count[VFC_WARN], count[VFC_FAIL]);

@@ -21,6 +21,10 @@
 
 #define CAP_SYS_RESOURCE_BIT 24
 
+#ifndef VFC_DOCDIR
+#define VFC_DOCDIR "/usr/local/share/doc/vfiocompat"
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -36,7 +40,9 @@ static void usage(FILE *f)
 	    "  --migration    for each idle vfio-pci device: does a VM using it stay\n"
 	    "                 live-migratable after the switch? (binds it through its VFIO cdev)\n"
 	    "  --json         one JSON object\n\n"
-	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments\n");
+	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
+	    "      --config that is no readable kernel config, a BDF that is not a PCI\n"
+	    "      address or no device of this host (BB:DD.F means domain 0000)\n");
 }
 
 /* Name of the driver class behind a char device: /sys/dev/char/M:m -> .../misc/NAME */
@@ -78,50 +84,74 @@ static unsigned count_dir(const char *path, char *first, size_t size)
 	return n;
 }
 
-static void check_kernel(struct vfc_checklist *l, const struct utsname *u)
+/* What the kernel config says, for the hints of later lines: 'y', 'm', 'n', or 0 unknown. */
+struct kfacts {
+	char iommufd, vfio, vfio_pci;
+};
+
+/* release: the running kernel's, or the --config file's (from: that file). */
+static void check_kernel(struct vfc_checklist *l, const char *release, const char *from)
 {
 	unsigned maj = 0, min = 0;
+	char of[PATH_MAX + 16] = "";
 
-	sscanf(u->release, "%u.%u", &maj, &min);
+	if (from)
+		snprintf(of, sizeof(of), " (from %.4000s)", from);
+	if (!release) {
+		vfc_check_add(l, VFC_INFO, "kernel",
+			      "its version is checked when the file has the header 'make' writes",
+			      "version unknown: %s has no '# Linux/ARCH VERSION Kernel "
+			      "Configuration' line",
+			      from);
+		return;
+	}
+	sscanf(release, "%u.%u", &maj, &min);
 	if (maj > 6 || (maj == 6 && min >= 6))
-		vfc_check_add(l, VFC_PASS, "kernel", NULL, "Linux %s", u->release);
+		vfc_check_add(l, VFC_PASS, "kernel", NULL, "Linux %s%s", release, of);
 	else if (maj == 6 && min >= 2)
 		vfc_check_add(
 		    l, VFC_WARN, "kernel",
 		    "6.6 or later adds the VFIO device cdev (native iommufd VMMs, check "
 		    "--migration)",
-		    "Linux %s: iommufd's VFIO compat exists (6.2+), no VFIO cdev before 6.6",
-		    u->release);
+		    "Linux %s%s: iommufd's VFIO compat exists (6.2+), no VFIO cdev before 6.6",
+		    release, of);
 	else
 		vfc_check_add(l, VFC_FAIL, "kernel",
 			      "iommufd needs Linux 6.2 or later (6.6+ for the VFIO device cdev)",
-			      "Linux %s has no iommufd", u->release);
+			      "Linux %s%s has no iommufd", release, of);
 }
 
-static void check_config(struct vfc_checklist *l, const struct utsname *u, const char *file)
+/* One VFIO symbol: PASS when set, else `st` with its hint. */
+static char vfio_sym(struct vfc_checklist *l, const char *text, size_t len, const char *sym,
+		     enum vfc_status st, const char *hint, const char *missing)
 {
-	char source[PATH_MAX + 32];
-	size_t len = 0;
-	char *text;
+	char name[64];
+	char v = vfc_kconfig_value(text, len, sym);
+
+	snprintf(name, sizeof(name), "CONFIG_%s", sym);
+	if (v == 'n')
+		vfc_check_add(l, st, name, hint, "not set: %s", missing);
+	else
+		vfc_check_add(l, VFC_PASS, name, NULL, "=%c", v);
+	return v;
+}
+
+static void check_config(struct vfc_checklist *l, const char *text, size_t len, const char *source,
+			 struct kfacts *k)
+{
 	char v;
 
-	if (file) {
-		text = vfc_kconfig_read(file, &len);
-		snprintf(source, sizeof(source), "%s", file);
-	} else {
-		text = vfc_kconfig_load(u->release, source, sizeof(source), &len);
-	}
 	if (!text) {
 		vfc_check_add(l, VFC_WARN, "kernel config",
 			      "enable CONFIG_IKCONFIG_PROC, install /boot/config-RELEASE, or pass "
 			      "--config FILE",
-			      "cannot read the kernel's configuration%s%s", file ? ": " : "",
-			      file ? file : "");
+			      "cannot read the running kernel's configuration (no /proc/config.gz "
+			      "nor /boot/config-RELEASE)");
 		return;
 	}
 	vfc_check_add(l, VFC_PASS, "kernel config", NULL, "read from %s", source);
 
-	v = vfc_kconfig_value(text, len, "IOMMUFD");
+	v = k->iommufd = vfc_kconfig_value(text, len, "IOMMUFD");
 	if (v == 'n')
 		vfc_check_add(l, VFC_FAIL, "CONFIG_IOMMUFD",
 			      "use a kernel built with CONFIG_IOMMUFD=y or =m (Linux 6.2+)",
@@ -141,6 +171,23 @@ static void check_config(struct vfc_checklist *l, const struct utsname *u, const
 		    "iommufd already answers /dev/vfio/vfio: every VFIO user is on iommufd now",
 		    "=%c: iommufd provides /dev/vfio/vfio itself", v);
 
+	/* The VFIO side: without it no VFIO user runs, on type1 or iommufd. */
+	k->vfio = vfio_sym(l, text, len, "VFIO", VFC_FAIL,
+			   "use a kernel built with CONFIG_VFIO and CONFIG_VFIO_PCI (=y or =m)",
+			   "this kernel has no VFIO: no device can be assigned, before or after "
+			   "the switch");
+	if (k->vfio == 'n')
+		return;
+	k->vfio_pci = vfio_sym(l, text, len, "VFIO_PCI", VFC_FAIL,
+			       "use a kernel built with CONFIG_VFIO_PCI (=y or =m)",
+			       "no vfio-pci driver to bind PCI devices to");
+	/* Kernels before 6.6 always have groups and no such symbol. */
+	if (strstr(text, "CONFIG_VFIO_GROUP"))
+		vfio_sym(l, text, len, "VFIO_GROUP", VFC_WARN,
+			 "VFIO users that open /dev/vfio/GROUP (all but native iommufd VMMs) "
+			 "need CONFIG_VFIO_GROUP",
+			 "no /dev/vfio/GROUP nodes: only cdev users (iommufd-native VMMs) can "
+			 "run");
 	v = vfc_kconfig_value(text, len, "VFIO_CONTAINER");
 	if (v == 'n')
 		vfc_check_add(l, VFC_INFO, "CONFIG_VFIO_CONTAINER",
@@ -149,6 +196,10 @@ static void check_config(struct vfc_checklist *l, const struct utsname *u, const
 	else
 		vfc_check_add(l, VFC_PASS, "CONFIG_VFIO_CONTAINER", NULL,
 			      "=%c: type1 stays available for fallback and comparison", v);
+	if (v != 'n')
+		vfio_sym(l, text, len, "VFIO_IOMMU_TYPE1", VFC_WARN,
+			 "the type1 container needs CONFIG_VFIO_IOMMU_TYPE1 to map anything",
+			 "the container has no type1 back end: SET_IOMMU(TYPE1v2) fails");
 
 	v = vfc_kconfig_value(text, len, "VFIO_DEVICE_CDEV");
 	if (v == 'n')
@@ -158,7 +209,6 @@ static void check_config(struct vfc_checklist *l, const struct utsname *u, const
 		    "not set: no VFIO device cdev");
 	else
 		vfc_check_add(l, VFC_PASS, "CONFIG_VFIO_DEVICE_CDEV", NULL, "=%c", v);
-	free(text);
 }
 
 /* A device node: present, a char device, whose, and can this user open it? */
@@ -194,20 +244,54 @@ static bool check_node(struct vfc_checklist *l, const char *path, enum vfc_statu
 	return true;
 }
 
-static void check_nodes(struct vfc_checklist *l)
+/* Loaded as a module, built in, or absent; the hint only when it can help. */
+static void check_module(struct vfc_checklist *l, const char *name, const char *mod, char cfg,
+			 const char *sym, enum vfc_status missing)
+{
+	char path[128], hint[160], line[256];
+	bool listed = false;
+	struct stat st;
+	FILE *f = fopen("/proc/modules", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, mod, strlen(mod)) && line[strlen(mod)] == ' ')
+			listed = true;
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "/sys/module/%s", mod);
+	if (listed)
+		vfc_check_add(l, VFC_PASS, name, NULL, "loaded (module %s)", mod);
+	else if (!stat(path, &st))
+		vfc_check_add(l, VFC_PASS, name, NULL, "built into the kernel");
+	else if (cfg == 'n')
+		vfc_check_add(l, missing, name, "this kernel cannot have it: see CONFIG_ above",
+			      "absent: CONFIG_%s is not set", sym);
+	else {
+		snprintf(hint, sizeof(hint), "modprobe %s", mod);
+		vfc_check_add(l, missing, name, hint, "not loaded (no %s)", path);
+	}
+}
+
+static void check_nodes(struct vfc_checklist *l, const struct kfacts *k)
 {
 	struct stat st;
 
 	check_node(l, "/dev/iommu", VFC_FAIL,
-		   "load iommufd (modprobe iommufd) on a kernel with CONFIG_IOMMUFD", "iommufd");
-	check_node(l, "/dev/vfio/vfio", VFC_INFO,
-		   "without the type1 container only iommufd remains (nothing to trial against)",
-		   "VFIO container");
-	if (!stat("/sys/module/iommufd", &st))
-		vfc_check_add(l, VFC_PASS, "iommufd module", NULL, "loaded (or built in)");
-	else
-		vfc_check_add(l, VFC_WARN, "iommufd module", "modprobe iommufd",
-			      "not present in /sys/module");
+		   k->iommufd == 'n'
+		       ? "this kernel has no iommufd: use one built with "
+			 "CONFIG_IOMMUFD"
+		       : "load iommufd (modprobe iommufd) on a kernel with CONFIG_IOMMUFD",
+		   "iommufd");
+	check_node(
+	    l, "/dev/vfio/vfio", VFC_INFO,
+	    k->vfio == 'n'
+		? "this kernel has no VFIO (CONFIG_VFIO not set): nothing to trial"
+		: "without the type1 container only iommufd remains (nothing to trial against)",
+	    "VFIO container");
+	check_module(l, "iommufd module", "iommufd", k->iommufd, "IOMMUFD", VFC_WARN);
+	check_module(l, "vfio module", "vfio", k->vfio, "VFIO", VFC_WARN);
+	check_module(l, "vfio-pci module", "vfio_pci", k->vfio == 'n' ? 'n' : k->vfio_pci,
+		     k->vfio == 'n' ? "VFIO" : "VFIO_PCI", VFC_WARN);
 	if (!stat("/sys/module/" VFC_MODULE_NAME, &st)) {
 		char audit[8] = "";
 		FILE *f = fopen("/sys/module/" VFC_MODULE_NAME "/parameters/audit", "re");
@@ -228,7 +312,7 @@ static void check_nodes(struct vfc_checklist *l)
 		vfc_check_add(
 		    l, VFC_INFO, "vfiocompat module",
 		    "optional: per-process memlock accounting without CAP_SYS_RESOURCE, and an "
-		    "audit of static VMMs (see kernel/README.md)",
+		    "audit of static VMMs (see " VFC_DOCDIR "/kernel-module.md)",
 		    "not loaded");
 	}
 }
@@ -249,7 +333,81 @@ static void check_iommu(struct vfc_checklist *l)
 		    "none enabled (/sys/class/iommu is empty), %u IOMMU groups", groups);
 }
 
-static void check_devices(struct vfc_checklist *l)
+/* The driver a PCI device is bound to, "none" when unbound. */
+static const char *pci_driver(const char *bdf, char *buf, size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/driver", bdf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return "none";
+	target[n] = 0;
+	snprintf(buf, size, "%.63s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	return buf;
+}
+
+/*
+ * One line per IOMMU group holding a vfio-pci device: every member and its
+ * driver. VFIO opens a group only when each member is bound to a VFIO
+ * driver, pci-stub, pcieport (bridges) or nothing (vfio_dev_driver_allowed).
+ */
+static void check_groups(struct vfc_checklist *l, const struct kfacts *k)
+{
+	DIR *g = opendir("/sys/kernel/iommu_groups");
+	struct dirent *e;
+
+	while (g && (e = readdir(g))) {
+		char dir[PATH_MAX], list[400] = "", drv[64], name[48], node[64];
+		unsigned vfio = 0, bad = 0;
+		struct dirent *m;
+		DIR *d;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/kernel/iommu_groups/%.32s/devices", e->d_name);
+		d = opendir(dir);
+		while (d && (m = readdir(d))) {
+			const char *dv;
+
+			if (m->d_name[0] == '.')
+				continue;
+			dv = pci_driver(m->d_name, drv, sizeof(drv));
+			if (!strcmp(dv, "vfio-pci") || !strncmp(dv, "vfio", 4))
+				vfio++;
+			else if (strcmp(dv, "none") && strcmp(dv, "pci-stub") &&
+				 strcmp(dv, "pcieport"))
+				bad++;
+			if (strlen(list) + strlen(m->d_name) + strlen(dv) + 8 < sizeof(list))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list),
+					 "%s%.32s (%s)", list[0] ? ", " : "", m->d_name, dv);
+		}
+		if (d)
+			closedir(d);
+		if (!vfio)
+			continue;
+		snprintf(name, sizeof(name), "IOMMU group %.20s", e->d_name);
+		snprintf(node, sizeof(node), "/dev/vfio/%.20s", e->d_name);
+		if (bad)
+			vfc_check_add(l, VFC_WARN, name,
+				      "bind every member to vfio-pci (driverctl set-override BDF "
+				      "vfio-pci) or unbind it, or VFIO refuses the group",
+				      "%s: not viable, %u member(s) bound to another driver", list,
+				      bad);
+		else if (k->vfio != 'n' && access(node, F_OK))
+			vfc_check_add(l, VFC_WARN, name,
+				      "CONFIG_VFIO_GROUP makes the node; cdev users need "
+				      "/dev/vfio/devices/vfioN",
+				      "%s: viable, but %s is absent", list, node);
+		else
+			vfc_check_add(l, VFC_PASS, name, NULL, "%s: viable (%s)", list, node);
+	}
+	if (g)
+		closedir(g);
+}
+
+static void check_devices(struct vfc_checklist *l, const struct kfacts *k)
 {
 	const char *drv = "/sys/bus/pci/drivers/vfio-pci";
 	char list[400] = "", path[512], target[PATH_MAX];
@@ -278,9 +436,13 @@ static void check_devices(struct vfc_checklist *l)
 	if (d)
 		closedir(d);
 	if (!n)
-		vfc_check_add(l, VFC_INFO, "vfio-pci devices",
-			      "bind the device to trial: driverctl set-override BDF vfio-pci",
-			      "none bound to vfio-pci");
+		vfc_check_add(
+		    l, VFC_INFO, "vfio-pci devices",
+		    k->vfio == 'n' || k->vfio_pci == 'n'
+			? "this kernel has no vfio-pci (see CONFIG_ above): no device can "
+			  "be bound"
+			: "bind the device to trial: driverctl set-override BDF vfio-pci",
+		    "none bound to vfio-pci");
 	else if (closed)
 		vfc_check_add(
 		    l, VFC_WARN, "vfio-pci devices",
@@ -289,6 +451,7 @@ static void check_devices(struct vfc_checklist *l)
 		    (unsigned)getuid());
 	else
 		vfc_check_add(l, VFC_PASS, "vfio-pci devices", NULL, "%u: %s", n, list);
+	check_groups(l, k);
 }
 
 static bool has_cap_sys_resource(void)
@@ -342,16 +505,44 @@ static void check_memlock(struct vfc_checklist *l)
 
 static int check_migration(char **bdfs, int n, bool json)
 {
-	struct vfc_checklist *l = calloc(1, sizeof(*l));
+	struct vfc_checklist *l;
+	char(*addr)[16] = calloc((size_t)n, 16);
 	int rc;
 
-	if (!l)
+	/* Bad input first, each a one-line error: exit 2 before anything is probed. */
+	for (int i = 0; addr && i < n; i++) {
+		char path[64];
+		struct stat st;
+
+		if (!vfc_pci_addr(bdfs[i], addr[i], sizeof(addr[i]))) {
+			vfc_err("check --migration: '%s' is not a PCI address; give it as "
+				"DDDD:BB:DD.F or BB:DD.F (as lspci -D shows it)",
+				bdfs[i][0] && strlen(bdfs[i]) < 40 && !strpbrk(bdfs[i], "\033\n\r")
+				    ? bdfs[i]
+				    : "(unprintable)");
+			free(addr);
+			return VFC_EXIT_USAGE;
+		}
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", addr[i]);
+		if (stat(path, &st)) {
+			vfc_err("check --migration: no PCI device %s on this host (lspci -D lists "
+				"them)",
+				addr[i]);
+			free(addr);
+			return VFC_EXIT_USAGE;
+		}
+	}
+	l = addr ? calloc(1, sizeof(*l)) : NULL;
+	if (!l) {
+		free(addr);
 		return VFC_EXIT_USAGE;
+	}
 	for (int i = 0; i < n; i++) {
 		struct vfc_migration_facts f;
 		char err[512], text[512];
 		enum vfc_status st;
 
+		bdfs[i] = addr[i];
 		if (vfc_migration_probe(bdfs[i], &f, err, sizeof(err))) {
 			vfc_check_add(l, VFC_FAIL, bdfs[i], "give an idle device bound to vfio-pci",
 				      "cannot ask: %s", err);
@@ -372,6 +563,7 @@ static int check_migration(char **bdfs, int n, bool json)
 				    "switch (combine with a trial report's dirty_pages/vaddr use)");
 	rc = vfc_checklist_worst(l) == VFC_FAIL ? VFC_EXIT_FAIL : VFC_EXIT_OK;
 	free(l);
+	free(addr);
 	return rc;
 }
 
@@ -385,9 +577,13 @@ int vfc_cmd_check(int argc, char **argv)
 	    {0, 0, 0, 0},
 	};
 	const char *config = NULL;
-	bool json = false, migration = false;
+	bool json = false, migration = false, has_release = false;
+	char source[PATH_MAX + 32] = "", release[128];
+	struct kfacts k = {0};
 	struct vfc_checklist *l;
 	struct utsname u;
+	size_t len = 0;
+	char *text;
 	int c, rc;
 
 	optind = 1;
@@ -410,6 +606,11 @@ int vfc_cmd_check(int argc, char **argv)
 			return VFC_EXIT_USAGE;
 		}
 	}
+	if (migration && config) {
+		vfc_err("check: --config and --migration exclude each other (--migration asks the "
+			"running kernel's devices); give one");
+		return VFC_EXIT_USAGE;
+	}
 	if (migration) {
 		if (optind == argc) {
 			vfc_err("check --migration: give the PCI address of at least one vfio-pci "
@@ -424,17 +625,56 @@ int vfc_cmd_check(int argc, char **argv)
 			argv[optind]);
 		return VFC_EXIT_USAGE;
 	}
+	if (uname(&u)) {
+		vfc_err("check: uname: %s", strerror(errno));
+		return VFC_EXIT_USAGE;
+	}
+	if (config) {
+		char why[128];
+		const char *bad = vfc_kconfig_unreadable(config, why, sizeof(why));
+
+		if (bad) {
+			vfc_err("check: --config %s: %s; give a kernel .config (e.g. "
+				"/boot/config-%s)",
+				config, bad, u.release);
+			return VFC_EXIT_USAGE;
+		}
+		text = vfc_kconfig_read(config, &len);
+		if (!text) {
+			vfc_err(
+			    "check: --config %s: cannot be read as a plain or gzip file (larger "
+			    "than 8 MiB, or corrupt); give a kernel .config",
+			    config);
+			return VFC_EXIT_USAGE;
+		}
+		if (!vfc_kconfig_plausible(text, len)) {
+			vfc_err(
+			    "check: --config %s is not a kernel config (no CONFIG_ line); give a "
+			    "kernel .config (e.g. /boot/config-%s)",
+			    config, u.release);
+			free(text);
+			return VFC_EXIT_USAGE;
+		}
+		snprintf(source, sizeof(source), "%s", config);
+		has_release = vfc_kconfig_release(text, len, release, sizeof(release));
+	} else {
+		text = vfc_kconfig_load(u.release, source, sizeof(source), &len);
+	}
 	l = calloc(1, sizeof(*l));
-	if (!l || uname(&u)) {
-		free(l);
+	if (!l) {
+		free(text);
 		vfc_err("check: %s", strerror(errno));
 		return VFC_EXIT_USAGE;
 	}
-	check_kernel(l, &u);
-	check_config(l, &u, config);
-	check_nodes(l);
+	if (config)
+		check_kernel(l, has_release ? release : NULL, config);
+	else
+		check_kernel(l, u.release, NULL);
+	check_config(l, text, len, source, &k);
+	free(text);
+	check_nodes(l, &k);
 	check_iommu(l);
-	check_devices(l);
+	check_devices(l, &k);
 	check_memlock(l);
 	if (json) {
 		vfc_checklist_print_json(stdout, l, "host");

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat inspect BINARY...`: how can each binary be trialled on iommufd? */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "inspect.h"
+#include "libdeps.h"
 
 static void usage(FILE *f)
 {
@@ -22,8 +25,10 @@ static void usage(FILE *f)
 	    "  use the module audit   setuid, setgid or file capabilities: LD_PRELOAD is ignored\n"
 	    "  not a VFIO user        no reference to /dev/vfio or /dev/iommu (the strategy it\n"
 	    "                         would need is still shown)\n"
-	    "Only the given file is read: when the VFIO code sits in a shared library (DPDK's\n"
-	    "librte_eal.so), inspect that library too.\n\n"
+	    "When the program itself has no VFIO reference, its libraries are followed as the\n"
+	    "loader finds them (RPATH, LD_LIBRARY_PATH, RUNPATH, /etc/ld.so.cache, default\n"
+	    "directories): VFIO code in a library (DPDK's librte_eal.so) decides the verdict,\n"
+	    "and the library and the one defining open and ioctl are named.\n\n"
 	    "  --json   one JSON object per line and binary\n\n"
 	    "exit: 0 every binary inspected, 2 one could not be (the others still are)\n");
 }
@@ -47,7 +52,8 @@ static void human_size(char *buf, size_t len, unsigned long long n)
 		snprintf(buf, len, "%llu MiB", n >> 20);
 }
 
-static void print_human(const char *path, const struct vfc_inspect *in, bool first)
+static void print_human(const char *path, const struct vfc_inspect *in, const struct vfc_deps *d,
+			bool first)
 {
 	char imp[128], a[32], b[32], refs[64] = "", lang[96] = "";
 
@@ -86,6 +92,13 @@ static void print_human(const char *path, const struct vfc_inspect *in, bool fir
 		snprintf(lang + strlen(lang), sizeof(lang) - strlen(lang), "%smusl",
 			 lang[0] ? ", " : "");
 	printf("  %-13s %s\n", "toolchain:", lang[0] ? lang : "no Go, Rust or musl hints");
+	if (d && (d->nlibs || d->nmissing))
+		printf("  %-13s %u followed%s%s%s%s%s\n", "libraries:", d->nlibs,
+		       d->vfio_lib[0] ? "; VFIO code in " : "", d->vfio_lib[0] ? d->vfio_name : "",
+		       d->nmissing ? "; not found: " : "", d->nmissing ? d->missing : "",
+		       d->capped ? "; stopped at 256" : "");
+	if (d && d->provider[0])
+		printf("  %-13s %s (%s)\n", "open/ioctl:", d->provider_name, d->provider);
 	human_size(a, sizeof(a), in->scanned);
 	human_size(b, sizeof(b), in->file_size);
 	if (in->scan_capped)
@@ -105,7 +118,8 @@ static void add(json_object *o, const char *k, json_object *v)
 	json_object_object_add(o, k, v);
 }
 
-static void print_json(const char *path, const struct vfc_inspect *in, const char *err)
+static void print_json(const char *path, const struct vfc_inspect *in, const struct vfc_deps *d,
+		       const char *err)
 {
 	json_object *o = json_object_new_object(), *imp;
 
@@ -142,6 +156,15 @@ static void print_json(const char *path, const struct vfc_inspect *in, const cha
 	add(o, "file_size", json_object_new_uint64(in->file_size));
 	add(o, "scanned_bytes", json_object_new_uint64(in->scanned));
 	add(o, "scan_capped", json_object_new_boolean(in->scan_capped));
+	if (d) {
+		add(o, "libraries_followed", json_object_new_int((int)d->nlibs));
+		add(o, "libraries_missing", json_object_new_int((int)d->nmissing));
+		add(o, "vfio_library", d->vfio_lib[0] ? json_object_new_string(d->vfio_lib) : NULL);
+		add(o, "vfio_library_found_through",
+		    d->vfio_lib[0] ? json_object_new_string(d->vfio_via) : NULL);
+		add(o, "open_ioctl_library",
+		    d->provider[0] ? json_object_new_string(d->provider) : NULL);
+	}
 	add(o, "vfio_user", json_object_new_boolean(in->strategy != VFC_STRAT_NOT_VFIO));
 	add(o, "strategy", json_object_new_string(vfc_strategy_key(in->strategy)));
 	add(o, "verdict", json_object_new_string(vfc_strategy_name(in->strategy)));
@@ -185,20 +208,29 @@ int vfc_cmd_inspect(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct vfc_inspect in;
+		struct vfc_deps *d = NULL;
 		char err[512];
 
 		if (vfc_inspect_path(argv[i], &in, err, sizeof(err))) {
 			vfc_err("inspect: %s: %s", argv[i], err);
 			ret = VFC_EXIT_USAGE;
 			if (json)
-				print_json(argv[i], &in, err);
-		} else if (json) {
-			print_json(argv[i], &in, NULL);
+				print_json(argv[i], &in, NULL, err);
+			continue;
+		}
+		if (in.strategy == VFC_STRAT_NOT_VFIO && in.dynamic && (d = malloc(sizeof(*d))))
+			vfc_deps_follow(argv[i], &in, d);
+		if (json) {
+			print_json(argv[i], &in, d, NULL);
 		} else {
-			print_human(argv[i], &in, first);
+			print_human(argv[i], &in, d, first);
 			first = false;
 		}
-		fflush(stdout);
+		free(d);
+		if (fflush(stdout) || ferror(stdout)) {
+			vfc_err("inspect: writing the output: %s", strerror(errno));
+			return VFC_EXIT_USAGE;
+		}
 	}
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <glob.h>
+#include <json-c/json.h>
 #include <libgen.h>
 #include <limits.h>
 #include <sched.h>
@@ -24,6 +25,7 @@
 #include "cli.h"
 #include "exitrec.h"
 #include "inspect.h"
+#include "libdeps.h"
 #include "runenv.h"
 #include "trial.h"
 #include "vfiocompat/module.h"
@@ -34,15 +36,18 @@
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 static volatile sig_atomic_t child_pid;
+/* Per signal number: pending before fork, so CMD did not get it from the terminal. */
+static volatile sig_atomic_t prefork[NSIG];
 
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
 	    "usage: vfiocompat run [--audit] [--log PATH] [--target NODE] [--mount-ns|--preload]\n"
-	    "                      [--fail-closed] -- CMD [ARGS...]\n\n"
+	    "                      [--fail-closed] [--json] -- CMD [ARGS...]\n\n"
 	    "Run CMD as a trial on iommufd and print the verdict on stderr when it exits.\n"
-	    "The strategy is the one 'vfiocompat inspect CMD' recommends unless given:\n"
+	    "The strategy is the one 'vfiocompat inspect CMD' recommends unless given (a\n"
+	    "program that is no VFIO user, nor can be preloaded, runs unchanged):\n"
 	    "  --preload      LD_PRELOAD the shim (dynamic programs): full per-ioctl report\n"
 	    "  --mount-ns     private mount namespace where /dev/vfio/vfio is the target node\n"
 	    "                 (static programs; needs root; no per-ioctl report)\n"
@@ -52,7 +57,9 @@ static void usage(FILE *f)
 	    "  --fail-closed  fail the container open when the target cannot be opened\n"
 	    "                 (default: fall back to type1 and say so)\n"
 	    "  --log PATH     report path (%%p pid, %%e program; appends); default: a new\n"
-	    "                 directory under $TMPDIR or /tmp, kept after the run\n\n"
+	    "                 directory under $TMPDIR or /tmp, kept (and named) when a report\n"
+	    "                 was written, removed when none was\n"
+	    "  --json         the verdict as one JSON object on stderr\n\n"
 	    "exit: CMD's exit status (a signal that killed CMD is re-raised); 125 run itself\n"
 	    "      failed, 126 CMD not executable, 127 CMD not found\n");
 }
@@ -62,9 +69,10 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	int saved = errno;
 
 	(void)uc;
-	/* Terminal signals reach the child's process group already. */
-	if (child_pid > 0 && si->si_code != SI_KERNEL && si->si_pid != child_pid)
+	/* Terminal signals reach the child's process group already, once it exists. */
+	if (child_pid > 0 && si->si_pid != child_pid && (si->si_code != SI_KERNEL || prefork[sig]))
 		kill(child_pid, sig);
+	prefork[sig] = 0;
 	errno = saved;
 }
 
@@ -96,22 +104,18 @@ static int mount_ns(const char *target)
 	return 0;
 }
 
-/* Print the verdict of the reports the run left; returns how many files. */
-static size_t print_verdict(const char *pattern)
+/* The verdict of what the run left, on stderr: one line, or one JSON object with --json. */
+static void print_verdict(const char *pattern, const char *dir, bool json, const char *cmd,
+			  const char *how, int status)
 {
 	struct vfc_trial t;
-	enum vfc_verdict v;
+	enum vfc_verdict v = VFC_V_UNTESTED;
 	glob_t g;
 	char list[512] = "";
+	bool none = !pattern[0] || glob(pattern, 0, NULL, &g);
 
-	if (glob(pattern, 0, NULL, &g)) {
-		fprintf(stderr,
-			"vfiocompat run: no report was written: the program did not open the "
-			"VFIO container (verdict UNTESTED)\n");
-		return 0;
-	}
 	vfc_trial_init(&t);
-	for (size_t i = 0; i < g.gl_pathc; i++) {
+	for (size_t i = 0; !none && i < g.gl_pathc; i++) {
 		FILE *f = fopen(g.gl_pathv[i], "re");
 
 		if (f) {
@@ -119,60 +123,132 @@ static size_t print_verdict(const char *pattern)
 			fclose(f);
 		}
 	}
-	v = vfc_trial_finish(&t);
+	if (!none)
+		v = vfc_trial_finish(&t);
+	/* Our own empty report directory is litter: remove it. */
+	if (none && dir[0])
+		rmdir(dir);
 	for (size_t i = 0; i < t.nfeatures; i++)
 		if (t.features[i].uses &&
 		    strlen(list) + strlen(t.features[i].name) + 3 < sizeof(list))
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 				 list[0] ? ", " : "", t.features[i].name);
-	fprintf(stderr,
-		"vfiocompat run: verdict %s%s%s%s; %zu process%s; details: vfiocompat report %s\n",
-		vfc_verdict_title(v), list[0] ? " (" : "", list, list[0] ? ")" : "", t.nprocs,
-		t.nprocs == 1 ? "" : "es", pattern);
-	/* Why it is not READY, per process: a fallback's errno, an exit status. */
-	for (size_t i = 0, shown = 0; i < t.nprocs && shown < 4; i++) {
-		const struct vfc_trial_proc *p = &t.procs[i];
+	if (json) {
+		json_object *o = json_object_new_object(), *fa = json_object_new_array();
 
-		if (p->neutral || p->verdict == VFC_V_READY || !p->reason[0])
-			continue;
-		char line[512];
+		for (size_t i = 0; i < t.nfeatures; i++)
+			if (t.features[i].uses)
+				json_object_array_add(fa,
+						      json_object_new_string(t.features[i].name));
+		json_object_object_add(o, "run", json_object_new_string(cmd));
+		json_object_object_add(o, "strategy", json_object_new_string(how));
+		json_object_object_add(o, "verdict", json_object_new_string(vfc_verdict_name(v)));
+		json_object_object_add(o, "title", json_object_new_string(vfc_verdict_title(v)));
+		json_object_object_add(o, "features", fa);
+		json_object_object_add(o, "processes", json_object_new_int((int)t.nprocs));
+		json_object_object_add(o, "reports", none ? NULL : json_object_new_string(pattern));
+		json_object_object_add(o, "report_dir",
+				       none || !dir[0] ? NULL : json_object_new_string(dir));
+		if (!strcmp(how, "mount-ns"))
+			json_object_object_add(
+			    o, "note",
+			    json_object_new_string("a mount namespace writes no per-ioctl report: "
+						   "load vfiocompat.ko with audit=1 for one"));
+		if (WIFSIGNALED(status))
+			json_object_object_add(o, "signal", json_object_new_int(WTERMSIG(status)));
+		else
+			json_object_object_add(o, "exit_status",
+					       json_object_new_int(WEXITSTATUS(status)));
+		fprintf(stderr, "%s\n",
+			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else if (!strcmp(how, "mount-ns")) {
+		/* No report: the namespace only swaps the node. */
+	} else if (!strcmp(how, "unchanged")) {
+		/* Said before it started. */
+	} else if (none) {
+		fprintf(stderr,
+			"vfiocompat run: no report was written: the program did not open the "
+			"VFIO container (verdict UNTESTED)\n");
+	} else {
+		fprintf(stderr,
+			"vfiocompat run: verdict %s%s%s%s; %zu process%s; details: vfiocompat "
+			"report %s\n",
+			vfc_verdict_title(v), list[0] ? " (" : "", list, list[0] ? ")" : "",
+			t.nprocs, t.nprocs == 1 ? "" : "es", pattern);
+		/* Why it is not READY, per process: a fallback's errno, an exit status. */
+		for (size_t i = 0, shown = 0; i < t.nprocs && shown < 4; i++) {
+			const struct vfc_trial_proc *p = &t.procs[i];
 
-		/* Names and texts come from report files: no control bytes to the terminal. */
-		snprintf(line, sizeof(line), "%s[%ld]: %s: %s", p->program[0] ? p->program : "?",
-			 p->pid, vfc_verdict_name(p->verdict), p->reason);
-		for (char *c = line; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
-		fprintf(stderr, "vfiocompat run: %s\n", line);
-		shown++;
+			if (p->neutral || p->verdict == VFC_V_READY || !p->reason[0])
+				continue;
+			char line[512];
+
+			/* Names and texts come from report files: no control bytes to the terminal.
+			 */
+			snprintf(line, sizeof(line), "%s[%ld]: %s: %s",
+				 p->program[0] ? p->program : "?", p->pid,
+				 vfc_verdict_name(p->verdict), p->reason);
+			for (char *c = line; *c; c++)
+				if ((unsigned char)*c < 0x20 || *c == 0x7f)
+					*c = '?';
+			fprintf(stderr, "vfiocompat run: %s\n", line);
+			shown++;
+		}
 	}
 	vfc_trial_free(&t);
-	globfree(&g);
-	return 1;
+	if (!none)
+		globfree(&g);
 }
 
-static int choose(const char *cmd, bool *mountns)
+/* How CMD is started. */
+enum how { HOW_PRELOAD, HOW_MOUNT_NS, HOW_PLAIN };
+
+static const char *how_key(enum how h)
+{
+	return h == HOW_PRELOAD ? "preload" : h == HOW_MOUNT_NS ? "mount-ns" : "unchanged";
+}
+
+static int choose(const char *cmd, enum how *how)
 {
 	char path[PATH_MAX], err[512];
 	struct vfc_inspect in;
+	struct vfc_deps *d;
 
+	*how = HOW_PRELOAD;
 	if (!vfc_which(cmd, getenv("PATH"), path, sizeof(path))) {
 		vfc_err("run: %s: command not found", cmd);
 		return VFC_EXIT_NOT_FOUND;
 	}
-	if (vfc_inspect_path(path, &in, err, sizeof(err))) {
-		/* Scripts and the like: the shim still reaches what they start. */
-		*mountns = false;
+	/* Scripts and the like: the shim still reaches what they start. */
+	if (vfc_inspect_path(path, &in, err, sizeof(err)))
 		return 0;
+	/* VFIO code in a library (DPDK's librte_eal): that library's build decides. */
+	if (in.strategy == VFC_STRAT_NOT_VFIO && in.dynamic && (d = malloc(sizeof(*d)))) {
+		if (vfc_deps_follow(path, &in, d))
+			fprintf(stderr, "vfiocompat run: %s: %s\n", cmd, in.reason);
+		free(d);
 	}
-	/* No VFIO path in its bytes (built at run time, or in a library): go by its build. */
 	if (in.strategy == VFC_STRAT_NOT_VFIO) {
-		in.strategy = in.if_vfio;
-		in.reason = in.if_vfio_reason;
+		/*
+		 * No VFIO path anywhere (it may still build one at run time, or
+		 * start programs that do: a shell): the shim is harmless where
+		 * the loader takes LD_PRELOAD. Where it does not (static,
+		 * secure exec), CMD just runs, as it would without vfiocompat.
+		 */
+		if (in.dynamic && in.if_vfio != VFC_STRAT_MODULE_AUDIT)
+			return 0;
+		*how = HOW_PLAIN;
+		fprintf(
+		    stderr,
+		    "vfiocompat run: %s: not a VFIO user (%s); running it unchanged, no trial\n",
+		    cmd, in.reason);
+		return 0;
 	}
 	switch (in.strategy) {
 	case VFC_STRAT_MOUNT_NS:
-		*mountns = true;
+		*how = HOW_MOUNT_NS;
 		fprintf(stderr, "vfiocompat run: %s: %s; using --mount-ns\n", cmd, in.reason);
 		return 0;
 	case VFC_STRAT_MODULE_AUDIT:
@@ -185,24 +261,30 @@ static int choose(const char *cmd, bool *mountns)
 	case VFC_STRAT_NOT_VFIO:
 		break;
 	}
-	*mountns = false;
 	return 0;
 }
 
 int vfc_cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"audit", no_argument, 0, 'a'},	   {"log", required_argument, 0, 'l'},
-	    {"target", required_argument, 0, 't'}, {"mount-ns", no_argument, 0, 'm'},
-	    {"preload", no_argument, 0, 'p'},	   {"fail-closed", no_argument, 0, 'f'},
-	    {"help", no_argument, 0, 'h'},	   {0, 0, 0, 0},
+	    {"audit", no_argument, 0, 'a'},
+	    {"log", required_argument, 0, 'l'},
+	    {"target", required_argument, 0, 't'},
+	    {"mount-ns", no_argument, 0, 'm'},
+	    {"preload", no_argument, 0, 'p'},
+	    {"fail-closed", no_argument, 0, 'f'},
+	    {"json", no_argument, 0, 'j'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
 	};
 	char lib[PATH_MAX], exe[PATH_MAX], dir[PATH_MAX] = "", logbuf[PATH_MAX],
-					   pattern[PATH_MAX * 2], preload[PATH_MAX * 4];
+					   pattern[PATH_MAX * 2] = "", preload[PATH_MAX * 4];
 	const char *log = NULL, *target = NULL;
-	bool audit = false, mountns = false, forced = false, fail_closed = false;
-	int c, pipefd[2], status, err = 0;
+	bool audit = false, mountns = false, fail_closed = false, json = false;
+	enum how how = HOW_PRELOAD;
+	int c, pipefd[2], status, err = 0, forced = 0;
 	struct sigaction sa = {0};
+	sigset_t fwd, oldmask, runmask, pend;
 	ssize_t n;
 	pid_t pid;
 
@@ -220,11 +302,19 @@ int vfc_cmd_run(int argc, char **argv)
 			break;
 		case 'm':
 		case 'p':
-			mountns = c == 'm';
-			forced = true;
+			if (forced && forced != c) {
+				vfc_err(
+				    "run: --mount-ns and --preload exclude each other; give one");
+				return VFC_EXIT_USAGE;
+			}
+			how = c == 'm' ? HOW_MOUNT_NS : HOW_PRELOAD;
+			forced = c;
 			break;
 		case 'f':
 			fail_closed = true;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -238,12 +328,40 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: no command given; usage: vfiocompat run [OPTIONS] -- CMD [ARGS...]");
 		return VFC_EXIT_USAGE;
 	}
+	/*
+	 * A signal sent before child_pid is set would find no child to
+	 * forward to and be lost: the forwarded signals stay blocked from
+	 * here, across fork, until child_pid is set; one sent meanwhile waits,
+	 * pending, and is forwarded then. CMD gets the mask run was started
+	 * with; run itself must receive what it forwards, so it unblocks them.
+	 */
+	sigemptyset(&fwd);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&fwd, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &fwd, &oldmask);
 	if ((log && log[0] != '/') || (target && target[0] != '/')) {
 		vfc_err("run: --log and --target take absolute paths");
 		return VFC_EXIT_USAGE;
 	}
-	if (!forced && (c = choose(argv[optind], &mountns)))
+	if (how == HOW_MOUNT_NS && audit) {
+		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
+			"per-ioctl log");
+		return VFC_EXIT_USAGE;
+	}
+	if (how == HOW_MOUNT_NS && log) {
+		vfc_err("run: --log needs the shim (--preload); a mount namespace writes no "
+			"report");
+		return VFC_EXIT_USAGE;
+	}
+	if (!forced && (c = choose(argv[optind], &how)))
 		return c;
+	if (how == HOW_MOUNT_NS && audit) {
+		vfc_err("run: %s needs --mount-ns, which has no per-ioctl log for --audit; load "
+			"vfiocompat.ko with audit=1 instead",
+			argv[optind]);
+		return VFC_EXIT_USAGE;
+	}
+	mountns = how == HOW_MOUNT_NS;
 	/* As the shim chooses: the module's node (per-process accounting) when loaded. */
 	if (mountns && !target) {
 		struct stat st;
@@ -251,13 +369,8 @@ int vfc_cmd_run(int argc, char **argv)
 		target = !stat(VFC_MODULE_NODE, &st) && S_ISCHR(st.st_mode) ? VFC_MODULE_NODE
 									    : "/dev/iommu";
 	}
-	if (mountns && audit) {
-		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
-			"per-ioctl log");
-		return VFC_EXIT_USAGE;
-	}
 
-	if (!mountns) {
+	if (how == HOW_PRELOAD) {
 		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		exe[n > 0 ? n : 0] = 0;
 		if (!vfc_find_library(dirname(exe), VFC_LIBDIR, lib, sizeof(lib))) {
@@ -303,9 +416,13 @@ int vfc_cmd_run(int argc, char **argv)
 	}
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
+	sa.sa_mask = fwd;
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
+	/* Pending now means sent before CMD existed: forward it whatever its origin. */
+	sigpending(&pend);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		prefork[forwarded[i]] = sigismember(&pend, forwarded[i]) == 1;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -314,10 +431,20 @@ int vfc_cmd_run(int argc, char **argv)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
+		/*
+		 * What the parent forwarded before exec must reach CMD: the
+		 * default action (a pending SIGINT kills it now) or, when CMD
+		 * starts with it blocked, pending across exec. SIG_DFL would
+		 * discard a pending SIGWINCH (default: ignore), so its handler
+		 * is left for exec to reset.
+		 */
 		sa.sa_handler = SIG_DFL;
 		sa.sa_flags = 0;
+		sigemptyset(&sa.sa_mask);
 		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-			sigaction(forwarded[i], &sa, NULL);
+			if (forwarded[i] != SIGWINCH)
+				sigaction(forwarded[i], &sa, NULL);
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		if (mountns) {
 			if (mount_ns(target))
 				_exit(VFC_EXIT_RUN_ERROR);
@@ -333,6 +460,10 @@ int vfc_cmd_run(int argc, char **argv)
 		_exit(err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC);
 	}
 	child_pid = pid;
+	runmask = oldmask;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigdelset(&runmask, forwarded[i]);
+	sigprocmask(SIG_SETMASK, &runmask, NULL);
 	close(pipefd[1]);
 	while ((n = read(pipefd[0], &err, sizeof(err))) < 0 && errno == EINTR)
 		;
@@ -345,17 +476,19 @@ int vfc_cmd_run(int argc, char **argv)
 	child_pid = 0;
 	if (n == sizeof(err)) {
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
+		if (dir[0])
+			rmdir(dir);
 		return err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC;
 	}
-	if (!mountns) {
+	if (how == HOW_PRELOAD) {
 		char why[512];
 
 		/* How it ended goes into its report: a failed program is never READY. */
 		if (vfc_exit_append(log, pid, argv[optind], status, why, sizeof(why)) < 0)
 			fprintf(stderr, "vfiocompat run: the exit record was not written: %s\n",
 				why);
-		print_verdict(pattern);
 	}
+	print_verdict(pattern, dir, json, argv[optind], how_key(how), status);
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vfiocompat run: %s killed by signal %d\n", argv[optind],
 			WTERMSIG(status));

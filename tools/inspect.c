@@ -466,9 +466,30 @@ static int segments(struct ctx *c, const GElf_Ehdr *eh, bool *has_interp, GElf_P
 	return 0;
 }
 
-/* DT_NEEDED entries of PT_DYNAMIC; musl shows as libc.musl-ARCH.so.1 there. */
+/* A string of the dynamic string table (DT_STRTAB + off), cleaned; "" when unreadable. */
+static void dynstr(struct ctx *c, uint64_t strtab, uint64_t strsz, uint64_t off, char *dst,
+		   size_t dstlen)
+{
+	unsigned char buf[VFC_INSPECT_PATH_MAX] = {0};
+	size_t want = dstlen < sizeof(buf) ? dstlen : sizeof(buf);
+	int64_t o;
+
+	dst[0] = '\0';
+	if (off >= strsz)
+		return;
+	if (want > strsz - off)
+		want = (size_t)(strsz - off);
+	o = vaddr_off(c, strtab + off, 1);
+	if (o < 0)
+		return;
+	want = src_read(&c->src, (uint64_t)o, buf, want);
+	clean_copy(dst, dstlen, buf, want);
+}
+
+/* DT_NEEDED, DT_RUNPATH and DT_RPATH of PT_DYNAMIC; musl shows as libc.musl-ARCH.so.1 there. */
 static void needed(struct ctx *c, const GElf_Phdr *dyn, bool *has_needed)
 {
+	struct vfc_inspect *out = c->out;
 	Elf_Data *d;
 	GElf_Dyn e;
 	uint64_t strtab = 0, strsz = 0;
@@ -488,18 +509,25 @@ static void needed(struct ctx *c, const GElf_Phdr *dyn, bool *has_needed)
 		else if (e.d_tag == DT_STRSZ)
 			strsz = e.d_un.d_val;
 	}
-	if (!*has_needed || !strsz)
+	if (!strsz)
 		return;
 	for (size_t i = 0; i < n && gelf_getdyn(d, (int)i, &e) && e.d_tag != DT_NULL; i++) {
-		unsigned char name[32] = {0};
-		int64_t o;
-
-		if (e.d_tag != DT_NEEDED || e.d_un.d_val >= strsz)
+		if (e.d_tag == DT_RUNPATH)
+			dynstr(c, strtab, strsz, e.d_un.d_val, out->runpath, sizeof(out->runpath));
+		else if (e.d_tag == DT_RPATH)
+			dynstr(c, strtab, strsz, e.d_un.d_val, out->rpath, sizeof(out->rpath));
+		if (e.d_tag != DT_NEEDED)
 			continue;
-		o = vaddr_off(c, strtab + e.d_un.d_val, 1);
-		if (o >= 0 && src_read(&c->src, (uint64_t)o, name, sizeof(name) - 1) &&
-		    !strncmp((char *)name, "libc.musl-", 10))
-			c->out->musl = true;
+		if (out->nneeded == VFC_INSPECT_MAX_NEEDED) {
+			out->needed_capped = true;
+			continue;
+		}
+		dynstr(c, strtab, strsz, e.d_un.d_val, out->needed[out->nneeded],
+		       sizeof(out->needed[0]));
+		if (!strncmp(out->needed[out->nneeded], "libc.musl-", 10))
+			out->musl = true;
+		if (out->needed[out->nneeded][0])
+			out->nneeded++;
 	}
 }
 
@@ -535,14 +563,19 @@ static int dynsym(struct ctx *c, Elf_Scn *scn, const GElf_Shdr *sh)
 		GElf_Sym sym;
 		const char *name;
 
-		if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx != SHN_UNDEF || !sym.st_name)
+		if (!gelf_getsym(d, (int)i, &sym) || !sym.st_name)
 			continue;
 		name = elf_strptr(c->elf, sh->sh_link, sym.st_name);
 		if (!name)
 			continue;
 		for (size_t k = 0; k < sizeof(imports) / sizeof(imports[0]); k++)
-			if (!strcmp(name, imports[k].name))
-				c->out->imports |= imports[k].bit;
+			if (!strcmp(name, imports[k].name)) {
+				if (sym.st_shndx == SHN_UNDEF)
+					c->out->imports |= imports[k].bit;
+				else if (GELF_ST_TYPE(sym.st_info) == STT_FUNC ||
+					 GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC)
+					c->out->defines |= imports[k].bit;
+			}
 	}
 	return 0;
 }

@@ -32,6 +32,11 @@ enum vfc_import {
 #define VFC_IMP_ANY_OPEN                                                                           \
 	(VFC_IMP_OPEN | VFC_IMP_OPEN64 | VFC_IMP_OPENAT | VFC_IMP_OPENAT64 | VFC_IMP_OPEN_2)
 
+/* DT_NEEDED entries kept, and the longest name or search path kept. */
+#define VFC_INSPECT_MAX_NEEDED 64
+#define VFC_INSPECT_NAME_MAX   128
+#define VFC_INSPECT_PATH_MAX   1024
+
 /* The string scan stops after this many bytes (vfc_inspect.scan_capped says so). */
 #define VFC_INSPECT_SCAN_CAP (256ull << 20)
 
@@ -45,6 +50,7 @@ struct vfc_inspect {
 	bool file_caps;	     /* security.capability xattr present */
 	bool imports_open, imports_openat, imports_open64, imports_ioctl;
 	unsigned imports;	  /* enum vfc_import bits, undefined symbols of .dynsym */
+	unsigned defines;	  /* enum vfc_import bits, defined (exported) symbols */
 	bool symbols_read;	  /* a dynamic symbol table was found and read */
 	bool refs_vfio_container; /* "/dev/vfio/vfio" in the file */
 	bool refs_iommu;	  /* "/dev/iommu" in the file */
@@ -52,6 +58,11 @@ struct vfc_inspect {
 	bool go;		  /* Go build info present */
 	char go_version[64];	  /* "" when the build info could not be decoded */
 	bool rust, musl;	  /* hints */
+	/* DT_NEEDED names in order, DT_RUNPATH and DT_RPATH ("" when absent). */
+	char needed[VFC_INSPECT_MAX_NEEDED][VFC_INSPECT_NAME_MAX];
+	unsigned nneeded;
+	bool needed_capped; /* more DT_NEEDED entries than kept */
+	char runpath[VFC_INSPECT_PATH_MAX], rpath[VFC_INSPECT_PATH_MAX];
 	uint64_t file_size;
 	uint64_t scanned; /* bytes the string scan covered */
 	bool scan_capped; /* file larger than VFC_INSPECT_SCAN_CAP */

@@ -2,9 +2,13 @@
 /* Kernel .config lookup; zlib reads /proc/config.gz and plain files alike. */
 #include "kconfig.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 char vfc_kconfig_value(const char *text, size_t len, const char *sym)
@@ -80,4 +84,73 @@ char *vfc_kconfig_load(const char *release, char *source, size_t source_size, si
 	if (text)
 		snprintf(source, source_size, "%s", path);
 	return text;
+}
+
+bool vfc_kconfig_plausible(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((eol ? eol : end) - p);
+
+		if ((l > 8 && !memcmp(p, "CONFIG_", 7) && memchr(p, '=', l)) ||
+		    (l > 20 && !memcmp(p, "# CONFIG_", 9) && l > 11 &&
+		     !memcmp(p + l - 11, " is not set", 11)))
+			return true;
+		p += l + 1;
+	}
+	return false;
+}
+
+bool vfc_kconfig_release(const char *text, size_t len, char *out, size_t size)
+{
+	const char *p = text, *end = text + len;
+
+	/* The header is within the first lines: "#\n# Automatically generated file; ...\n#
+	 * Linux/ARCH VERSION Kernel Configuration" */
+	for (int lines = 0; p < end && lines < 8; lines++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((eol ? eol : end) - p);
+		char arch[32], rel[128], word[32];
+
+		if (l < 200 && l > 8 && !memcmp(p, "# Linux/", 8)) {
+			char line[200];
+
+			memcpy(line, p, l);
+			line[l] = 0;
+			if (sscanf(line, "# Linux/%31s %127s %31s", arch, rel, word) == 3 &&
+			    !strcmp(word, "Kernel") && strlen(rel) < size) {
+				strcpy(out, rel);
+				return true;
+			}
+		}
+		p += l + 1;
+	}
+	return false;
+}
+
+const char *vfc_kconfig_unreadable(const char *path, char *buf, size_t size)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st)) {
+		snprintf(buf, size, "%s", strerror(errno));
+		return buf;
+	}
+	if (S_ISDIR(st.st_mode))
+		return "a directory, not a file";
+	if (!S_ISREG(st.st_mode))
+		return S_ISCHR(st.st_mode) ? "a character device, not a file"
+					   : "not a regular file";
+	if (!st.st_size)
+		return "empty (0 bytes)";
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(buf, size, "%s", strerror(errno));
+		return buf;
+	}
+	close(fd);
+	return NULL;
 }

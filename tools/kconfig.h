@@ -3,6 +3,7 @@
 #ifndef VFC_KCONFIG_H
 #define VFC_KCONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define VFC_KCONFIG_MAX (8u << 20) /* a .config is ~300 KiB; refuse absurd input */
@@ -22,5 +23,23 @@ char *vfc_kconfig_read(const char *path, size_t *len);
  * source, or NULL when neither is readable.
  */
 char *vfc_kconfig_load(const char *release, char *source, size_t source_size, size_t *len);
+
+/*
+ * Is text a kernel .config? It must assign or unset at least one CONFIG_
+ * symbol at the start of a line ("CONFIG_X=..." or "# CONFIG_X is not set").
+ */
+bool vfc_kconfig_plausible(const char *text, size_t len);
+
+/*
+ * The kernel release the file was generated for, from its header comment
+ * ("# Linux/x86 6.8.0 Kernel Configuration"); false when it has none.
+ */
+bool vfc_kconfig_release(const char *text, size_t len, char *out, size_t size);
+
+/*
+ * Why path cannot serve as a kernel config, in one phrase ("no such file",
+ * "a directory", "empty"...), or NULL when it can be read.
+ */
+const char *vfc_kconfig_unreadable(const char *path, char *buf, size_t size);
 
 #endif

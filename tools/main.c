@@ -59,15 +59,29 @@ static void usage(FILE *f)
 		   "container (/dev/vfio/vfio) to iommufd (/dev/iommu).\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-	fprintf(
-	    f,
-	    "\n'vfiocompat COMMAND --help' describes each; man vfiocompat(1), libvfiocompat(7).\n");
+	fprintf(f, "\n'vfiocompat help COMMAND' (or 'vfiocompat COMMAND --help') describes each;\n"
+		   "man vfiocompat(1), libvfiocompat(7).\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
+		return VFC_EXIT_USAGE;
+	}
+	/* "help COMMAND" is "COMMAND --help". */
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		char *args[] = {argv[2], "--help", NULL};
+
+		if (argc > 3) {
+			vfc_err("help: one command at a time; usage: vfiocompat help [COMMAND]");
+			return VFC_EXIT_USAGE;
+		}
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].fn(2, args);
+		vfc_err("help: unknown command '%s'; run 'vfiocompat --help' for the list",
+			argv[2]);
 		return VFC_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

@@ -68,6 +68,28 @@ static int find_cdev(const char *bdf, char *out, size_t size, char *err, size_t 
 	return 0;
 }
 
+bool vfc_pci_addr(const char *in, char *out, size_t size)
+{
+	unsigned dom = 0, bus, dev, fn;
+	int n = -1;
+
+	if (sscanf(in, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) == 4 && n == 12 && !in[n]) {
+		/* DDDD:BB:DD.F */
+	} else if (n = -1, dom = 0,
+		   sscanf(in, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) == 3 && n == 7 && !in[n]) {
+		/* BB:DD.F, domain 0000 */
+	} else {
+		return false;
+	}
+	/* sscanf's %x also takes signs and spaces: only hex digits where digits go. */
+	for (const char *c = in; *c; c++)
+		if (!strchr("0123456789abcdefABCDEF:.", *c))
+			return false;
+	if (dev > 0x1f || fn > 7)
+		return false;
+	return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, dev, fn) < (int)size;
+}
+
 static bool valid_bdf(const char *s)
 {
 	unsigned dom, bus, dev, fn;

@@ -14,7 +14,9 @@ R=$T/root
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 
-make -s -C "$top" B="$B" DESTDIR="$R" PREFIX=/usr/local install >"$T/log" 2>&1; rc=$?
+SANARG=()
+[ "${VFC_SANITIZE:-0}" = 1 ] && SANARG=(SAN=1)
+make -s -C "$top" B="$B" "${SANARG[@]}" DESTDIR="$R" PREFIX=/usr/local install >"$T/log" 2>&1; rc=$?
 CHECK_DIAG=$(tail -n 20 "$T/log")
 check "make install DESTDIR=... succeeds" test "$rc" = 0
 for f in lib/libvfiocompat.so bin/vfiocompat share/man/man1/vfiocompat.1 share/man/man7/libvfiocompat.7 \
@@ -37,12 +39,46 @@ if command -v groff >/dev/null; then
 else
 	tap_skip "man pages: no groff warnings" "groff not installed"
 fi
-out=$(bash -c ". '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat re); COMP_CWORD=1; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
+out=$(bash -c ". /usr/share/bash-completion/bash_completion; . '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat re); COMP_CWORD=1; COMP_LINE='vfiocompat re'; COMP_POINT=13; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
 CHECK_DIAG=$out
 check "bash completion completes subcommands" test "$out" = report
-out=$(bash -c ". '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat run --au); COMP_CWORD=2; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
+out=$(bash -c ". /usr/share/bash-completion/bash_completion; . '$R/usr/local/share/bash-completion/completions/vfiocompat'; COMP_WORDS=(vfiocompat run --au); COMP_CWORD=2; COMP_LINE='vfiocompat run --au'; COMP_POINT=19; _vfiocompat; echo \"\${COMPREPLY[*]}\"" 2>&1)
 CHECK_DIAG=$out
 check "bash completion completes run's options" test "$out" = --audit
-make -s -C "$top" B="$B" DESTDIR="$R" PREFIX=/usr/local uninstall >/dev/null 2>&1
+make -s -C "$top" B="$B" "${SANARG[@]}" DESTDIR="$R" PREFIX=/usr/local uninstall >/dev/null 2>&1
 check "make uninstall removes the command and library" test ! -e "$R/usr/local/bin/vfiocompat" -a ! -e "$R/usr/local/lib/libvfiocompat.so"
+# --- pkg-config, examples, plots, PREFIX applied at install time (issue 22)
+R2=$T/root2
+make -s -C "$top" B="$B" "${SANARG[@]}" DESTDIR="$R2" PREFIX=/usr install >"$T/log2" 2>&1; rc=$?
+CHECK_DIAG=$(tail -n 20 "$T/log2")
+check "make; make install PREFIX=/usr succeeds" test "$rc" = 0
+pc=$R2/usr/lib/pkgconfig/vfiocompat.pc
+check "a pkg-config file for the installed headers" test -s "$pc"
+CHECK_DIAG=$(cat "$pc" 2>&1)
+check "... pkg-config reads it: version as the command's, includedir /usr/include" sh -c "
+	test \"\$(PKG_CONFIG_PATH='$R2/usr/lib/pkgconfig' pkg-config --modversion vfiocompat)\" = \"\$('$R2/usr/bin/vfiocompat' --version | cut -d' ' -f2)\" &&
+	test \"\$(PKG_CONFIG_PATH='$R2/usr/lib/pkgconfig' pkg-config --variable=includedir vfiocompat)\" = /usr/include &&
+	test \"\$(PKG_CONFIG_PATH='$R2/usr/lib/pkgconfig' pkg-config --variable=preload vfiocompat)\" = /usr/lib/libvfiocompat.so"
+printf '#include <vfiocompat/report.h>\n#include <vfiocompat/module.h>\nint main(void) { return VFC_REPORT_SCHEMA > 0 ? 0 : 1; }\n' >"$T/pc.c"
+CHECK_DIAG=$(cc $(PKG_CONFIG_PATH="$R2/usr/lib/pkgconfig" pkg-config --define-variable=prefix="$R2/usr" --define-variable=includedir="$R2/usr/include" --cflags vfiocompat) -o "$T/pc" "$T/pc.c" 2>&1)
+check "... its cflags compile a program against every installed header" test -x "$T/pc"
+CHECK_DIAG=$(strings "$R2/usr/bin/vfiocompat" | grep -E '/usr/(local/)?(lib|share/doc)' | head)
+check "the installed binary's library path is /usr/lib, not /usr/local/lib" sh -c "strings '$R2/usr/bin/vfiocompat' | grep -qx /usr/lib && ! strings '$R2/usr/bin/vfiocompat' | grep -Eq '/usr/local/(lib|share)'"
+for m in man1/vfiocompat.1 man7/libvfiocompat.7; do
+	CHECK_DIAG=$(grep -n /usr/ "$R2/usr/share/man/$m" | head -5)
+	check "$m names /usr/lib/libvfiocompat.so, never /usr/local" sh -c "grep -q '/usr/lib/libvfiocompat.so' '$R2/usr/share/man/$m' && ! grep -q /usr/local '$R2/usr/share/man/$m'"
+done
+D=$R2/usr/share/doc/vfiocompat
+for f in "$top"/examples/*; do
+	check "example installed under the docs dir: examples/${f##*/}" cmp -s "$f" "$D/examples/${f##*/}"
+done
+check "... the trial scripts stay executable" test -x "$D/examples/qemu-trial.sh"
+for img in $(sed -n 's/.*](\([^)]*\.svg\)).*/\1/p' "$top/docs/performance.md"); do
+	check "performance.md's plot $img installed beside it" test -s "$D/$img"
+done
+check "the module's notes installed as the check hint says (kernel-module.md)" sh -c "test -s '$D/kernel-module.md' && strings '$R2/usr/bin/vfiocompat' | grep -q '/usr/share/doc/vfiocompat/kernel-module.md'"
+make -s -C "$top" B="$B" "${SANARG[@]}" DESTDIR="$R2" PREFIX=/usr uninstall >/dev/null 2>&1
+check "make uninstall removes the pkg-config file" test ! -e "$pc"
+# Leave the build tree as the suite built it (default PREFIX).
+make -s -C "$top" B="$B" "${SANARG[@]}" lib "$B/vfiocompat" >/dev/null 2>&1
 tap_end

@@ -4,6 +4,7 @@
 
 #include "benchstat.h"
 #include "kconfig.h"
+#include "libdeps.h"
 #include "migration.h"
 #include "runenv.h"
 #include "unit.h"
@@ -142,6 +143,65 @@ START_TEST(test_ratio_reading)
 }
 END_TEST
 
+START_TEST(test_pci_addr)
+{
+	char b[16];
+
+	ck_assert(vfc_pci_addr("0000:03:00.0", b, sizeof(b)));
+	ck_assert_str_eq(b, "0000:03:00.0");
+	ck_assert(vfc_pci_addr("03:00.0", b, sizeof(b)));
+	ck_assert_str_eq(b, "0000:03:00.0");
+	ck_assert(vfc_pci_addr("0001:AF:1F.7", b, sizeof(b)));
+	ck_assert_str_eq(b, "0001:af:1f.7");
+	ck_assert(!vfc_pci_addr("notabdf", b, sizeof(b)));
+	ck_assert(!vfc_pci_addr("03:00.0 ", b, sizeof(b)));
+	ck_assert(!vfc_pci_addr("3:0.0", b, sizeof(b)));
+	ck_assert(!vfc_pci_addr("03:20.0", b, sizeof(b))); /* device > 1f */
+	ck_assert(!vfc_pci_addr("03:00.8", b, sizeof(b))); /* function > 7 */
+	ck_assert(!vfc_pci_addr("+3:00.0", b, sizeof(b))); /* sscanf would take a sign */
+	ck_assert(!vfc_pci_addr("0000:03:00.0x", b, sizeof(b)));
+	ck_assert(!vfc_pci_addr("", b, sizeof(b)));
+}
+END_TEST
+
+START_TEST(test_kconfig_header)
+{
+	static const char hdr[] = "#\n# Automatically generated file; DO NOT EDIT.\n"
+				  "# Linux/x86 6.8.0-45-generic Kernel Configuration\n#\n"
+				  "CONFIG_IOMMUFD=y\n";
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/bash\nCONFIG:x\n";
+	static const char unset[] = "# CONFIG_VFIO is not set\n";
+	char r[64];
+
+	ck_assert(vfc_kconfig_release(hdr, strlen(hdr), r, sizeof(r)));
+	ck_assert_str_eq(r, "6.8.0-45-generic");
+	ck_assert(!vfc_kconfig_release(cfg, strlen(cfg), r, sizeof(r)));
+	ck_assert(vfc_kconfig_plausible(hdr, strlen(hdr)));
+	ck_assert(vfc_kconfig_plausible(unset, strlen(unset)));
+	ck_assert(vfc_kconfig_plausible(cfg, strlen(cfg)));
+	ck_assert(!vfc_kconfig_plausible(passwd, strlen(passwd)));
+	ck_assert(!vfc_kconfig_plausible("", 0));
+}
+END_TEST
+
+/* The system's own loader cache: libc is there, where the loader maps it. */
+START_TEST(test_ldcache)
+{
+	char p[4096];
+	const char *via = "";
+
+	ck_assert(!vfc_ldcache_lookup("/etc/ld.so.cache", "libnot-a-library.so.9", p, sizeof(p)));
+	ck_assert(!vfc_ldcache_lookup("/nonexistent", "libc.so.6", p, sizeof(p)));
+	ck_assert(!vfc_ldcache_lookup("/etc/passwd", "libc.so.6", p, sizeof(p)));
+	if (vfc_ldcache_lookup("/etc/ld.so.cache", "libc.so.6", p, sizeof(p)))
+		ck_assert(strstr(p, "/libc.so.6"));
+	ck_assert(vfc_lib_resolve("libc.so.6", "/bin/true", "", "", "", p, sizeof(p), &via));
+	ck_assert(strstr(p, "libc.so.6"));
+	ck_assert(
+	    !vfc_lib_resolve("libnot-a-library.so.9", "/bin/true", "", "", "", p, sizeof(p), &via));
+}
+END_TEST
+
 Suite *cli_pure_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -155,6 +215,9 @@ Suite *cli_pure_suite(void)
 	tcase_add_test(tc, test_spread);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_ratio_reading);
+	tcase_add_test(tc, test_pci_addr);
+	tcase_add_test(tc, test_kconfig_header);
+	tcase_add_test(tc, test_ldcache);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,60 +1,84 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# bash completion for vfiocompat(1)
+# bash completion for vfiocompat(1); needs bash-completion (_init_completion,
+# _filedir, __ltrim_colon_completions, _command_offset).
+
+# PCI addresses of devices bound to vfio-pci ("0000:03:00.0").
+_vfiocompat_bdfs()
+{
+	local d
+	# _VFIOCOMPAT_SYSFS: a stand-in /sys for the tests.
+	for d in "${_VFIOCOMPAT_SYSFS:-/sys}"/bus/pci/drivers/vfio-pci/*:*; do
+		[ -e "$d" ] && printf '%s\n' "${d##*/}"
+	done
+}
+
 _vfiocompat()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]} i
-	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check inspect run report bench --help --version" -- "$cur"))
+	local cur prev words cword cmd i
+	# -n := keeps "0000:03:00.0" one word (COMP_WORDBREAKS splits at ':').
+	_init_completion -n := || return
+
+	if [ "$cword" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "check inspect run report bench help --help --version" -- "$cur"))
 		return
 	fi
+	cmd=${words[1]}
 	case "$cmd" in
+	help)
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench" -- "$cur"))
+		;;
 	check)
 		case "$prev" in
-		--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--config) _filedir; return ;;
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--json --config --migration --help" -- "$cur"))
-		elif [[ " ${COMP_WORDS[*]} " == *" --migration "* ]]; then
-			COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" -- "$cur"))
-		fi ;;
+		elif [[ " ${words[*]} " == *" --migration "* ]]; then
+			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
+			__ltrim_colon_completions "$cur"
+		fi
+		;;
 	inspect)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--json --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -f -- "$cur"))
-		fi ;;
+			_filedir
+		fi
+		;;
 	report)
 		case "$prev" in
-		--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--output) _filedir; return ;;
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--json --prometheus --output --help" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -f -- "$cur"))
-		fi ;;
+			_filedir
+		fi
+		;;
 	bench)
 		case "$prev" in
-		--device) COMPREPLY=($(compgen -W "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" -- "$cur")); return ;;
+		--device)
+			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
+			__ltrim_colon_completions "$cur"
+			return
+			;;
 		--backend) COMPREPLY=($(compgen -W "type1 iommufd module" -- "$cur")); return ;;
 		--sizes | --reps | --rounds) return ;;
 		esac
-		COMPREPLY=($(compgen -W "--device --backend --sizes --reps --rounds --json --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--device --backend --sizes --reps --rounds --json --help" -- "$cur"))
+		;;
 	run)
-		for ((i = 2; i < COMP_CWORD; i++)); do
-			if [ "${COMP_WORDS[i]}" = "--" ]; then
-				# After --: complete the command, then its own arguments as files.
-				if [ "$i" -eq $((COMP_CWORD - 1)) ]; then
-					COMPREPLY=($(compgen -c -- "$cur"))
-				else
-					COMPREPLY=($(compgen -f -- "$cur"))
-				fi
+		for ((i = 2; i < cword; i++)); do
+			if [ "${words[i]}" = "--" ]; then
+				# After --: CMD and its own arguments, as bash completes them.
+				_command_offset $((i + 1))
 				return
 			fi
 		done
 		case "$prev" in
-		--log | --target) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--log | --target) _filedir; return ;;
 		esac
-		COMPREPLY=($(compgen -W "--audit --log --target --mount-ns --preload --fail-closed --help --" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--audit --log --target --mount-ns --preload --fail-closed --json --help --" -- "$cur"))
+		;;
 	esac
-}
-complete -F _vfiocompat vfiocompat
+} && complete -F _vfiocompat vfiocompat

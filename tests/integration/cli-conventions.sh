@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The command's conventions (issue 22, issue 16's run signal race): signals
+# forwarded even across fork, no litter, run --json, conflicting options
+# refused, inspect and run following DT_NEEDED as the loader does, a
+# non-VFIO program run unchanged, exit codes as vfiocompat(1) says,
+# short PCI addresses, check's VFIO side, help COMMAND.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/../lib/tap.sh"
+
+B=${B:?B must name the build directory}
+B=$(cd "$B" && pwd)
+V=$B/vfiocompat
+T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-conv.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+SAN_ENV=()
+[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
+has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 800 "$1")"; return 1; }; }
+hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(grep -- "$2" "$1" | head -3)"; return 1; }; }
+rc_is() { [ "$1" = "$2" ] || { CHECK_DIAG="exit $1, want $2: $(head -c 600 "$T/o" "$T/e" 2>/dev/null)"; return 1; }; }
+lines_are() { [ "$(wc -l <"$1")" = "$2" ] || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
+v() { env "${SAN_ENV[@]}" "$V" "$@" >"$T/o" 2>"$T/e"; }
+
+# --- run: every forwarded signal, 200 times each, none lost (issue 16)
+mkdir -p "$T/sig"
+N=${VFC_SIGRACE_N:-200}
+env "${SAN_ENV[@]}" timeout 900 "$B/helpers/sigrace" "$V" "$N" "$T/sig" >"$T/sig.out" 2>/dev/null; rc=$?
+CHECK_DIAG=$(cat "$T/sig.out")
+check "run: INT HUP QUIT USR1 USR2 WINCH TERM each sent $N times, none lost" \
+	sh -c "test $rc = 0 && test \$(grep -c 'sent $N, forwarded $N, lost 0\$' '$T/sig.out') = 7"
+echo "$CHECK_DIAG" | sed 's/^/# /'
+
+# --- run: no litter, the report directory named when kept
+mkdir "$T/tmp"
+TMPDIR=$T/tmp v run --preload -- sh -c 'exit 0'
+check "run: no report, so no empty vfiocompat-run.* left behind" test -z "$(ls -A "$T/tmp")"
+TMPDIR=$T/tmp v run -- /nonexistent/cmd
+check "run: a command not found leaves no directory either" test -z "$(ls -A "$T/tmp")"
+if [ -c /dev/vfio/vfio ]; then
+	TMPDIR=$T/tmp v run --preload -- "$B/helpers/fdprobe" open /dev/vfio/vfio
+	check "run: a kept report directory is named in the verdict" has "$T/e" "details: vfiocompat report $T/tmp/vfiocompat-run\.[A-Za-z0-9]*/"
+fi
+
+# --- run --json
+v run --preload --json -- sh -c 'exit 3'; rc=$?
+check "run --json: exit status still CMD's" rc_is "$rc" 3
+check "run --json: one JSON object on stderr with verdict, strategy and exit status" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+assert o["verdict"] == "untested" and o["strategy"] == "preload" and o["exit_status"] == 3, o
+assert o["reports"] is None and o["processes"] == 0, o' "$T/e"
+
+# --- run: conflicting options refused with one line
+v run --mount-ns --preload -- true; rc=$?
+check "run --mount-ns --preload: refused, exit 2" rc_is "$rc" 2
+check "... one line naming both" sh -c "test \$(wc -l <'$T/e') = 1 && grep -q -- '--mount-ns and --preload' '$T/e'"
+v run --preload --mount-ns -- true; rc=$?
+check "run --preload --mount-ns: refused too (not last-wins)" rc_is "$rc" 2
+v run --mount-ns --audit -- true; rc=$?
+check "run --mount-ns --audit: refused" rc_is "$rc" 2
+
+# --- a program that is no VFIO user runs unchanged
+v run -- /bin/true; rc=$?
+check "run -- /bin/true: exit 0 (no --mount-ns, even without /dev/iommu)" rc_is "$rc" 0
+check "... and no --mount-ns attempted" hasnt "$T/e" 'mount-ns\|not a character device'
+printf 'int main(void) { return 5; }\n' >"$T/st.c"
+if cc -static -o "$T/static-true" "$T/st.c" 2>/dev/null; then
+	v run -- "$T/static-true"; rc=$?
+	check "run: a static non-VFIO program runs unchanged with its own status (5)" rc_is "$rc" 5
+	check "... and says so" has "$T/e" 'not a VFIO user.*running it unchanged'
+else
+	tap_fail "a static test program builds (libc6-dev's static libc)"
+fi
+v run --json -- sh -c 'echo "pre=$LD_PRELOAD"'
+check "run: a shell script still gets the shim (what it starts may be a VFIO user)" has "$T/o" 'libvfiocompat.so'
+
+# --- inspect follows DT_NEEDED through the loader's search path
+mkdir -p "$T/dt/lib" "$T/dt/ldlib"
+cat >"$T/dt/vfu.c" <<'EOF'
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+int vfu_open(void)
+{
+	int fd = open("/dev/vfio/vfio", O_RDWR);
+
+	if (fd >= 0) {
+		ioctl(fd, 0x3b64, 0);
+		close(fd);
+	}
+	return fd;
+}
+EOF
+cat >"$T/dt/main.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+int vfu_open(void);
+int main(int argc, char **argv)
+{
+	if (argc > 1) {
+		const char *p = getenv("LD_PRELOAD");
+		printf("preload=%s\n", p ? p : "");
+		return 0;
+	}
+	return vfu_open() >= 0 ? 0 : 1;
+}
+EOF
+cc -shared -fPIC -o "$T/dt/lib/libvfu.so" "$T/dt/vfu.c" &&
+	cc -o "$T/dt/runpath" "$T/dt/main.c" -L"$T/dt/lib" -lvfu -Wl,--enable-new-dtags,-rpath,'$ORIGIN/lib' &&
+	cc -o "$T/dt/rpath" "$T/dt/main.c" -L"$T/dt/lib" -lvfu -Wl,--disable-new-dtags,-rpath,"$T/dt/lib" &&
+	cc -o "$T/dt/ldpath" "$T/dt/main.c" -L"$T/dt/lib" -lvfu &&
+	cp "$T/dt/lib/libvfu.so" "$T/dt/ldlib/"; rc=$?
+check "DT_NEEDED fixtures build (a program whose VFIO code is in libvfu.so)" test "$rc" = 0
+check "... the program itself has no VFIO reference (the oracle: grep)" sh -c "! grep -q /dev/vfio '$T/dt/runpath'"
+v inspect "$T/dt/runpath"
+check "inspect: a library with VFIO code found through RUNPATH (\$ORIGIN): preload works" has "$T/o" "verdict: *preload works: its library libvfu.so ($T/dt/lib/libvfu.so, found through RUNPATH)"
+check "... names the library defining open and ioctl" has "$T/o" 'open/ioctl: *libc.so.6 (/'
+v inspect "$T/dt/rpath"
+check "inspect: ... through RPATH" has "$T/o" 'found through RPATH'
+LD_LIBRARY_PATH=$T/dt/ldlib v inspect "$T/dt/ldpath"
+check "inspect: ... through LD_LIBRARY_PATH" has "$T/o" "libvfu.so ($T/dt/ldlib/libvfu.so, found through LD_LIBRARY_PATH)"
+v inspect "$T/dt/ldpath"
+check "inspect: a library the loader cannot find is named" has "$T/o" 'not found: libvfu.so'
+v inspect --json "$T/dt/runpath"
+check "inspect --json: vfio_library, found through, open/ioctl library" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["strategy"] == "preload" and o["vfio_library"].endswith("/lib/libvfu.so"), o
+assert o["vfio_library_found_through"] == "RUNPATH" and "libc.so" in o["open_ioctl_library"], o' "$T/o"
+v run -- "$T/dt/runpath" env
+check "run: a program whose library is a VFIO user is preloaded" has "$T/o" 'preload=.*libvfiocompat.so'
+# ld.so.cache: the real system one, compared with the loader's own answer
+libc_ldd=$(ldd /bin/true | awk '/libc.so.6/{print $3}')
+v inspect /bin/true
+check "inspect: libc found through ld.so.cache where ldd says" has "$T/o" "open/ioctl: *libc.so.6 ($libc_ldd)"
+if [ -x /usr/bin/dpdk-testpmd ]; then
+	eal=$(ldd /usr/bin/dpdk-testpmd | awk '/librte_eal/{print $3}')
+	v inspect /usr/bin/dpdk-testpmd
+	check "inspect dpdk-testpmd: preload works, through librte_eal (where ldd finds it)" has "$T/o" "verdict: *preload works: its library librte_eal.so.[0-9]* ($eal,"
+	(cd "$T" && timeout 60 env "${SAN_ENV[@]}" "$V" run --json -- dpdk-testpmd --no-huge --no-pci -m 64 -- --help >"$T/o" 2>"$T/e"); rc=$?
+	check "run -- dpdk-testpmd picks preload (exit 0, strategy preload)" sh -c "test $rc = 0 && tail -1 '$T/e' | grep -q '\"strategy\":\"preload\"'"
+else
+	tap_skip "inspect/run dpdk-testpmd" "dpdk-testpmd not installed (scripts/install-deps vm installs it)"
+fi
+
+# --- check: exit codes as vfiocompat(1) says, one line for bad input
+v check --migration notabdf; rc=$?
+check "check --migration notabdf: exit 2" rc_is "$rc" 2
+check "... one line naming the address and the form" sh -c "lines=\$(wc -l <'$T/e'); test \$lines = 1 && grep -q \"'notabdf' is not a PCI address\" '$T/e'"
+v check --config /nonexistent; rc=$?
+check "check --config /nonexistent: exit 2, one line with the reason" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1 && grep -q '/nonexistent: No such file or directory' '$T/e'"
+v check --config /dev/null; rc=$?
+check "check --config /dev/null: exit 2, says why (a character device)" sh -c "test $rc = 2 && grep -q '/dev/null: a character device' '$T/e'"
+: >"$T/empty.config"
+v check --config "$T/empty.config"; rc=$?
+check "check --config on an empty file: exit 2, says empty" sh -c "test $rc = 2 && grep -q 'empty (0 bytes)' '$T/e'"
+v check --config /etc/passwd; rc=$?
+check "check --config /etc/passwd: refused as not a kernel config (exit 2)" sh -c "test $rc = 2 && grep -q 'is not a kernel config' '$T/e'"
+check "... and no PASS for it" hasnt "$T/o" 'PASS'
+printf '#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 5.10.0 Kernel Configuration\n#\n# CONFIG_IOMMUFD is not set\nCONFIG_VFIO=m\n' >"$T/old.config"
+v check --config "$T/old.config"; rc=$?
+check "check --config: the kernel line shows the file's version (5.10.0), not the running one" has "$T/o" "FAIL  kernel  *Linux 5.10.0 (from $T/old.config) has no iommufd"
+check "... the running release is not on that line" sh -c "! grep '^  [A-Z]*  kernel  ' '$T/o' | grep -qF '$(uname -r)'"
+printf 'CONFIG_IOMMUFD=y\n' >"$T/nover.config"
+v check --config "$T/nover.config"
+check "check --config without a version header: the kernel line says unknown" has "$T/o" 'INFO  kernel  *version unknown'
+v check --config "$T/old.config" --migration 00:00.0; rc=$?
+check "check --config F --migration: refused, exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1 && grep -q 'exclude each other' '$T/e'"
+
+# --- short PCI addresses; a device that does not exist
+first=$(ls /sys/bus/pci/devices 2>/dev/null | head -n1)
+if [ -n "$first" ] && [ "${first%%:*}" = 0000 ]; then
+	short=${first#0000:}
+	v check --migration "$short"; rc=$?
+	check "check --migration $short: accepted as $first (domain 0000)" sh -c "test $rc != 2 && grep -q '$first' '$T/o'"
+	v check --migration "$(echo "$first" | tr a-f A-F)"; rc=$?
+	check "... upper-case hex accepted too" sh -c "test $rc != 2 && grep -q '$first' '$T/o'"
+else
+	tap_skip "short PCI address accepted" "this host has no PCI device in domain 0000 to name"
+fi
+v check --migration 7f:1f.7; rc=$?
+check "check --migration on a device that does not exist: exit 2, says so" sh -c "test $rc = 2 && grep -q 'no PCI device 0000:7f:1f.7 on this host' '$T/e'"
+v check --migration 0000:03:20.0; rc=$?
+check "check --migration: device number past 1f refused" rc_is "$rc" 2
+
+# --- check: the VFIO side
+printf '# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_IOMMUFD=m\n# CONFIG_VFIO is not set\n' >"$T/novfio.config"
+v check --config "$T/novfio.config"
+check "no CONFIG_VFIO: FAIL CONFIG_VFIO" has "$T/o" 'FAIL  CONFIG_VFIO  *not set: this kernel has no VFIO'
+check "... no impossible hint (driverctl, modprobe vfio)" sh -c "! grep -E 'driverctl|modprobe vfio' '$T/o'"
+printf '# Linux/x86 6.12.0 Kernel Configuration\n# CONFIG_IOMMUFD is not set\nCONFIG_VFIO=y\n' >"$T/noiommufd.config"
+v check --config "$T/noiommufd.config"
+check "no CONFIG_IOMMUFD: no 'modprobe iommufd' hint" hasnt "$T/o" 'modprobe iommufd'
+printf '# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_IOMMUFD=y\nCONFIG_VFIO=m\n# CONFIG_VFIO_PCI is not set\nCONFIG_VFIO_GROUP=y\nCONFIG_VFIO_CONTAINER=y\nCONFIG_VFIO_IOMMU_TYPE1=m\nCONFIG_VFIO_DEVICE_CDEV=y\n' >"$T/nopci.config"
+v check --config "$T/nopci.config"
+check "no CONFIG_VFIO_PCI: FAIL CONFIG_VFIO_PCI" has "$T/o" 'FAIL  CONFIG_VFIO_PCI  *not set'
+for sym in VFIO=m VFIO_GROUP=y VFIO_CONTAINER=y VFIO_IOMMU_TYPE1=m VFIO_DEVICE_CDEV=y; do
+	check "check --config lists CONFIG_$sym" has "$T/o" "PASS  CONFIG_${sym%%=*}  *=${sym#*=}"
+done
+sed 's/CONFIG_VFIO_IOMMU_TYPE1=m/# CONFIG_VFIO_IOMMU_TYPE1 is not set/' "$T/nopci.config" >"$T/notype1.config"
+v check --config "$T/notype1.config"
+check "container without VFIO_IOMMU_TYPE1: WARN" has "$T/o" 'WARN  CONFIG_VFIO_IOMMU_TYPE1  *not set'
+v check
+check "check: vfio and vfio-pci module lines" sh -c "grep -q '  vfio module  ' '$T/o' && grep -q '  vfio-pci module  ' '$T/o'"
+check "check: the module hint points at the installed docs, not kernel/README.md" sh -c "! strings '$V' | grep -q 'kernel/README.md' && strings '$V' | grep -q 'share/doc/vfiocompat/kernel-module.md'"
+if [ ! -e /sys/module/vfiocompat ]; then
+	check "... and says so when the module is not loaded" has "$T/o" 'share/doc/vfiocompat/kernel-module.md'
+fi
+if [ -d /sys/kernel/iommu_groups ] && ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep -q :; then
+	check "check: one line per IOMMU group with a vfio-pci device" has "$T/o" '  IOMMU group [0-9]*  .*(vfio-pci)'
+fi
+v check --config "$T/nopci.config" --json
+cp "$T/o" "$T/check.json"
+v check --config "$T/nopci.config"
+check "check: long names (CONFIG_IOMMUFD_VFIO_CONTAINER) keep one detail column" python3 -c '
+import json, sys
+names = [c["name"] for c in json.load(open(sys.argv[1]))["checks"]]
+rows = [l for l in open(sys.argv[2]) if l[2:6] in ("PASS", "INFO", "WARN", "FAIL")]
+assert len(rows) == len(names), (len(rows), len(names))
+col = 8 + max(len(n) for n in names) + 1
+for n, l in zip(names, rows):
+    assert l[8:8 + len(n)] == n and l[8 + len(n):col].strip() == "" and l[col] != " ", (n, l)
+assert any(n == "CONFIG_IOMMUFD_VFIO_CONTAINER" for n in names)' "$T/check.json" "$T/o"
+
+# --- help COMMAND
+for c in check inspect run report bench; do
+	v help "$c"; rc=$?
+	check "help $c: exit 0, $c's usage" sh -c "test $rc = 0 && grep -q '^usage: vfiocompat $c' '$T/o'"
+done
+v help frobnicate; rc=$?
+check "help frobnicate: exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1"
+v help
+check "help alone: the command list" has "$T/o" '^commands:'
+
+tap_end
