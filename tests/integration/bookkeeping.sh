@@ -123,7 +123,7 @@ check "... and the handler's ioctls are all in the summary" is \
 	"$(q "$L" summary ioctls.GET_API_VERSION.calls)/$(q "$L" summary ioctls.IOMMU_UNMAP_DMA.calls)" 1/1
 if [ "$REAL" = 1 ]; then
 	check "... the group attached, and the early GET_INFO went through the fix-up" is \
-		"$(grep -o 'attach=[0-9]' "$T/out")/$(q "$L" get_info_early action)" attach=1/fixed
+		"$(grep -o 'attach=[0-9]' "$T/out")/$(q "$L" get_info_before_device action)" attach=1/fixed
 fi
 
 # 6 and 8. A DT_NEEDED library's constructor, which runs before the shim's,
