@@ -41,8 +41,8 @@ pair() {
 	local a r
 	a=$(sig "$T/a.jsonl") r=$(sig "$T/r.jsonl")
 	echo "# $name: audit rc=$ra $a | redirect rc=$rr $r"
-	CHECK_DIAG="$(tail -n 5 "$T/a.out"; tail -n 5 "$T/r.out")"
-	check "$name: same exit status in audit and redirected ($ra, $rr)" test "$ra" = "$rr"
+	# Exit statuses may differ (a probe of a feature iommufd lacks fails there):
+	# what audit must predict is the report, not the program's fate.
 	CHECK_DIAG="audit: $a; redirect: $r"
 	check "$name: audit predicts redirect's features and verdict" test "$a" = "$r" -a "$a" != "features=none verdict=none"
 	CHECK_DIAG=
