@@ -3,8 +3,7 @@
 # Audit predicts what redirect records: each of the lab's clients runs in
 # audit mode (type1, observe only) and redirected (iommufd), and the two
 # reports must name the same features and give the same verdict, client by
-# client. Each run must also succeed plainly enough to be compared: the
-# client's own exit status is checked in both modes.
+# client. Exit statuses are printed, not compared.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
