@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A plain type1 client that reads GET_INFO into a large buffer starting 64
+ * A plain type1 client that reads GET_INFO into a large buffer starting 256
  * bytes before a page end (type1 leaves that argsz, iommufd writes back the
- * exact size), then maps and unmaps one page. Prints the capabilities it
- * found itself, the oracle for audit = redirect (tests/vm/plans/audit-parity.sh).
+ * exact size, which fits before the page end), then maps and unmaps one page. Prints the
+ * capabilities it found itself, the oracle for audit = redirect (tests/vm/plans/audit-parity.sh).
  * Usage: bigbuf BDF
  */
 #include <fcntl.h>
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	char *mem =
 	    mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(mem != MAP_FAILED, "mmap");
-	struct vfio_iommu_type1_info *info = (void *)(mem + 4096 - 64);
+	struct vfio_iommu_type1_info *info = (void *)(mem + 4096 - 256);
 	info->argsz = 8192;
 	CHECK(!ioctl(c, VFIO_IOMMU_GET_INFO, info), "GET_INFO");
 	int avail = 0, iova = 0;
