@@ -59,6 +59,9 @@ struct vfc_real_fns {
 extern struct vfc_real_fns vfc_real;
 extern struct vfc_config vfc_cfg;
 
+/* Parse the environment now if that was left for the constructor. */
+void vfc_config_ensure(void);
+
 /* Idempotent; returns true once the real functions and config are ready. */
 bool vfc_init(void);
 

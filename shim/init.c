@@ -63,6 +63,17 @@ static void parse_config_once(void)
 	}
 }
 
+/*
+ * A VFIO open before our constructor ran, by a DT_NEEDED library's
+ * constructor, after an initialisation that came too early for the
+ * environment (a sanitizer runtime's own start-up): read the config now.
+ */
+void vfc_config_ensure(void)
+{
+	if (!atomic_load(&config_parsed) && environ)
+		parse_config_once();
+}
+
 static void after_fork_child(void)
 {
 	vfc_report_forked();

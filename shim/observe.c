@@ -86,6 +86,34 @@ static bool count_mapping(const struct vfc_rec *r)
 	return false;
 }
 
+/*
+ * Did the kernel's GET_INFO answer carry DMA_AVAIL? iommufd writes back the
+ * exact argsz; type1 leaves the caller's, often a larger buffer that runs
+ * past the page the struct starts on. Walking only to the page end would
+ * then miss type1's capabilities that redirect sees: audit would predict
+ * less than redirect records. So the rest (up to 2 KiB, where the kernel's
+ * capabilities are) is read through the kernel, never faulting.
+ */
+static bool info_has_dma_avail(const void *arg, uint32_t argsz)
+{
+	uint32_t room = vfc_bytes_to_page_end(arg);
+	char buf[2048];
+
+	if (argsz <= room)
+		return vfc_info_has_cap(arg, argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	uint32_t n = argsz < sizeof(buf) ? argsz : (uint32_t)sizeof(buf);
+	if (!vfc_safe_copy(buf, arg, n))
+		return vfc_info_has_cap(arg, room, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	if (argsz > n) {
+		/* The caller's buffer is larger: walk the part read. */
+		struct vfio_iommu_type1_info h;
+		memcpy(&h, buf, sizeof(h));
+		h.argsz = n;
+		memcpy(buf, &h, sizeof(h));
+	}
+	return vfc_info_has_cap(buf, n, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+}
+
 /* Returns the ret the caller gets; *err is updated when it is translated. */
 static int observe_container(int fd, uint32_t e, unsigned long request, void *arg, int ret,
 			     int *errp)
@@ -115,10 +143,7 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 	uint32_t feats = vfc_classify(&r, in_bar);
 	if (ret == 0 && count_mapping(&r))
 		feats |= 1u << VFC_F_DMA_ENTRY_LIMIT;
-	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
-	    vfc_info_has_cap(
-		arg, r.argsz < vfc_bytes_to_page_end(arg) ? r.argsz : vfc_bytes_to_page_end(arg),
-		VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
+	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg && info_has_dma_avail(arg, r.argsz))
 		feats |= 1u << VFC_F_DMA_AVAIL;
 	for (int ft = 0; feats; ft++, feats >>= 1)
 		if (feats & 1)

@@ -194,6 +194,8 @@ static int open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 	struct stat st, target;
 	int saved = errno;
 
+	if (vfc_ready())
+		vfc_config_ensure();
 	if (!vfc_ready() || vfc_cfg.mode == VFC_MODE_OFF) {
 		errno = saved;
 		return real_openat(dirfd, path, flags, mode);

@@ -68,6 +68,17 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "api")) { /* api FD: VFIO_GET_API_VERSION */
 			ret = ioctl(num(a1), VFIO_GET_API_VERSION);
 			i++;
+		} else if (!strcmp(s, "attach")) { /* attach GROUPFD CONTAINERFD */
+			int cfd = num(a2);
+			ret = ioctl(num(a1), VFIO_GROUP_SET_CONTAINER, &cfd);
+			i += 2;
+		} else if (!strcmp(s, "type1v2")) { /* type1v2 FD: SET_IOMMU */
+			ret = ioctl(num(a1), VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU);
+			i++;
+		} else if (!strcmp(s, "info")) { /* info FD: GET_INFO, fixed part */
+			struct vfio_iommu_type1_info info = {.argsz = sizeof(info)};
+			ret = ioctl(num(a1), VFIO_IOMMU_GET_INFO, &info);
+			i++;
 		} else if (!strcmp(s, "close")) {
 			ret = close(num(a1));
 			i++;

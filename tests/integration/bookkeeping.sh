@@ -63,6 +63,20 @@ done
 run -- open /dev/vfio/vfio open /dev/null dup2 4 3 api 3
 check "dup2 onto a tracked container: the copy is not a container" is "$(api_calls)" MISSING
 
+# 2b. (the lab) A group fd closed without UNSET_CONTAINER detaches it: 70 attach
+# and close cycles on one container must not leave 64 stale attach slots for
+# the fix-up to count; the early GET_INFO then counts the one group attached.
+if [ "$REAL" = 1 ]; then
+	steps=(open /dev/vfio/vfio)
+	for i in $(seq 70); do steps+=(open "/dev/vfio/$G" attach 4 3 close 4); done
+	steps+=(open "/dev/vfio/$G" attach 4 3 type1v2 3 info 3)
+	run -- "${steps[@]}"
+	check "70 attach+close cycles, then attach and GET_INFO: every attach succeeded" \
+		is "$(grep -c '^attach ret=0' "$T/out")" 71
+	check "... the fix-up counts the one group attached, not stale slots" \
+		is "$(q "$L" get_info_before_device groups)" 1
+fi
+
 # 3. fd 2 replaced by a data file: the summary is not written into it.
 : >"$T/data"
 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "$BK" stderr-close open "$T/data" open /dev/vfio/vfio api 4 \
@@ -123,7 +137,7 @@ check "... and the handler's ioctls are all in the summary" is \
 	"$(q "$L" summary ioctls.GET_API_VERSION.calls)/$(q "$L" summary ioctls.IOMMU_UNMAP_DMA.calls)" 1/1
 if [ "$REAL" = 1 ]; then
 	check "... the group attached, and the early GET_INFO went through the fix-up" is \
-		"$(grep -o 'attach=[0-9]' "$T/out")/$(q "$L" get_info_early action)" attach=1/fixed
+		"$(grep -o 'attach=[0-9]' "$T/out")/$(q "$L" get_info_before_device action)" attach=1/fixed
 fi
 
 # 6 and 8. A DT_NEEDED library's constructor, which runs before the shim's,
