@@ -142,6 +142,10 @@ rep --nagios "$R" "$L/crashed.jsonl"; rc=$?
 check "--nagios: INCOMPLETE is UNKNOWN (3)" is "$rc" 3
 rep --nagios "$T/none.jsonl"; rc=$?
 check "--nagios: an unreadable input is UNKNOWN (3)" is "$rc" 3
+rep --nagios --bogus "$R"; rc=$?
+check "--nagios: a bad option after it is UNKNOWN (3)" is "$rc" 3
+rep --bogus --nagios "$R"; rc=$?
+check "--nagios: a bad option before it is UNKNOWN (3)" is "$rc" 3
 
 # --- output errors (issue 22 item 4): one line, exit 2
 for c in "report $R" "report --json $R" "check --json" "inspect /bin/true" "--help"; do
