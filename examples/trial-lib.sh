@@ -18,15 +18,43 @@ vfc_trial() { # vfc_trial NAME COMMAND...
 	[ -f "$shim" ] || { echo "$name-trial: libvfiocompat.so not found; run make, or set VFIOCOMPAT_SHIM" >&2; return 2; }
 	local log=${VFIOCOMPAT_LOG:-${TMPDIR:-/tmp}/vfiocompat-$name-$$.jsonl}
 	rm -f "$log"
-	LD_PRELOAD=$shim VFIOCOMPAT_LOG=$log "$@"
+	local pidfile; pidfile=$(mktemp "${TMPDIR:-/tmp}/vfc-trial-pid.XXXXXX") || return 2
+	# The shell that records its pid execs the command: that pid is the
+	# command's, for the exit record appended to the report below.
+	# shellcheck disable=SC2016
+	LD_PRELOAD=$shim VFIOCOMPAT_LOG=$log sh -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@"
 	local rc=$?
+	local pid; pid=$(cat "$pidfile" 2>/dev/null); rm -f "$pidfile"
 	local verdict
 	# The program's exit status is part of the verdict: a failed or killed
 	# program is never ready. VFC_TRIAL_OK_RC lists other statuses that are a
 	# normal end (dpdk-trial.sh: 124, timeout stopping testpmd).
-	verdict=$(python3 - "$log" "$rc" "${VFC_TRIAL_OK_RC:-}" <<'PY'
-import json, signal, sys
-path, rc, ok = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+	verdict=$(python3 - "$log" "$rc" "${VFC_TRIAL_OK_RC:-}" "$pid" "$(basename "$1")" <<'PY'
+import json, os, signal, stat, sys
+path, rc, ok, pid, prog = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5]
+def signame(rc):  # the shell's 128+N for a command killed by signal N
+    try:
+        return signal.Signals(rc - 128).name if 128 < rc < 128 + signal.NSIG else None
+    except ValueError:
+        return f"SIG{rc - 128}"
+# The exit record, as `vfiocompat run` writes it (docs/report-schema.md), so
+# that `vfiocompat report` on this log knows how the command ended; none for
+# a status the caller declared a normal end, nor into a file not ours.
+if pid.isdigit() and str(rc) not in ok:
+    rec = {"type": "exit", "source": "trial-lib", "pid": int(pid),
+           "program": "".join(c if " " < c < "\x7f" and c not in '"\\' else "?" for c in prog)}
+    if signame(rc):
+        rec["signal"] = signame(rc)
+    else:
+        rec["status"] = rc
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
+            os.write(fd, (json.dumps(rec, separators=(",", ":")) + "\n").encode())
+        os.close(fd)
+    except OSError:
+        pass
 started, summaries = set(), {}
 try:
     with open(path, encoding="utf-8") as f:
@@ -43,8 +71,8 @@ except OSError:
     pass
 failed = ""
 if rc != 0 and str(rc) not in ok:
-    if rc > 128 and rc - 128 < signal.NSIG:
-        failed = f"killed by {signal.Signals(rc - 128).name}"
+    if signame(rc):
+        failed = f"killed by {signame(rc)}"
     else:
         failed = f"exited with status {rc}"
 summaries = list(summaries.values()) + [None] * len(started - summaries.keys())

@@ -340,6 +340,11 @@ int vfc_cmd_report(int argc, char **argv)
 	int c, bad = 0;
 	FILE *out = stdout;
 
+	/* A monitoring system gets UNKNOWN for every error, a bad option before it too. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--nagios"))
+			vfc_output_error_exit = VFC_NAGIOS_UNKNOWN;
+	nagios = vfc_output_error_exit == VFC_NAGIOS_UNKNOWN;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
@@ -366,7 +371,7 @@ int vfc_cmd_report(int argc, char **argv)
 			return VFC_EXIT_OK;
 		default:
 			usage(stderr);
-			return VFC_EXIT_USAGE;
+			return error_exit(nagios);
 		}
 	}
 	if (json && prometheus) {

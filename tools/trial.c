@@ -331,7 +331,9 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 		}
 	} else if (!strcmp(type, VFC_REC_EXIT)) {
 		return apply_exit(p, rec, err, errlen);
-	} else if (!strcmp(type, VFC_REC_FEATURE)) {
+	}
+	p->has_records = true;
+	if (!strcmp(type, VFC_REC_FEATURE)) {
 		const char *name = get_str(rec, "feature");
 		int i;
 
@@ -475,11 +477,15 @@ static void features_of(const struct vfc_trial *t, const struct vfc_trial_proc *
 /* The rules of docs/report-schema.md, "The verdict model", in its order. */
 static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc *p)
 {
-	enum vfc_verdict v = p->has_summary ? p->summary : VFC_V_INCOMPLETE;
+	/* Only run's record: a wrapper around the VFIO users, judged by its status alone. */
+	bool exit_only = p->has_exit && !p->has_records;
+	enum vfc_verdict v = p->has_summary ? p->summary
+			     : exit_only    ? VFC_V_UNTESTED
+					    : VFC_V_INCOMPLETE;
 	char names[160];
 
 	p->reason[0] = 0;
-	if (!p->has_summary)
+	if (!p->has_summary && !exit_only)
 		because(p, "no summary: it crashed, was killed or is still running");
 	/* Our feature table over the writer's word: a blocker used is decided already. */
 	features_of(t, p, VFC_SEV_BLOCKER, names, sizeof(names));
@@ -526,7 +532,8 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 	/* A process that never used a container and did not fail is not merged. */
 	p->neutral = v == VFC_V_UNTESTED && !p->used_container && !p->fallback;
 	if (p->neutral && !p->reason[0])
-		because(p, "no VFIO container used");
+		because(p, exit_only ? "exited with status 0, no VFIO use of its own"
+				     : "no VFIO container used");
 	return v;
 }
 

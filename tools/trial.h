@@ -58,6 +58,7 @@ struct vfc_trial_proc {
 	bool getinfo_unfixed;
 	unsigned long ioctl_calls, ioctl_errors, map_errors; /* from the summary */
 	bool has_exit;					     /* an exit record (vfiocompat run) */
+	bool has_records;				     /* any record but an exit record */
 	long exit_status;				     /* -1 when killed by a signal */
 	char exit_signal[16];
 	bool core_dumped;

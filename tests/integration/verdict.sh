@@ -142,6 +142,10 @@ rep --nagios "$R" "$L/crashed.jsonl"; rc=$?
 check "--nagios: INCOMPLETE is UNKNOWN (3)" is "$rc" 3
 rep --nagios "$T/none.jsonl"; rc=$?
 check "--nagios: an unreadable input is UNKNOWN (3)" is "$rc" 3
+rep --nagios --bogus "$R"; rc=$?
+check "--nagios: a bad option after it is UNKNOWN (3)" is "$rc" 3
+rep --bogus --nagios "$R"; rc=$?
+check "--nagios: a bad option before it is UNKNOWN (3)" is "$rc" 3
 
 # --- output errors (issue 22 item 4): one line, exit 2
 for c in "report $R" "report --json $R" "check --json" "inspect /bin/true" "--help"; do
@@ -161,12 +165,20 @@ trial() {
 }
 trial ok "$PROBE" open /dev/vfio/vfio; rc=$?
 check "trial-lib: a clean run: exit 0, verdict ready" has "$T/e" '^ok-trial: exit 0; verdict: ready (features: none); report: '
+rep "$T/lib.jsonl"; rc=$?
+check "trial-lib: its log, with the exit record (status 0) of the program's pid, is READY" \
+	is "$rc/$("$Q" "$T/lib.jsonl" exit status)/$("$Q" "$T/lib.jsonl" exit pid)" "0/0/$("$Q" "$T/lib.jsonl" start pid)"
 trial one sh -c 'exec 3</dev/vfio/vfio; exit 1'; rc=$?
 check "trial-lib: exit 1 is passed on and the verdict is failed" \
 	is "$rc/$(grep -c '^one-trial: exit 1; verdict: failed (exited with status 1; features: none); report: ' "$T/e")" 1/1
+rep "$T/lib.jsonl"; rc=$?
+check "trial-lib: vfiocompat report on its log says FAILED too (exit record source trial-lib)" \
+	is "$rc/$("$Q" "$T/lib.jsonl" exit source)/$(grep -c 'why: .*exited with status 1$' "$T/o")" 1/trial-lib/1
 trial segv sh -c 'ulimit -c 0; exec 3</dev/vfio/vfio; kill -SEGV $$'; rc=$?
 check "trial-lib: a program killed by SIGSEGV: failed, named" has "$T/e" '^segv-trial: exit 139; verdict: failed (killed by SIGSEGV; '
 VFC_TRIAL_OK_RC=124 trial to sh -c "\"$PROBE\" open /dev/vfio/vfio >/dev/null; exit 124"; rc=$?
 check "trial-lib: a status listed in VFC_TRIAL_OK_RC is a normal end" has "$T/e" '^to-trial: exit 124; verdict: ready (features: none)'
+rep "$T/lib.jsonl"; rc=$?
+check "... no exit record for it, the log stays READY" is "$rc/$("$Q" "$T/lib.jsonl" exit status)" 0/MISSING
 unset VFIOCOMPAT_SHIM
 tap_end

@@ -369,6 +369,18 @@ START_TEST(test_exit_record_alone_is_a_failed_process)
 }
 END_TEST
 
+/* A wrapper that exited 0 (its own exit record only) neither helps nor hurts. */
+START_TEST(test_exit_zero_record_alone_is_not_merged)
+{
+	add_file("q.jsonl", READY_PROC "{\"type\":\"exit\",\"source\":\"run\",\"pid\":21,"
+				       "\"program\":\"sh\",\"status\":0}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	ck_assert_uint_eq(t.nprocs, 2);
+	ck_assert(t.procs[1].neutral);
+	ck_assert_str_eq(t.procs[1].reason, "exited with status 0, no VFIO use of its own");
+}
+END_TEST
+
 START_TEST(test_bad_exit_records_refused)
 {
 	static const char *const bad[] = {
@@ -717,6 +729,7 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_exit_zero_keeps_ready);
 	tcase_add_test(tc, test_killing_signal_fails_and_is_named);
 	tcase_add_test(tc, test_exit_record_alone_is_a_failed_process);
+	tcase_add_test(tc, test_exit_zero_record_alone_is_not_merged);
 	tcase_add_test(tc, test_bad_exit_records_refused);
 	tcase_add_test(tc, test_skipped_getinfo_fixup_then_map_failures_is_not_ready);
 	tcase_add_test(tc, test_skipped_getinfo_fixup_alone_is_a_difference);
