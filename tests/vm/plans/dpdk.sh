@@ -19,15 +19,20 @@ echo 256 >/proc/sys/vm/nr_hugepages
 mkdir -p /dev/hugepages
 mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
 
-# fds_of OUT FDS: once testpmd's port has started (OUT says so), its fds into FDS.
+# fds_of FDS: testpmd's fds into FDS once its device fd is open (the container
+# and group are then set up). Polled, not read from its output: testpmd's
+# stdout is a file, so its lines only come out when it exits.
 fds_of() {
 	local i p
-	for ((i = 0; i < 400; i++)); do
-		if grep -q 'Port 0: ' "$1" 2>/dev/null && p=$(pgrep -n -x dpdk-testpmd); then
-			ls -l "/proc/$p/fd" >"$2" 2>/dev/null && return 0
+	for ((i = 0; i < 300; i++)); do
+		if p=$(pgrep -n -x dpdk-testpmd) && ls -l "/proc/$p/fd" >"$1.tmp" 2>/dev/null &&
+			grep -q 'vfio-device' "$1.tmp"; then
+			mv "$1.tmp" "$1"
+			return 0
 		fi
-		sleep 0.1
+		sleep 0.2
 	done
+	mv "$1.tmp" "$1" 2>/dev/null
 	return 1
 }
 # tx OUT: the TX-packets of testpmd's final (accumulated) statistics.
@@ -38,7 +43,7 @@ pmd() {
 	tmo 60 timeout -s INT 20 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$BDF" --file-prefix "vfc$$" -- \
 		--tx-first --stats-period 5 --nb-cores=1 --total-num-mbufs=2048 </dev/null >"$T/$1.out" 2>&1 &
 	local pid=$!
-	fds_of "$T/$1.out" "$T/$1.fds"
+	fds_of "$T/$1.fds"
 	wait_for "$pid" 90 "testpmd ($1)"
 	echo $? >"$T/$1.rc"
 }
@@ -54,7 +59,7 @@ check "plain testpmd held /dev/vfio/vfio while running" grep -q ' -> /dev/vfio/v
 VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl tmo 90 "$here/../../../examples/dpdk-trial.sh" "$BDF" 20 \
 	--lcores 0@0,1@0 -n 1 -m 256 --file-prefix "vfc$$" >"$T/shim.out" 2>&1 &
 spid=$!
-fds_of "$T/shim.out" "$T/shim.fds"
+fds_of "$T/shim.fds"
 wait_for "$spid" 120 "dpdk-trial.sh"
 echo $? >"$T/shim.rc"
 CHECK_DIAG="$(tail -n 30 "$T/shim.out"; cat "$T/r.jsonl" 2>/dev/null)"

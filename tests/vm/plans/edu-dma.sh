@@ -12,7 +12,7 @@ BDF=${VFC_EDU:?edu not bound}
 T=$(mktemp -d)
 
 # ioctls FILE REQUEST: how many times strace saw the raw ioctl REQUEST.
-ioctls() { grep -Ec "^[0-9]+ +ioctl\([0-9]+, $2," "$1"; }
+ioctls() { grep -Ec "^[0-9]+ +ioctl\((0x)?[0-9a-f]+, $2," "$1"; }
 for v in "" --v1; do
 	name="type1${v:+ v1}"
 	# The plain run under strace is the oracle for the shim's counters: the

@@ -31,14 +31,15 @@ trial() { # trial NAME [PREFIX...]: start QEMU (behind PREFIX), query it, record
 	wait_for "$pid" 60 "QEMU ($name) after quit"
 	echo $? >"$T/$name.rc"
 }
-# ioctls FILE REQUEST [-1]: how many times strace saw the raw ioctl REQUEST
+# ioctls FILE REQUEST [-1]: how many times strace saw the raw ioctl REQUEST (raw:
+# the fd is printed in hex)
 # issued (a call another thread interrupted is "<unfinished ...>": counted),
 # or, with -1, fail.
 ioctls() {
 	if [ "${3:-}" = -1 ]; then
-		grep -Ec "^[0-9]+ +ioctl\([0-9]+, $2,.*\) += -1" "$1"
+		grep -Ec "^[0-9]+ +ioctl\((0x)?[0-9a-f]+, $2,.*\) += -1" "$1"
 	else
-		grep -Ec "^[0-9]+ +ioctl\([0-9]+, $2," "$1"
+		grep -Ec "^[0-9]+ +ioctl\((0x)?[0-9a-f]+, $2," "$1"
 	fi
 }
 
