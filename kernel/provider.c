@@ -14,7 +14,7 @@
  *
  * iommufd's file_operations are static. They are taken, with a reference on
  * their owner, from a file that the worker opens on iommufd's own node when
- * the module loads (resolved in the initial mount namespace) and checked
+ * the module loads (resolved from pid 1's root and mount namespace) and checked
  * with iommufd_ctx_from_file(), so only exported interfaces and uapi are
  * used: the module builds against kernel headers alone.
  */
@@ -52,7 +52,7 @@
 static char *iommufd_node = "/dev/iommu";
 module_param(iommufd_node, charp, 0444);
 MODULE_PARM_DESC(iommufd_node,
-		 "iommufd's own node, opened once at load in the initial mount namespace to find its file operations (default /dev/iommu)");
+		 "iommufd's own node, opened once at load, resolved from pid 1's root, to find its file operations (default /dev/iommu)");
 
 /* iommufd's fops; holding them holds a reference on iommufd's module. */
 static const struct file_operations *iommufd_fops;
