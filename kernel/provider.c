@@ -14,17 +14,23 @@
  *
  * iommufd's file_operations are static. They are taken, with a reference on
  * their owner, from a file that the worker opens on iommufd's own node when
- * the module loads (resolved in the initial mount namespace) and checked
+ * the module loads (resolved from pid 1's root and mount namespace) and checked
  * with iommufd_ctx_from_file(), so only exported interfaces and uapi are
  * used: the module builds against kernel headers alone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cdev.h>
+#include <linux/cred.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/namei.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/task.h>
 #include <linux/iommufd.h>
 #include <linux/kmod.h>
 #include <linux/kthread.h>
@@ -46,7 +52,7 @@
 static char *iommufd_node = "/dev/iommu";
 module_param(iommufd_node, charp, 0444);
 MODULE_PARM_DESC(iommufd_node,
-		 "iommufd's own node, opened once at load in the initial mount namespace to find its file operations (default /dev/iommu)");
+		 "iommufd's own node, opened once at load, resolved from pid 1's root, to find its file operations (default /dev/iommu)");
 
 /* iommufd's fops; holding them holds a reference on iommufd's module. */
 static const struct file_operations *iommufd_fops;
@@ -184,7 +190,42 @@ struct vfc_find {
 
 #if IS_ENABLED(CONFIG_IOMMUFD)
 /*
- * In a kworker, whose root and mount namespace are the initial ones: the
+ * Open `name` as resolved from init's (pid 1's) root, in its mount
+ * namespace, not the caller's: kernel threads no longer share pid 1's
+ * fs_struct (7.x), and the loader's may be a container's.
+ */
+static struct file *vfc_open_in_init(const char *name)
+{
+	struct task_struct *init;
+	struct path root = {}, path;
+	struct file *f;
+	int ret;
+
+	rcu_read_lock();
+	init = pid_task(find_pid_ns(1, &init_pid_ns), PIDTYPE_PID);
+	if (init)
+		get_task_struct(init);
+	rcu_read_unlock();
+	if (!init)
+		return ERR_PTR(-ESRCH);
+	task_lock(init);
+	if (init->fs)
+		get_fs_root(init->fs, &root);
+	task_unlock(init);
+	put_task_struct(init);
+	if (!root.mnt)
+		return ERR_PTR(-ESRCH);
+	ret = vfs_path_lookup(root.dentry, root.mnt, name, LOOKUP_FOLLOW, &path);
+	path_put(&root);
+	if (ret)
+		return ERR_PTR(ret);
+	f = dentry_open(&path, O_RDWR | O_CLOEXEC, current_cred());
+	path_put(&path);
+	return f;
+}
+
+/*
+ * In a kworker (the kernel's credentials), resolved from pid 1's root: the
  * loader's mount namespace (a container's, or one where /dev/iommu is
  * something else) does not decide which file is taken as iommufd's.
  */
@@ -203,9 +244,9 @@ static void vfc_find_work(struct work_struct *work)
 		pr_err("iommufd is not available in this kernel (CONFIG_IOMMUFD), nothing to provide\n");
 		goto out;
 	}
-	f = filp_open(iommufd_node, O_RDWR | O_CLOEXEC, 0);
+	f = vfc_open_in_init(iommufd_node);
 	if (IS_ERR(f)) {
-		pr_err("cannot open %s (%pe) in the initial mount namespace, needed to find iommufd; set iommufd_node=\n",
+		pr_err("cannot open %s (%pe) in init's (pid 1) root and mount namespace, needed to find iommufd; set iommufd_node=\n",
 		       iommufd_node, f);
 		fw->fops = ERR_CAST(f);
 		goto out;

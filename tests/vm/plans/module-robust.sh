@@ -144,6 +144,7 @@ unload
 MTTY=$VFC_KSRC/samples/vfio-mdev/mtty.ko
 mtty_was=0
 grep -q '^mtty ' /proc/modules && { mtty_was=1; rmmod mtty; }
+grep -q '^mdev ' /proc/modules || insmod "$VFC_KSRC/drivers/vfio/mdev/mdev.ko"
 state() { sed -n 's/.*"probe_state":"\([^"]*\)".*/\1/p' "$REPORT"; }
 out=$(insmod "$KO" audit=1 audit_symbol=mtty_precopy_ioctl 2>&1); rc=$?
 s0=$(state)
