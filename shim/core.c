@@ -21,6 +21,7 @@
 #include "classify.h"
 #include "decode.h"
 #include "errmap.h"
+#include "getinfo_probe.h"
 #include "report.h"
 #include "stats.h"
 #include "sysfs.h"
@@ -577,7 +578,7 @@ static bool no_domain_yet(int fd)
  * Record it and, unless VFIOCOMPAT_FIXUPS=none, answer what the kernel will
  * enforce once the device is attached (what type1 says at this point).
  */
-static void get_info_early(int fd, void *arg, uint32_t caller_argsz)
+static void get_info_early(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe)
 {
 	int groups[8];
 	bool device;
@@ -628,8 +629,10 @@ static void get_info_early(int fd, void *arg, uint32_t caller_argsz)
 		memcpy(arg, obuf, (size_t)len);
 		atomic_fetch_add(&vfc_stats.get_info_fixed, 1);
 	}
+	struct vfc_get_info_how how = {"model", probe ? probe->why : NULL, probe ? probe->err : 0,
+				       -1};
 	vfc_fmt_get_info_early(&f, fd, ngroups, action, why, kpg, kr, nk, all.pgsizes,
-			       len >= 0 ? fixed : NULL, nf);
+			       len >= 0 ? fixed : NULL, nf, probe ? &how : NULL);
 	vfc_report_line(&f);
 }
 
@@ -642,13 +645,17 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
 	    no_domain_yet(fd) &&
 	    (!vfc_cfg.fixup_get_info || safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
+	/* The vendor-neutral fix-up first: the caller's own call, a device attached. */
+	struct vfc_probe probe;
+	bool probing = early && vfc_cfg.fixup_get_info && vfc_probe_begin(fd, &probe);
 	int ret = real_ioctl(fd, request, arg);
 	int err = errno;
 
-	if (early && ret == 0) {
-		get_info_early(fd, arg, caller_argsz);
-		errno = err;
-	}
+	if (probing)
+		vfc_probe_end(fd, &probe, ret);
+	else if (early && ret == 0)
+		get_info_early(fd, arg, caller_argsz, vfc_cfg.fixup_get_info ? &probe : NULL);
+	errno = err;
 
 	switch (VFC_FD_KIND(e)) {
 	case VFC_FD_REDIRECTED:

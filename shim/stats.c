@@ -25,6 +25,13 @@ const char *vfc_verdict(const struct vfc_stats *s)
 		if (sev == VFC_SEV_DEGRADED)
 			degraded = true;
 	}
+	/*
+	 * An early GET_INFO left with iommufd's raw answer (fix-up off, or
+	 * neither the probe nor a model could give the enforced one) offered
+	 * IOVAs the domain may refuse: never `ready`.
+	 */
+	if (atomic_load(&s->get_info_early) > atomic_load(&s->get_info_fixed))
+		degraded = true;
 	/* A container that stayed on type1 in redirect mode was not tried. */
 	if (atomic_load(&s->fallbacks))
 		return VFC_VERDICT_UNTESTED;
