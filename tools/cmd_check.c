@@ -15,6 +15,7 @@
 
 #include "checklist.h"
 #include "cli.h"
+#include "iommu_vendor.h"
 #include "kconfig.h"
 #include "migration.h"
 #include "vfiocompat/module.h"
@@ -434,6 +435,7 @@ int vfc_cmd_check(int argc, char **argv)
 	check_config(l, &u, config);
 	check_nodes(l);
 	check_iommu(l);
+	vfc_check_iommu_vendor(l, "", -1);
 	check_devices(l);
 	check_memlock(l);
 	if (json) {

@@ -78,6 +78,12 @@ for bdf_var in VFC_NVME VFC_EDU; do
 	done
 done
 
+# vfiocompat check names this IOMMU and the lab variant that proves it.
+"$B/vfiocompat" check >"$T/check" 2>&1
+grep -E '^ *[A-Z]+ +(IOMMU|interrupt remapping)' -A1 "$T/check" | sed 's/^/# /'
+CHECK_DIAG=$(cat "$T/check")
+check "vfiocompat check recognises the IOMMU as lab variant $IOMMU" grep -q "proven in the lab (VFC_VM_IOMMU=$IOMMU)" "$T/check"
+
 # The real client: QEMU's nvme:// block driver.
 if command -v qemu-io >/dev/null; then
 	# Each run starts from the controller state a fresh boot leaves: the lab's
