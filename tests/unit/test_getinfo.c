@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The GET_INFO fix-up's pure parts: the probe's group fd and the verdict rule. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 
 #include "fdtable.h"
 #include "iommu_vendor.h"
+#include "iova.h"
+#include "report.h"
 #include "getinfo_probe.h"
 #include "stats.h"
 #include "unit.h"
@@ -64,6 +67,40 @@ START_TEST(test_unfixed_early_get_info_is_never_ready)
 	/* A blocker still wins. */
 	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
 	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
+}
+END_TEST
+
+START_TEST(test_record_names_the_method)
+{
+	struct vfc_fmt f;
+	struct vfc_range raw = {0, UINT64_MAX};
+	struct vfc_range got[3] = {
+	    {0, 0xfedfffff}, {0xfef00000, 0xfcffffffffull}, {0x10000000000ull, UINT64_MAX}};
+	struct vfc_get_info_how probe = {.method = "probe", .probe_us = 247273};
+
+	vfc_fmt_get_info_early(&f, 3, 1, "fixed", NULL, 0xfffffffffffff000ull, &raw, 1,
+			       0xfff7ffffff000ull, got, 3, &probe);
+	ck_assert_ptr_nonnull(
+	    strstr(f.buf, "\"action\":\"fixed\",\"method\":\"probe\",\"probe_us\":247273"));
+	ck_assert_ptr_nonnull(strstr(f.buf, "\"fixed_pgsizes\":\"0xfff7ffffff000\""));
+	ck_assert_ptr_nonnull(strstr(f.buf, "[\"0x10000000000\",\"0xffffffffffffffff\"]"));
+	ck_assert_ptr_null(strstr(f.buf, "probe_failed"));
+
+	struct vfc_get_info_how model = {.method = "model",
+					 .probe_why = "no device could be opened",
+					 .probe_err = EBUSY,
+					 .probe_us = -1};
+	vfc_fmt_get_info_early(&f, 3, 1, "skipped", "not VT-d", 0xfffffffffffff000ull, &raw, 1, 0,
+			       NULL, -1, &model);
+	ck_assert_ptr_nonnull(strstr(f.buf,
+				     "\"method\":\"model\",\"probe_failed\":\"no device could "
+				     "be opened\",\"probe_errno\":\"EBUSY\""));
+	ck_assert_ptr_null(strstr(f.buf, "probe_us"));
+	ck_assert_ptr_null(strstr(f.buf, "fixed_ranges"));
+	/* VFIOCOMPAT_FIXUPS=none: no method at all. */
+	vfc_fmt_get_info_early(&f, 3, 1, "off", NULL, 0xfffffffffffff000ull, &raw, 1, 0, NULL, -1,
+			       NULL);
+	ck_assert_ptr_null(strstr(f.buf, "method"));
 }
 END_TEST
 
@@ -196,6 +233,7 @@ Suite *getinfo_suite(void)
 	tcase_add_test(tc, test_group_fd_found);
 	tcase_add_test(tc, test_fixed_early_get_info_stays_ready);
 	tcase_add_test(tc, test_unfixed_early_get_info_is_never_ready);
+	tcase_add_test(tc, test_record_names_the_method);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("vendor");
 	tcase_add_test(tc, test_vtd_kind_from_ecap);
