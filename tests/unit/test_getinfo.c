@@ -110,6 +110,8 @@ START_TEST(test_vtd_kind_from_ecap)
 {
 	/* The lab's scalable-mode VT-d: SMTS and SLTS set, FLTS clear. */
 	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, true), VFC_IOMMU_VTD_SECOND);
+	/* QEMU's x-flts=on: FLTS set, SLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x880000f00f4aull, true), VFC_IOMMU_VTD_FIRST);
 	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull | 1ull << 47, true), VFC_IOMMU_VTD_FIRST);
 	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, false), VFC_IOMMU_VTD_LEGACY);
 	ck_assert_int_eq(vfc_vtd_kind(0xf00f5eull, true), VFC_IOMMU_VTD_LEGACY); /* no SMTS */

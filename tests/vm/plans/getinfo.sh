@@ -24,6 +24,7 @@ pr() { line "$1" "$2" | sed 's/^argsz=[0-9]* //'; }
 case $IOMMU in
 intel | intel-sm) want="pgsizes=0x40201000 ranges=0x0-0xfedfffff,0xfef00000-0xffffffffffff" ;;
 amd) want="pgsizes=0xfff7ffffff000 ranges=0x0-0xfedfffff,0xfef00000-0xfcffffffff,0x10000000000-0xffffffffffffffff" ;;
+intel-flts) want="pgsizes=0x40201000 ranges=0x0-0xfedfffff,0xfef00000-0x7fffffffffff" ;;
 virtio) want="pgsizes=0xfffffffffffff000 ranges=0x0-0xfedfffff,0xfef00000-0x7fffffffff" ;;
 *) want= ;;
 esac
