@@ -23,13 +23,13 @@ LDFLAGS += $(CFLAGS_SAN)
 SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/sysfs.c shim/errmap.c shim/init.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
-	shim/fixup.c shim/fds.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/sidestack.c \
+	shim/fixup.c shim/getinfo_pick.c shim/getinfo_probe.c shim/fds.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/sidestack.c \
 	shim/vfork.S shim/onstack.S
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
 PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/errmap.c
+	shim/errmap.c shim/getinfo_pick.c
 
 SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
@@ -226,10 +226,18 @@ check-vm: all module $(LEAK_SAMPLE)
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.
+# One lab VM per IOMMU variant (VFC_VM_IOMMUS to choose); each run's raw
+# answers go to docs/compat-audit/, the table is generated from them all.
+VFC_VM_IOMMUS ?= intel intel-sm intel-flts amd virtio
 audit-doc: deps deps-vm all
-	-B=$(abspath $(B)) VFC_VM_OUT=$(abspath $(B))/vm-audit tests/vm/run audit
-	test -s $(B)/vm-audit/results/compat-audit.md
-	cp $(B)/vm-audit/results/compat-audit.md docs/compat-audit.md
+	mkdir -p docs/compat-audit
+	for v in $(VFC_VM_IOMMUS); do \
+		B=$(abspath $(B)) VFC_VM_IOMMU=$$v VFC_VM_OUT=$(abspath $(B))/vm-audit-$$v tests/vm/run audit; \
+		test -s $(B)/vm-audit-$$v/results/compat-audit/$$v.type1 || exit 1; \
+		cp $(B)/vm-audit-$$v/results/compat-audit/$$v.type1 \
+			$(B)/vm-audit-$$v/results/compat-audit/$$v.iommufd docs/compat-audit/; \
+	done
+	tests/vm/audit-table docs/compat-audit 7.3.4 >docs/compat-audit.md
 
 sanitize: deps
 	$(MAKE) B=build/san SAN=1 all

@@ -4,6 +4,8 @@
  * container with a real device attached, and prints the kernel's answer:
  *   vfio-feature-probe FEATURE BDF
  * Run plainly it shows type1's answer; under libvfiocompat.so iommufd's.
+ * VFIO_FEATURE_PROBE_CONTAINER=/dev/iommu opens iommufd's node as the
+ * container instead (iommufd's own VFIO compat ioctls, no shim needed).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +48,8 @@ static void setup(const char *bdf, int iommu_type, const char *feature)
 	link[n] = '\0';
 	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
 
-	container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	const char *node = getenv("VFIO_FEATURE_PROBE_CONTAINER");
+	container = open(node && *node ? node : "/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (container < 0)
 		die("open container");
 	group = open(path, O_RDWR | O_CLOEXEC);

@@ -58,6 +58,7 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 	c->fallback = VFC_FALLBACK_PASSTHROUGH;
 	strcpy(c->target, VFC_DEFAULT_TARGET);
 	c->fixup_get_info = true;
+	c->fixup_probe = true;
 	c->rlimit_process = true;
 
 	if ((v = get("VFIOCOMPAT_MODE"))) {
@@ -106,13 +107,16 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 		}
 	}
 	if ((v = get("VFIOCOMPAT_FIXUPS"))) {
-		if (!strcmp(v, "all") || !strcmp(v, "get-info-ranges"))
+		if (!strcmp(v, "all") || !strcmp(v, "get-info-ranges")) {
 			c->fixup_get_info = true;
-		else if (!strcmp(v, "none"))
+		} else if (!strcmp(v, "get-info-model")) {
+			c->fixup_get_info = true;
+			c->fixup_probe = false;
+		} else if (!strcmp(v, "none")) {
 			c->fixup_get_info = false;
-		else {
+		} else {
 			bad(warn, "VFIOCOMPAT_FIXUPS", v,
-			    "use all, none or get-info-ranges; using all");
+			    "use all, none, get-info-ranges or get-info-model; using all");
 			errors++;
 		}
 	}

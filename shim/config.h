@@ -17,6 +17,7 @@ struct vfc_config {
 	char target[PATH_MAX];
 	char log[PATH_MAX];  /* empty: one summary line on stderr */
 	bool fixup_get_info; /* VFIOCOMPAT_FIXUPS: get-info-ranges */
+	bool fixup_probe;    /* ... by a device probe (get-info-model: sysfs model only) */
 	bool errno_type1;    /* VFIOCOMPAT_ERRNO=type1 */
 	bool rlimit_process; /* VFIOCOMPAT_RLIMIT=process */
 	bool query_ioas;     /* VFIOCOMPAT_QUERY=1: ask IOMMU_VFIO_IOAS after attach */

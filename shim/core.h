@@ -98,7 +98,8 @@ int vfc_errno_translate(const struct vfc_rec *r, uint32_t e, unsigned long reque
 /* fixup.c: a redirected container with groups but no device open yet. */
 bool vfc_fixup_no_domain_yet(int fd);
 /* fixup.c: rewrite a successful early GET_INFO answer in `arg`. */
-void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz);
+struct vfc_probe;
+void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe);
 
 /* sidestack.c: fn(arg) on a static side stack when one is free, else here. */
 long vfc_on_side_stack(long (*fn)(void *), void *arg);

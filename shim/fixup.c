@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attach.h"
+#include "getinfo_probe.h"
 #include "iova.h"
 #include "report.h"
 #include "stats.h"
@@ -30,7 +31,7 @@ bool vfc_fixup_no_domain_yet(int fd)
  * Record it and, unless VFIOCOMPAT_FIXUPS=none, answer what the kernel will
  * enforce once the device is attached (what type1 says at this point).
  */
-void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz)
+void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe)
 {
 	int groups[8];
 	bool device;
@@ -81,7 +82,9 @@ void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz)
 		memcpy(arg, obuf, (size_t)len);
 		atomic_fetch_add(&vfc_stats.get_info_fixed, 1);
 	}
+	struct vfc_get_info_how how = {"model", probe ? probe->why : NULL, probe ? probe->err : 0,
+				       -1};
 	vfc_fmt_get_info_early(&f, fd, ngroups, action, why, kpg, kr, nk, all.pgsizes,
-			       len >= 0 ? fixed : NULL, nf);
+			       len >= 0 ? fixed : NULL, nf, probe ? &how : NULL);
 	vfc_report_line(&f);
 }

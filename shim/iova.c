@@ -126,10 +126,21 @@ bool vfc_vtd_facts(uint64_t cap, uint64_t ecap, bool superpage_off, struct vfc_i
 	unsigned sslps = (cap >> 34) & 0xf;
 	unsigned width;
 
+	/*
+	 * Scalable mode (ecap SMTS): the kernel picks first-stage tables when
+	 * FLTS is set (drivers/iommu/intel first_level_by_default), else second
+	 * stage, computed as in legacy mode. First stage is not modelled.
+	 */
 	if ((ecap >> 43) & 1) {
-		*why =
-		    "scalable-mode VT-d: first- or second-stage tables cannot be told from sysfs";
-		return false;
+		if ((ecap >> 47) & 1) {
+			*why = "scalable-mode VT-d with first-stage tables (ecap FLTS): not "
+			       "modelled, only the probe answers";
+			return false;
+		}
+		if (!((ecap >> 46) & 1)) {
+			*why = "scalable-mode VT-d without second-stage tables (ecap SLTS clear)";
+			return false;
+		}
 	}
 	/* The driver's second-stage choice: largest table both MGAW and SAGAW allow. */
 	if (mgaw > 48 && sagaw >= (1u << 3))

@@ -16,6 +16,7 @@
 #include "attach.h"
 #include "bar.h"
 #include "decode.h"
+#include "getinfo_probe.h"
 #include "report.h"
 #include "stats.h"
 #include "vfiocompat/iommufd-uapi.h"
@@ -206,9 +207,18 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
 	    vfc_fixup_no_domain_yet(fd) &&
 	    (!vfc_cfg.fixup_get_info || vfc_safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
+	/*
+	 * The vendor-neutral fix-up first: the caller's own call, answered with a
+	 * device of each group attached (VFIOCOMPAT_FIXUPS=get-info-model: no probe).
+	 */
+	struct vfc_probe probe;
+	bool tried = early && vfc_cfg.fixup_get_info && vfc_cfg.fixup_probe;
+	bool probing = tried && vfc_probe_begin(fd, &probe);
 	int ret = vfc_real_ioctl_call(fd, request, arg);
 	int err = errno;
 
+	if (probing)
+		vfc_probe_end(fd, &probe, ret);
 	/*
 	 * A VFIO request that fails may have met a number the program closed
 	 * behind our back and reused for another file (which answers ENOTTY):
@@ -219,10 +229,9 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 		errno = err;
 		return ret;
 	}
-	if (early && ret == 0) {
-		vfc_fixup_get_info(fd, arg, caller_argsz);
-		errno = err;
-	}
+	if (!probing && early && ret == 0)
+		vfc_fixup_get_info(fd, arg, caller_argsz, tried ? &probe : NULL);
+	errno = err;
 
 	switch (VFC_FD_KIND(e)) {
 	case VFC_FD_REDIRECTED:

@@ -220,7 +220,8 @@ static void kv_ranges(struct vfc_fmt *f, const char *k, const struct vfc_range *
 
 void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *action,
 			    const char *why, uint64_t k_pgsizes, const struct vfc_range *k, int nk,
-			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf)
+			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf,
+			    const struct vfc_get_info_how *how)
 {
 	begin(f, VFC_REC_GET_INFO_EARLY);
 	kv_int(f, "fd", fd);
@@ -228,6 +229,19 @@ void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *
 	kv_str(f, "action", action);
 	if (why)
 		kv_str(f, "reason", why);
+	if (how && how->method)
+		kv_str(f, "method", how->method);
+	if (how && how->probe_why) {
+		kv_str(f, "probe_failed", how->probe_why);
+		if (how->probe_err) {
+			vfc_fmt_str(f, ",");
+			vfc_fmt_key(f, "probe_errno");
+			const char *name = vfc_errno_name(how->probe_err);
+			vfc_fmt_json_str(f, name ? name : "?");
+		}
+	}
+	if (how && how->probe_us >= 0)
+		kv_int(f, "probe_us", how->probe_us);
 	kv_hex(f, "iommufd_pgsizes", k_pgsizes);
 	kv_ranges(f, "iommufd_ranges", k, nk > 0 ? nk : 0);
 	if (fixed) {

@@ -32,9 +32,17 @@ struct vfc_errmap_rule;
 void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r,
 			      unsigned long request);
 struct vfc_range;
+/* How an early GET_INFO was answered: the probe (getinfo_probe.h) or the sysfs model. */
+struct vfc_get_info_how {
+	const char *method;    /* "probe" or "model" */
+	const char *probe_why; /* why the probe did not attach (then the model was tried) */
+	int probe_err;	       /* its errno, 0 none */
+	int64_t probe_us;      /* the probe's time in microseconds, -1 not run */
+};
 void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *action,
 			    const char *why, uint64_t k_pgsizes, const struct vfc_range *k, int nk,
-			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf);
+			    uint64_t f_pgsizes, const struct vfc_range *fixed, int nf,
+			    const struct vfc_get_info_how *how);
 void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_feature_seen *s);
 void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode, pid_t pid,
 		     const char *prog);

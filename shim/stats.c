@@ -35,10 +35,16 @@ const char *vfc_verdict(const struct vfc_stats *s)
 		blocker |= sev == VFC_SEV_BLOCKER;
 		degraded |= sev == VFC_SEV_DEGRADED;
 	}
-	/* An early GET_INFO left unfixed, and mappings then failed: it depended on it. */
+	/*
+	 * An early GET_INFO left with iommufd's raw answer (fix-up off, or
+	 * neither the probe nor a model could give the enforced one) offered
+	 * IOVAs the domain may refuse: never `ready`; and if mappings then
+	 * failed, the program depended on it.
+	 */
 	bool unfixed = atomic_load(&s->get_info_early) > atomic_load(&s->get_info_fixed);
 	if (blocker || (unfixed && atomic_load(&s->errors[VFC_OP_MAP_DMA])))
 		return VFC_VERDICT_NOT_READY;
+	degraded |= unfixed;
 	/* A container that stayed on type1 in redirect mode was not tried. */
 	if (atomic_load(&s->fallbacks))
 		return VFC_VERDICT_UNTESTED;

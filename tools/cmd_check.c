@@ -15,6 +15,7 @@
 
 #include "checklist.h"
 #include "cli.h"
+#include "iommu_vendor.h"
 #include "kconfig.h"
 #include "migration.h"
 #include "vfiocompat/module.h"
@@ -674,6 +675,7 @@ int vfc_cmd_check(int argc, char **argv)
 	free(text);
 	check_nodes(l, &k);
 	check_iommu(l);
+	vfc_check_iommu_vendor(l, "", -1);
 	check_devices(l, &k);
 	check_memlock(l);
 	if (json) {

@@ -186,6 +186,9 @@ int main(int argc, char **argv)
 
 	setup(DEVICE, VFIO_TYPE1v2_IOMMU);
 	info_case("GET_INFO with the device open");
+	/* VFIO_DMA_CC_IOMMU once a domain exists: the IOMMU's snooping, a vendor fact. */
+	out("CHECK_EXTENSION(4) with the device open (VFIO_DMA_CC_IOMMU)",
+	    ioctl(c, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU), "");
 	{
 		struct vfio_iommu_type1_info i = {.argsz = 8};
 		out("GET_INFO argsz 8", ioctl(c, VFIO_IOMMU_GET_INFO, &i), "");

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Prints VFIO_IOMMU_GET_INFO as a VMM sees it, before and after the device
- * fd is opened: `getinfo [--v1] BDF`. Uses the two-call protocol (a header
- * first, then the argsz the kernel asked for), as QEMU does.
+ * fd is opened: `getinfo [--v1] [--iommufd] BDF`. Uses the two-call protocol
+ * (a header first, then the argsz the kernel asked for), as QEMU does. Each
+ * answer is printed decoded and as raw hex of all argsz bytes (`WHEN-raw`),
+ * for byte-for-byte comparison. --iommufd opens /dev/iommu as the container
+ * (iommufd's own VFIO compat ioctls, no shim): the oracle for the shim.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -41,22 +44,35 @@ static void show(const char *when, int container)
 		off = c->next;
 	}
 	printf("%s\n", found ? "" : "none");
+	printf("%s-raw ", when);
+	for (uint32_t i = 0; i < want; i++)
+		printf("%02x", (unsigned char)buf[i]);
+	printf("\n");
 	free(buf);
 }
 
 int main(int argc, char **argv)
 {
-	int v1 = argc == 3 && !strcmp(argv[1], "--v1");
-	if (argc != 2 + v1) {
-		fprintf(stderr, "usage: getinfo [--v1] BDF\n");
+	int v1 = 0, iommufd = 0, i = 1;
+	for (; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--v1"))
+			v1 = 1;
+		else if (!strcmp(argv[i], "--iommufd"))
+			iommufd = 1;
+		else
+			break;
+	}
+	if (i != argc - 1) {
+		fprintf(stderr, "usage: getinfo [--v1] [--iommufd] BDF\n");
 		return 2;
 	}
-	const char *bdf = argv[1 + v1];
+	const char *bdf = argv[i];
 	char path[PATH_MAX];
 	group_path_of(bdf, path, sizeof(path));
 
-	int container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	CHECK(container >= 0, "open container");
+	const char *node = iommufd ? "/dev/iommu" : "/dev/vfio/vfio";
+	int container = open(node, O_RDWR | O_CLOEXEC);
+	CHECK(container >= 0, "open %s", node);
 	int group = open(path, O_RDWR | O_CLOEXEC);
 	CHECK(group >= 0, "open %s", path);
 	CHECK(!ioctl(group, VFIO_GROUP_SET_CONTAINER, &container), "SET_CONTAINER");

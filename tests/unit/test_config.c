@@ -228,8 +228,15 @@ START_TEST(test_fixup_errno_and_rlimit_values_are_taken)
 	set_env("VFIOCOMPAT_RLIMIT", "process");
 	ck_assert_int_eq(parse(&c), 0);
 	ck_assert(c.fixup_get_info);
+	ck_assert(c.fixup_probe);
 	ck_assert(!c.errno_type1);
 	ck_assert(c.rlimit_process);
+	setup();
+	set_env("VFIOCOMPAT_FIXUPS", "get-info-model");
+	ck_assert_int_eq(parse(&c), 0);
+	ck_assert_int_eq(n_warn, 0);
+	ck_assert(c.fixup_get_info);
+	ck_assert(!c.fixup_probe);
 }
 END_TEST
 

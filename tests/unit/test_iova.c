@@ -165,6 +165,23 @@ START_TEST(test_vtd_scalable_mode_is_not_guessed)
 	const char *why = NULL;
 	ck_assert(!vfc_vtd_facts((47ull << 16) | (0x6ull << 8), 1ull << 43, false, &f, &why));
 	ck_assert_ptr_nonnull(why);
+	/* First-stage tables (FLTS, as QEMU's x-flts=on): not modelled. */
+	why = NULL;
+	ck_assert(!vfc_vtd_facts((47ull << 16) | (0x6ull << 8), 0x480080f00f4aull | 1ull << 47,
+				 false, &f, &why));
+	ck_assert_ptr_nonnull(strstr(why, "first-stage"));
+}
+END_TEST
+
+START_TEST(test_vtd_scalable_second_stage_as_legacy)
+{
+	struct vfc_iommu_facts f;
+	const char *why = NULL;
+	/* The lab's scalable-mode ecap: SMTS, SLTS set, FLTS clear. MGAW 48, SAGAW 48, 2M|1G. */
+	uint64_t cap = (47ull << 16) | (0x4ull << 8) | (0x3ull << 34);
+	ck_assert(vfc_vtd_facts(cap, 0x480080f00f4aull, false, &f, &why));
+	ck_assert_uint_eq(f.aperture_last, 0xffffffffffffull);
+	ck_assert_uint_eq(f.pgsizes, 0x40201000ull);
 }
 END_TEST
 
@@ -265,6 +282,7 @@ Suite *iova_suite(void)
 	tcase_add_test(t, test_vtd_legacy_48_bit_with_superpages);
 	tcase_add_test(t, test_vtd_mgaw_39_limits_width);
 	tcase_add_test(t, test_vtd_scalable_mode_is_not_guessed);
+	tcase_add_test(t, test_vtd_scalable_second_stage_as_legacy);
 	suite_add_tcase(s, t);
 	t = tcase_create("rebuild");
 	tcase_add_test(t, test_rebuild_replaces_ranges_and_keeps_dma_avail);

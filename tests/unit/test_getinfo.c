@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The GET_INFO fix-up's pure parts: the probe's group fd and the verdict rule. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdtable.h"
+#include "iommu_vendor.h"
+#include "iova.h"
+#include "report.h"
+#include "getinfo_probe.h"
+#include "stats.h"
+#include "unit.h"
+
+static _Atomic uint32_t table[64];
+
+START_TEST(test_group_fd_found)
+{
+	for (int i = 0; i < 64; i++)
+		atomic_store(&table[i], 0);
+	atomic_store(&table[3], VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
+	atomic_store(&table[5], VFC_FD_ENTRY(VFC_FD_DEVICE, 8)); /* a device of group 7 */
+	atomic_store(&table[9], VFC_FD_ENTRY(VFC_FD_GROUP, 13)); /* group 12 */
+	atomic_store(&table[11], VFC_FD_ENTRY(VFC_FD_GROUP, 8)); /* group 7 */
+	atomic_store(&table[12], VFC_FD_ENTRY(VFC_FD_GROUP, 1)); /* group 0 */
+	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 7), 11);
+	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 12), 9);
+	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 0), 12);
+	/* Not held, beyond the high mark, or unknown. */
+	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 8), -1);
+	ck_assert_int_eq(vfc_probe_group_fd(table, 10, 7), -1);
+	ck_assert_int_eq(vfc_probe_group_fd(table, 63, -1), -1);
+}
+END_TEST
+
+static void ready_process(struct vfc_stats *s)
+{
+	vfc_stats_reset(s);
+	atomic_store(&s->containers, 1);
+	atomic_store(&s->redirected, 1);
+}
+
+START_TEST(test_fixed_early_get_info_stays_ready)
+{
+	struct vfc_stats s;
+
+	ready_process(&s);
+	atomic_store(&s.get_info_early, 2);
+	atomic_store(&s.get_info_fixed, 2);
+	ck_assert_str_eq(vfc_verdict(&s), "ready");
+}
+END_TEST
+
+START_TEST(test_unfixed_early_get_info_is_never_ready)
+{
+	struct vfc_stats s;
+
+	ready_process(&s);
+	atomic_store(&s.get_info_early, 2);
+	atomic_store(&s.get_info_fixed, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
+	atomic_store(&s.get_info_fixed, 0);
+	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
+	/* A blocker still wins. */
+	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
+}
+END_TEST
+
+START_TEST(test_record_names_the_method)
+{
+	struct vfc_fmt f;
+	struct vfc_range raw = {0, UINT64_MAX};
+	struct vfc_range got[3] = {
+	    {0, 0xfedfffff}, {0xfef00000, 0xfcffffffffull}, {0x10000000000ull, UINT64_MAX}};
+	struct vfc_get_info_how probe = {.method = "probe", .probe_us = 247273};
+
+	vfc_fmt_get_info_early(&f, 3, 1, "fixed", NULL, 0xfffffffffffff000ull, &raw, 1,
+			       0xfff7ffffff000ull, got, 3, &probe);
+	ck_assert_ptr_nonnull(
+	    strstr(f.buf, "\"action\":\"fixed\",\"method\":\"probe\",\"probe_us\":247273"));
+	ck_assert_ptr_nonnull(strstr(f.buf, "\"fixed_pgsizes\":\"0xfff7ffffff000\""));
+	ck_assert_ptr_nonnull(strstr(f.buf, "[\"0x10000000000\",\"0xffffffffffffffff\"]"));
+	ck_assert_ptr_null(strstr(f.buf, "probe_failed"));
+
+	struct vfc_get_info_how model = {.method = "model",
+					 .probe_why = "no device could be opened",
+					 .probe_err = EBUSY,
+					 .probe_us = -1};
+	vfc_fmt_get_info_early(&f, 3, 1, "skipped", "not VT-d", 0xfffffffffffff000ull, &raw, 1, 0,
+			       NULL, -1, &model);
+	ck_assert_ptr_nonnull(strstr(f.buf,
+				     "\"method\":\"model\",\"probe_failed\":\"no device could "
+				     "be opened\",\"probe_errno\":\"EBUSY\""));
+	ck_assert_ptr_null(strstr(f.buf, "probe_us"));
+	ck_assert_ptr_null(strstr(f.buf, "fixed_ranges"));
+	/* VFIOCOMPAT_FIXUPS=none: no method at all. */
+	vfc_fmt_get_info_early(&f, 3, 1, "off", NULL, 0xfffffffffffff000ull, &raw, 1, 0, NULL, -1,
+			       NULL);
+	ck_assert_ptr_null(strstr(f.buf, "method"));
+}
+END_TEST
+
+/* ---- vfiocompat check's IOMMU knowledge (tools/iommu_vendor.c) ---- */
+
+START_TEST(test_vtd_kind_from_ecap)
+{
+	/* The lab's scalable-mode VT-d: SMTS and SLTS set, FLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, true), VFC_IOMMU_VTD_SECOND);
+	/* QEMU's x-flts=on: FLTS set, SLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x880000f00f4aull, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull | 1ull << 47, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, false), VFC_IOMMU_VTD_LEGACY);
+	ck_assert_int_eq(vfc_vtd_kind(0xf00f5eull, true), VFC_IOMMU_VTD_LEGACY); /* no SMTS */
+	ck_assert_int_eq(vfc_vtd_kind(1ull << 43, true), VFC_IOMMU_UNKNOWN);	 /* no stage */
+	ck_assert_str_eq(vfc_iommu_lab_variant(VFC_IOMMU_VTD_FIRST), "intel-flts");
+	ck_assert_ptr_null(vfc_iommu_lab_variant(VFC_IOMMU_SMMUV3));
+}
+END_TEST
+
+START_TEST(test_cmdline_sm)
+{
+	ck_assert_int_eq(vfc_cmdline_intel_sm("ro intel_iommu=on,sm_on quiet"), 1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on,sm_on intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on"), -1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("amd_iommu=on"), -1);
+}
+END_TEST
+
+static char root[64];
+
+static void put(const char *path, const char *text)
+{
+	char full[256], dir[256];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(p - full), full);
+		mkdir(dir, 0755);
+	}
+	FILE *f = fopen(full, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const struct vfc_check *find(const struct vfc_checklist *l, const char *name)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i].name, name))
+			return &l->items[i];
+	return NULL;
+}
+
+static void fresh_root(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (root[0] && system(cmd))
+		ck_abort_msg("rm");
+	strcpy(root, "/tmp/vfc-vendor-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+}
+
+START_TEST(test_check_amd_without_remapping)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/ivhd0/amd-iommu/features", "0x246577efa2254afa\n");
+	put("/proc/cmdline", "console=ttyS0\n");
+	put("/proc/interrupts", " 24:  5  PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "IOMMU ivhd0");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_PASS);
+	ck_assert_ptr_nonnull(strstr(c->detail, "AMD-Vi, EFR 0x246577efa2254afa"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "VFC_VM_IOMMU=amd"));
+	c = find(l, "interrupt remapping");
+	ck_assert_ptr_nonnull(c);
+	/* type1 runs today, iommufd would refuse the devices: a FAIL. */
+	ck_assert_int_eq(c->status, VFC_FAIL);
+	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1"));
+	free(l);
+}
+END_TEST
+
+START_TEST(test_check_vtd_scalable_and_smmu)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/dmar0/intel-iommu/cap", "d2008c22260286\n");
+	put("/sys/class/iommu/dmar0/intel-iommu/ecap", "480080f00f4a\n");
+	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
+	put("/proc/cmdline", "intel_iommu=on\n");
+	put("/proc/interrupts", " 24:  5  IR-PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "IOMMU dmar0");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c->detail, "scalable mode, second-stage tables"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "VFC_VM_IOMMU=intel-sm"));
+	c = find(l, "IOMMU smmu3.0x0000000009050000");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_WARN);
+	ck_assert_ptr_nonnull(strstr(c->detail, "Arm SMMUv3: vfiocompat cannot model"));
+	c = find(l, "interrupt remapping");
+	ck_assert_int_eq(c->status, VFC_PASS);
+	/* sm_off on the command line: legacy mode whatever the hardware offers. */
+	memset(l, 0, sizeof(*l));
+	put("/proc/cmdline", "intel_iommu=on,sm_off\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	ck_assert_ptr_nonnull(strstr(find(l, "IOMMU dmar0")->detail, "legacy mode"));
+	free(l);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+Suite *getinfo_suite(void)
+{
+	Suite *s = suite_create("getinfo");
+	TCase *tc = tcase_create("probe");
+
+	tcase_add_test(tc, test_group_fd_found);
+	tcase_add_test(tc, test_fixed_early_get_info_stays_ready);
+	tcase_add_test(tc, test_unfixed_early_get_info_is_never_ready);
+	tcase_add_test(tc, test_record_names_the_method);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("vendor");
+	tcase_add_test(tc, test_vtd_kind_from_ecap);
+	tcase_add_test(tc, test_cmdline_sm);
+	tcase_add_test(tc, test_check_amd_without_remapping);
+	tcase_add_test(tc, test_check_vtd_scalable_and_smmu);
+	suite_add_tcase(s, tc);
+	return s;
+}

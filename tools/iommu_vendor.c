@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `vfiocompat check`: the IOMMU per vendor (iommu_vendor.h). */
+#include "iommu_vendor.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kconfig.h"
+
+enum vfc_iommu_kind vfc_vtd_kind(uint64_t ecap, bool sm)
+{
+	bool smts = (ecap >> 43) & 1, slts = (ecap >> 46) & 1, flts = (ecap >> 47) & 1;
+
+	if (!sm || !smts)
+		return VFC_IOMMU_VTD_LEGACY;
+	if (flts)
+		return VFC_IOMMU_VTD_FIRST;
+	return slts ? VFC_IOMMU_VTD_SECOND : VFC_IOMMU_UNKNOWN;
+}
+
+int vfc_cmdline_intel_sm(const char *cmdline)
+{
+	int sm = -1;
+
+	for (const char *p = cmdline; (p = strstr(p, "intel_iommu=")); p++) {
+		const char *v = p + strlen("intel_iommu=");
+		size_t n = strcspn(v, " \n");
+		/* Options are comma separated; the last sm_on/sm_off wins, as in the kernel. */
+		for (const char *o = v; o < v + n;) {
+			size_t m = strcspn(o, ", \n");
+			if (m == 5 && !strncmp(o, "sm_on", 5))
+				sm = 1;
+			else if (m == 6 && !strncmp(o, "sm_off", 6))
+				sm = 0;
+			o += m + (o[m] == ',');
+			if (!m)
+				break;
+		}
+	}
+	return sm;
+}
+
+const char *vfc_iommu_kind_name(enum vfc_iommu_kind k)
+{
+	switch (k) {
+	case VFC_IOMMU_VTD_LEGACY:
+		return "Intel VT-d, legacy mode (second-stage tables)";
+	case VFC_IOMMU_VTD_SECOND:
+		return "Intel VT-d, scalable mode, second-stage tables (ecap FLTS clear)";
+	case VFC_IOMMU_VTD_FIRST:
+		return "Intel VT-d, scalable mode, first-stage tables (ecap FLTS set)";
+	case VFC_IOMMU_AMD:
+		return "AMD-Vi";
+	case VFC_IOMMU_VIRTIO:
+		return "virtio-iommu";
+	case VFC_IOMMU_SMMUV3:
+		return "Arm SMMUv3";
+	default:
+		return "unknown IOMMU";
+	}
+}
+
+const char *vfc_iommu_lab_variant(enum vfc_iommu_kind k)
+{
+	switch (k) {
+	case VFC_IOMMU_VTD_LEGACY:
+		return "intel";
+	case VFC_IOMMU_VTD_SECOND:
+		return "intel-sm";
+	case VFC_IOMMU_VTD_FIRST:
+		return "intel-flts";
+	case VFC_IOMMU_AMD:
+		return "amd";
+	case VFC_IOMMU_VIRTIO:
+		return "virtio";
+	default:
+		return NULL;
+	}
+}
+
+static bool read_text(const char *root, const char *path, char *buf, size_t size)
+{
+	char full[PATH_MAX];
+	FILE *f;
+	size_t n;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	if (!(f = fopen(full, "re")))
+		return false;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return true;
+}
+
+static bool read_u64(const char *root, const char *path, uint64_t *v)
+{
+	char buf[64], *end;
+
+	if (!read_text(root, path, buf, sizeof(buf)))
+		return false;
+	*v = strtoull(buf, &end, 16);
+	return end != buf;
+}
+
+/* Y, N, or '?' when the module parameter is not there. */
+static char read_bool_param(const char *root, const char *mod)
+{
+	char path[128], buf[8];
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters/allow_unsafe_interrupts", mod);
+	if (!read_text(root, path, buf, sizeof(buf)))
+		return '?';
+	return buf[0] == 'Y' || buf[0] == '1' ? 'Y' : 'N';
+}
+
+static int kernel_sm_default(void)
+{
+	struct utsname u;
+	char src[PATH_MAX + 32];
+	size_t len;
+	char *text;
+	int sm = 1; /* the Kconfig default */
+
+	if (uname(&u) || !(text = vfc_kconfig_load(u.release, src, sizeof(src), &len)))
+		return sm;
+	if (strstr(text, "CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON"))
+		sm = vfc_kconfig_value(text, len, "INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON") == 'y';
+	free(text);
+	return sm;
+}
+
+static enum vfc_iommu_kind classify(const char *root, const char *name, int *sm_default,
+				    const char *cmdline, char *facts, size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX], full[PATH_MAX];
+	uint64_t cap, ecap, efr;
+
+	facts[0] = 0;
+	snprintf(path, sizeof(path), "/sys/class/iommu/%s/intel-iommu/ecap", name);
+	if (read_u64(root, path, &ecap)) {
+		snprintf(path, sizeof(path), "/sys/class/iommu/%s/intel-iommu/cap", name);
+		if (!read_u64(root, path, &cap))
+			cap = 0;
+		int sm = vfc_cmdline_intel_sm(cmdline);
+		if (sm < 0) {
+			if (*sm_default < 0)
+				*sm_default = kernel_sm_default();
+			sm = *sm_default;
+		}
+		snprintf(facts, size, "cap 0x%llx ecap 0x%llx, scalable mode %s%s",
+			 (unsigned long long)cap, (unsigned long long)ecap,
+			 (ecap >> 43) & 1 ? "supported" : "not supported",
+			 (ecap >> 43) & 1 ? (sm ? " and on" : " but off (intel_iommu=sm_off)")
+					  : "");
+		return vfc_vtd_kind(ecap, sm);
+	}
+	snprintf(path, sizeof(path), "/sys/class/iommu/%s/amd-iommu/features", name);
+	if (read_u64(root, path, &efr)) {
+		snprintf(facts, size, "EFR 0x%llx", (unsigned long long)efr);
+		return VFC_IOMMU_AMD;
+	}
+	if (!strncmp(name, "smmu3.", 6))
+		return VFC_IOMMU_SMMUV3;
+	snprintf(full, sizeof(full), "%s/sys/class/iommu/%s/device", root, name);
+	ssize_t n = readlink(full, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = 0;
+		if (strstr(link, "virtio"))
+			return VFC_IOMMU_VIRTIO;
+		snprintf(facts, size, "device %.200s",
+			 strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	}
+	return VFC_IOMMU_UNKNOWN;
+}
+
+static const char *unsafe_cost =
+    "allow_unsafe_interrupts lets a device that can DMA to the MSI window raise "
+    "interrupts it does not own (a guest can inject host interrupts): trusted devices only";
+
+void vfc_check_iommu_vendor(struct vfc_checklist *l, const char *root, int sm_default)
+{
+	char cmdline[4096] = "", dir[PATH_MAX], facts[256];
+	bool kinds[VFC_IOMMU_SMMUV3 + 1] = {false};
+	struct dirent *e;
+	DIR *d;
+
+	read_text(root, "/proc/cmdline", cmdline, sizeof(cmdline));
+	snprintf(dir, sizeof(dir), "%s/sys/class/iommu", root);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		enum vfc_iommu_kind k =
+		    classify(root, e->d_name, &sm_default, cmdline, facts, sizeof(facts));
+		const char *lab = vfc_iommu_lab_variant(k);
+		char name[48];
+		kinds[k] = true;
+		snprintf(name, sizeof(name), "IOMMU %.40s", e->d_name);
+		if (lab)
+			vfc_check_add(
+			    l, VFC_PASS, name, NULL,
+			    "%s%s%s; GET_INFO fix-up exact (the probe), proven in the lab "
+			    "(VFC_VM_IOMMU=%s)",
+			    vfc_iommu_kind_name(k), facts[0] ? ", " : "", facts, lab);
+		else
+			vfc_check_add(
+			    l, VFC_WARN, name,
+			    "the shim's GET_INFO fix-up still answers through its probe (a device "
+			    "of "
+			    "the group opened for the call), which is vendor-neutral; trial the "
+			    "VMM "
+			    "(vfiocompat run) before trusting the verdict",
+			    "%s%s%s: vfiocompat cannot model this IOMMU and the lab does not prove "
+			    "it",
+			    vfc_iommu_kind_name(k), facts[0] ? ", " : "", facts);
+	}
+	closedir(d);
+
+	/* Interrupt remapping: the kernel names remapped MSI domains "IR-...". */
+	char irq[1 << 16] = "";
+	bool have_irq = read_text(root, "/proc/interrupts", irq, sizeof(irq));
+	bool ir = strstr(irq, "IR-PCI-MSI") || strstr(irq, "IR-IO-APIC");
+	char t1 = read_bool_param(root, "vfio_iommu_type1"), fd = read_bool_param(root, "iommufd");
+	const char *vendor_hint =
+	    kinds[VFC_IOMMU_AMD]
+		? "AMD-Vi: remapping needs the IVRS table to list the IOAPIC (firmware); do not "
+		  "boot with amd_iommu=off or intremap=off"
+	    : kinds[VFC_IOMMU_VIRTIO] ? "virtio-iommu has no interrupt remapping: both "
+					"vfio_iommu_type1.allow_unsafe_interrupts=1 and "
+					"iommufd.allow_unsafe_interrupts=1 are needed"
+	    : kinds[VFC_IOMMU_VTD_LEGACY] || kinds[VFC_IOMMU_VTD_SECOND] ||
+		    kinds[VFC_IOMMU_VTD_FIRST]
+		? "VT-d: enable interrupt remapping (x2APIC) in the firmware, boot with "
+		  "intel_iommu=on and without intremap=off"
+		: "enable the IOMMU's interrupt remapping";
+	if (!have_irq)
+		return;
+	if (ir) {
+		vfc_check_add(l, VFC_PASS, "interrupt remapping", NULL,
+			      "in use (IR- interrupt domains); allow_unsafe_interrupts: type1 %c, "
+			      "iommufd %c",
+			      t1, fd);
+	} else if (t1 == 'Y' && fd != 'Y') {
+		vfc_check_add(
+		    l, VFC_FAIL, "interrupt remapping",
+		    "boot with iommufd.allow_unsafe_interrupts=1 as well (or enable "
+		    "remapping and drop both)",
+		    "not in use; vfio_iommu_type1.allow_unsafe_interrupts=Y lets type1 VMMs "
+		    "run, but iommufd.allow_unsafe_interrupts=%c: iommufd will refuse their "
+		    "devices (EPERM at attach)",
+		    fd);
+	} else if (t1 == 'Y' && fd == 'Y') {
+		vfc_check_add(l, VFC_WARN, "interrupt remapping", vendor_hint,
+			      "not in use; allow_unsafe_interrupts=Y on type1 and iommufd alike: "
+			      "%s",
+			      unsafe_cost);
+	} else {
+		vfc_check_add(
+		    l, VFC_WARN, "interrupt remapping", vendor_hint,
+		    "not in use, allow_unsafe_interrupts type1 %c iommufd %c: both refuse "
+		    "devices (EPERM) unless both are set to 1 (%s)",
+		    t1, fd, unsafe_cost);
+	}
+}
