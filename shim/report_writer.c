@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,49 +193,88 @@ static int open_log_file(void)
 	return fd;
 }
 
-/* The log fd, opened at the first call; -1 with errno, -2 if refused. */
-static int log_get(void)
+/*
+ * LOG_OPENING is held with every signal blocked on the opening thread: a
+ * handler interrupting that thread could never see the state leave (its
+ * thread is the one holding it), so its bounded wait would give up and its
+ * records, and those of every handler run the pending signals queued behind
+ * it, would be lost. Only at the first record and on a reopen, never on the
+ * path that writes to an open log. The kernel's sigset is 64 bits.
+ */
+static uint64_t block_signals(void)
 {
-	int st = atomic_load(&log_state);
+	uint64_t all = ~0ull, old = 0;
+	int saved = errno;
 
-	if (st == LOG_OPEN) {
-		int fd = atomic_load(&log_fd);
-		if (file_ident(fd, NULL) == atomic_load(&log_ident))
-			return fd;
-		/* Closed or replaced behind our back: open it again by its path. */
-		st = LOG_OPEN;
-		if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
-			goto busy;
-		fd = open_log_file();
-		if (fd == -2)
-			return -2;
-		atomic_store(&log_fd, fd);
-		atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
-		return fd;
-	}
-	if (st == LOG_REFUSED)
-		return -2;
-	st = LOG_NONE;
-	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
-		goto busy;
-	if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
-			  sizeof(log_path))) {
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, sizeof(old)) < 0)
+		old = 0; /* cannot fail with these arguments; restore nothing then */
+	errno = saved;
+	return old;
+}
+
+static void restore_signals(uint64_t old)
+{
+	int saved = errno;
+
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+	errno = saved;
+}
+
+/* With log_state LOG_OPENING held by this thread: open, publish, release. */
+static int open_and_publish(bool first)
+{
+	if (first && !vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
+				   sizeof(log_path))) {
 		atomic_store(&log_state, LOG_NONE);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	int fd = open_log_file();
 	if (fd == -2)
-		return -2;
+		return -2; /* refuse_log set LOG_REFUSED */
 	atomic_store(&log_fd, fd);
 	atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
 	return fd;
+}
+
+/* The log fd, opened at the first call; -1 with errno, -2 if refused. */
+static int log_get(void)
+{
+	int st = atomic_load(&log_state);
+	bool first;
+
+	if (st == LOG_OPEN) {
+		int fd = atomic_load(&log_fd);
+		if (file_ident(fd, NULL) == atomic_load(&log_ident))
+			return fd;
+		/* Closed or replaced behind our back: open it again by its path. */
+		first = false;
+	} else if (st == LOG_REFUSED) {
+		return -2;
+	} else {
+		st = LOG_NONE;
+		first = true;
+	}
+	uint64_t mask = block_signals();
+	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING)) {
+		restore_signals(mask);
+		goto busy;
+	}
+	int fd = open_and_publish(first);
+	restore_signals(mask);
+	return fd;
 busy:
-	/* Another thread (or the handler's interrupted self) is opening it: wait, bounded. */
+	/*
+	 * Another thread is opening it (never this thread's interrupted self,
+	 * see block_signals): wait, bounded.
+	 */
 	for (int i = 0; i < 1000 && atomic_load(&log_state) == LOG_OPENING; i++)
 		syscall(SYS_sched_yield);
-	if (atomic_load(&log_state) == LOG_OPEN)
+	st = atomic_load(&log_state);
+	if (st == LOG_OPEN)
 		return atomic_load(&log_fd);
+	if (st == LOG_REFUSED)
+		return -2;
 	errno = EBUSY;
 	return -1;
 }
