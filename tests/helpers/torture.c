@@ -15,7 +15,9 @@
  *   sigfirst N      N forked children, each with signals already flowing
  *                   when its first container open makes the shim open the
  *                   report (the window in which a handler's records were
- *                   lost); one "child=PID main_opens= handler_opens=" line each.
+ *                   lost); one "child=PID main_opens= handler_opens=
+ *                   first_hits=" line each (first_hits: handler runs inside
+ *                   that first open call).
  * Prints "key=value" facts for tests/integration/torture.sh to check.
  */
 #include <dirent.h>
@@ -401,13 +403,14 @@ static int signals(int secs)
  * The signaller sends a bounded number: a handler that cannot make progress
  * must show up as lost records, not as a hang.
  */
-static atomic_int armed, sent;
+static atomic_int armed, sent, in_first, first_hits;
 
 static void on_signal_armed(int sig)
 {
-	if (atomic_load(&armed))
+	if (atomic_load(&armed)) {
+		atomic_fetch_add(&first_hits, atomic_load(&in_first));
 		on_signal(sig);
-	else
+	} else
 		atomic_fetch_add(&handler_runs, 1);
 }
 
@@ -435,7 +438,9 @@ static int sigfirst_child(void)
 		sched_yield();
 	atomic_store(&armed, 1);
 	for (int i = 0; i < 20; i++) {
+		atomic_store(&in_first, !i);
 		int fd = open(CONTAINER, O_RDWR);
+		atomic_store(&in_first, 0);
 		CHECK(fd >= 0, "open container");
 		opens++;
 		ioctl(fd, VFIO_GET_API_VERSION);
@@ -443,8 +448,8 @@ static int sigfirst_child(void)
 	}
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);
-	printf("child=%d main_opens=%ld handler_opens=%ld\n", (int)getpid(), opens,
-	       atomic_load(&handler_opens));
+	printf("child=%d main_opens=%ld handler_opens=%ld first_hits=%d\n", (int)getpid(), opens,
+	       atomic_load(&handler_opens), atomic_load(&first_hits));
 	return 0;
 }
 

@@ -92,13 +92,14 @@ timeout 120 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/sf.%p.json
 	>"$T/sf.out" 2>"$T/sf.err"
 rc=$?
 check "sigfirst: 100 children ran (rc $rc)" is "$(grep -c '^child=' "$T/sf.out")/$rc" 100/0
-sf_bad=0 sf_handler=0
-while read -r c m h; do
-	pid=${c#child=} m=${m#main_opens=} h=${h#handler_opens=}
-	sf_handler=$((sf_handler + h))
+sf_bad=0 sf_hit=0
+while read -r c m h f; do
+	pid=${c#child=} m=${m#main_opens=} h=${h#handler_opens=} f=${f#first_hits=}
+	[ "$f" -gt 0 ] && sf_hit=$((sf_hit + 1))
 	[ "$(grep -c '"type":"open"' "$T/sf.$pid.jsonl" 2>/dev/null)" = $((m + h)) ] || sf_bad=$((sf_bad + 1))
 done < <(grep '^child=' "$T/sf.out")
-check "sigfirst: the handlers really opened during the first report open ($sf_handler)" test "$sf_handler" -gt 100
+# The window was really hit: a handler ran inside the first open in some children.
+check "sigfirst: a handler ran inside the first open in $sf_hit of 100 children" test "$sf_hit" -ge 5
 check "sigfirst: every child's report has one open record per open" is "$sf_bad" 0
 
 if [ "$STRESS" = 1 ]; then
