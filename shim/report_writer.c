@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -194,29 +193,61 @@ static int open_log_file(void)
 }
 
 /*
- * LOG_OPENING is held with every signal blocked on the opening thread: a
- * handler interrupting that thread could never see the state leave (its
- * thread is the one holding it), so its bounded wait would give up and its
- * records, and those of every handler run the pending signals queued behind
- * it, would be lost. Only at the first record and on a reopen, never on the
- * path that writes to an open log. The kernel's sigset is 64 bits.
+ * Records that arrive while the log is being opened are parked here, never
+ * waited for: the opener may be the very thread a signal handler
+ * interrupted, which cannot leave LOG_OPENING before the handler returns (a
+ * wait there gave up, and the pending signals re-entered the handler at each
+ * sigreturn, losing every record until they paused). The opener writes the
+ * parked records once it has published the fd (or drops them with its own
+ * when the open failed). A parker that finds the opening over by the time
+ * its record is parked takes it back and writes it itself, unless the
+ * opener's drain took it first: seq_cst on both sides, so one of them sees
+ * the other. No syscall, lock or allocation; full slots lose the record
+ * (and warn), as a failing file system does.
  */
-static uint64_t block_signals(void)
-{
-	uint64_t all = ~0ull, old = 0;
-	int saved = errno;
+enum { SLOT_FREE, SLOT_BUSY, SLOT_PARKED };
+#define PARKED_SLOTS 16
+static struct {
+	_Atomic int state;
+	struct vfc_fmt f;
+} parked[PARKED_SLOTS];
 
-	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, sizeof(old)) < 0)
-		old = 0; /* cannot fail with these arguments; restore nothing then */
-	errno = saved;
-	return old;
+enum { PARK_DONE, PARK_RETRY, PARK_FULL };
+
+static int park(const struct vfc_fmt *f)
+{
+	for (int i = 0; i < PARKED_SLOTS; i++) {
+		int st = SLOT_FREE;
+
+		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
+			continue;
+		memcpy(parked[i].f.buf, f->buf, f->len);
+		parked[i].f.len = f->len;
+		atomic_store(&parked[i].state, SLOT_PARKED);
+		if (atomic_load(&log_state) == LOG_OPENING)
+			return PARK_DONE; /* the opener's drain writes it */
+		st = SLOT_PARKED;
+		if (atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_FREE))
+			return PARK_RETRY; /* over meanwhile and not drained: write it here */
+		return PARK_DONE;
+	}
+	return PARK_FULL;
 }
 
-static void restore_signals(uint64_t old)
+/* The opener, after publishing: write (fd >= 0) or drop the parked records. */
+static void drain_parked(int fd)
 {
 	int saved = errno;
 
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(old));
+	for (int i = 0; i < PARKED_SLOTS; i++) {
+		int st = SLOT_PARKED;
+
+		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
+			continue;
+		if (fd >= 0)
+			write_all(fd, parked[i].f.buf, parked[i].f.len);
+		atomic_store(&parked[i].state, SLOT_FREE);
+	}
 	errno = saved;
 }
 
@@ -237,7 +268,7 @@ static int open_and_publish(bool first)
 	return fd;
 }
 
-/* The log fd, opened at the first call; -1 with errno, -2 if refused. */
+/* The log fd, opened at the first call; -1 with errno, -2 if refused, -3 while opening. */
 static int log_get(void)
 {
 	int st = atomic_load(&log_state);
@@ -255,37 +286,34 @@ static int log_get(void)
 		st = LOG_NONE;
 		first = true;
 	}
-	uint64_t mask = block_signals();
-	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING)) {
-		restore_signals(mask);
-		goto busy;
-	}
+	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
+		return st == LOG_REFUSED ? -2 : st == LOG_OPEN ? atomic_load(&log_fd) : -3;
 	int fd = open_and_publish(first);
-	restore_signals(mask);
+	drain_parked(fd);
 	return fd;
-busy:
-	/*
-	 * Another thread is opening it (never this thread's interrupted self,
-	 * see block_signals): wait, bounded.
-	 */
-	for (int i = 0; i < 1000 && atomic_load(&log_state) == LOG_OPENING; i++)
-		syscall(SYS_sched_yield);
-	st = atomic_load(&log_state);
-	if (st == LOG_OPEN)
-		return atomic_load(&log_fd);
-	if (st == LOG_REFUSED)
-		return -2;
-	errno = EBUSY;
-	return -1;
 }
 
 void vfc_report_line(const struct vfc_fmt *f)
 {
 	int saved = errno;
+	int fd = -1;
 
 	if (!vfc_cfg.log[0])
 		return;
-	int fd = log_get();
+	for (int tries = 0; tries < 4; tries++) {
+		fd = log_get();
+		if (fd != -3)
+			break;
+		int r = park(f);
+		if (r == PARK_DONE) {
+			errno = saved;
+			return;
+		}
+		fd = -1;
+		errno = EBUSY;
+		if (r == PARK_FULL)
+			break;
+	}
 	if (fd == -2) {
 		errno = saved;
 		return;
@@ -363,5 +391,8 @@ void vfc_report_forked(void)
 		atomic_store(&log_state, LOG_NONE);
 	atomic_store(&start_written, 0);
 	atomic_store(&log_warned, 0);
+	/* Records the parent parked are the parent's to write. */
+	for (int i = 0; i < PARKED_SLOTS; i++)
+		atomic_store(&parked[i].state, SLOT_FREE);
 	vfc_stats_reset(&vfc_stats);
 }
