@@ -192,60 +192,128 @@ static int open_log_file(void)
 	return fd;
 }
 
-/* The log fd, opened at the first call; -1 with errno, -2 if refused. */
-static int log_get(void)
-{
-	int st = atomic_load(&log_state);
+/*
+ * Records that arrive while the log is being opened are parked here, never
+ * waited for: the opener may be the very thread a signal handler
+ * interrupted, which cannot leave LOG_OPENING before the handler returns (a
+ * wait there gave up, and the pending signals re-entered the handler at each
+ * sigreturn, losing every record until they paused). The opener writes the
+ * parked records once it has published the fd (or drops them with its own
+ * when the open failed). A parker that finds the opening over by the time
+ * its record is parked takes it back and writes it itself, unless the
+ * opener's drain took it first: seq_cst on both sides, so one of them sees
+ * the other. No syscall, lock or allocation; full slots lose the record
+ * (and warn), as a failing file system does.
+ */
+enum { SLOT_FREE, SLOT_BUSY, SLOT_PARKED };
+#define PARKED_SLOTS 16
+static struct {
+	_Atomic int state;
+	struct vfc_fmt f;
+} parked[PARKED_SLOTS];
 
-	if (st == LOG_OPEN) {
-		int fd = atomic_load(&log_fd);
-		if (file_ident(fd, NULL) == atomic_load(&log_ident))
-			return fd;
-		/* Closed or replaced behind our back: open it again by its path. */
-		st = LOG_OPEN;
-		if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
-			goto busy;
-		fd = open_log_file();
-		if (fd == -2)
-			return -2;
-		atomic_store(&log_fd, fd);
-		atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
-		return fd;
+enum { PARK_DONE, PARK_RETRY, PARK_FULL };
+
+static int park(const struct vfc_fmt *f)
+{
+	for (int i = 0; i < PARKED_SLOTS; i++) {
+		int st = SLOT_FREE;
+
+		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
+			continue;
+		memcpy(parked[i].f.buf, f->buf, f->len);
+		parked[i].f.len = f->len;
+		atomic_store(&parked[i].state, SLOT_PARKED);
+		if (atomic_load(&log_state) == LOG_OPENING)
+			return PARK_DONE; /* the opener's drain writes it */
+		st = SLOT_PARKED;
+		if (atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_FREE))
+			return PARK_RETRY; /* over meanwhile and not drained: write it here */
+		return PARK_DONE;
 	}
-	if (st == LOG_REFUSED)
-		return -2;
-	st = LOG_NONE;
-	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
-		goto busy;
-	if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
-			  sizeof(log_path))) {
+	return PARK_FULL;
+}
+
+/* The opener, after publishing: write (fd >= 0) or drop the parked records. */
+static void drain_parked(int fd)
+{
+	int saved = errno;
+
+	for (int i = 0; i < PARKED_SLOTS; i++) {
+		int st = SLOT_PARKED;
+
+		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
+			continue;
+		if (fd >= 0)
+			write_all(fd, parked[i].f.buf, parked[i].f.len);
+		atomic_store(&parked[i].state, SLOT_FREE);
+	}
+	errno = saved;
+}
+
+/* With log_state LOG_OPENING held by this thread: open, publish, release. */
+static int open_and_publish(bool first)
+{
+	if (first && !vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
+				   sizeof(log_path))) {
 		atomic_store(&log_state, LOG_NONE);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	int fd = open_log_file();
 	if (fd == -2)
-		return -2;
+		return -2; /* refuse_log set LOG_REFUSED */
 	atomic_store(&log_fd, fd);
 	atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
 	return fd;
-busy:
-	/* Another thread (or the handler's interrupted self) is opening it: wait, bounded. */
-	for (int i = 0; i < 1000 && atomic_load(&log_state) == LOG_OPENING; i++)
-		syscall(SYS_sched_yield);
-	if (atomic_load(&log_state) == LOG_OPEN)
-		return atomic_load(&log_fd);
-	errno = EBUSY;
-	return -1;
+}
+
+/* The log fd, opened at the first call; -1 with errno, -2 if refused, -3 while opening. */
+static int log_get(void)
+{
+	int st = atomic_load(&log_state);
+	bool first;
+
+	if (st == LOG_OPEN) {
+		int fd = atomic_load(&log_fd);
+		if (file_ident(fd, NULL) == atomic_load(&log_ident))
+			return fd;
+		/* Closed or replaced behind our back: open it again by its path. */
+		first = false;
+	} else if (st == LOG_REFUSED) {
+		return -2;
+	} else {
+		st = LOG_NONE;
+		first = true;
+	}
+	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
+		return st == LOG_REFUSED ? -2 : st == LOG_OPEN ? atomic_load(&log_fd) : -3;
+	int fd = open_and_publish(first);
+	drain_parked(fd);
+	return fd;
 }
 
 void vfc_report_line(const struct vfc_fmt *f)
 {
 	int saved = errno;
+	int fd = -1;
 
 	if (!vfc_cfg.log[0])
 		return;
-	int fd = log_get();
+	for (int tries = 0; tries < 4; tries++) {
+		fd = log_get();
+		if (fd != -3)
+			break;
+		int r = park(f);
+		if (r == PARK_DONE) {
+			errno = saved;
+			return;
+		}
+		fd = -1;
+		errno = EBUSY;
+		if (r == PARK_FULL)
+			break;
+	}
 	if (fd == -2) {
 		errno = saved;
 		return;
@@ -323,5 +391,8 @@ void vfc_report_forked(void)
 		atomic_store(&log_state, LOG_NONE);
 	atomic_store(&start_written, 0);
 	atomic_store(&log_warned, 0);
+	/* Records the parent parked are the parent's to write. */
+	for (int i = 0; i < PARKED_SLOTS; i++)
+		atomic_store(&parked[i].state, SLOT_FREE);
 	vfc_stats_reset(&vfc_stats);
 }

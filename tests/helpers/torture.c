@@ -12,6 +12,12 @@
  *                   image opening the container and issuing ioctls.
  *   signals SECS    a handler that opens, ioctls and closes while the main
  *                   thread is inside the shim doing the same.
+ *   sigfirst N      N forked children, each with signals already flowing
+ *                   when its first container open makes the shim open the
+ *                   report (the window in which a handler's records were
+ *                   lost); one "child=PID main_opens= handler_opens=
+ *                   first_hits=" line each (first_hits: handler runs inside
+ *                   that first open call).
  * Prints "key=value" facts for tests/integration/torture.sh to check.
  */
 #include <dirent.h>
@@ -21,6 +27,7 @@
 #include <linux/vfio.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
@@ -390,6 +397,79 @@ static int signals(int secs)
 	return 0;
 }
 
+/*
+ * sigfirst: the handler opens only once `armed`, so the child's own first
+ * open is the one that opens the report, with a signal due every few us.
+ * The signaller sends a bounded number: a handler that cannot make progress
+ * must show up as lost records, not as a hang.
+ */
+static atomic_int armed, sent, in_first, first_hits;
+
+static void on_signal_armed(int sig)
+{
+	if (atomic_load(&armed)) {
+		atomic_fetch_add(&first_hits, atomic_load(&in_first));
+		on_signal(sig);
+	} else
+		atomic_fetch_add(&handler_runs, 1);
+}
+
+static void *signaller_bounded(void *arg)
+{
+	(void)arg;
+	struct timespec ts = {0, 5000};
+	while (!atomic_load(&stop) && atomic_fetch_add(&sent, 1) < 4000) {
+		pthread_kill(main_thread, SIGUSR1);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static int sigfirst_child(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal_armed, .sa_flags = SA_RESTART};
+	pthread_t t;
+	long opens = 0;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	main_thread = pthread_self();
+	CHECK(!pthread_create(&t, NULL, signaller_bounded, NULL), "pthread_create");
+	while (!atomic_load(&handler_runs))
+		sched_yield();
+	atomic_store(&armed, 1);
+	for (int i = 0; i < 20; i++) {
+		atomic_store(&in_first, !i);
+		int fd = open(CONTAINER, O_RDWR);
+		atomic_store(&in_first, 0);
+		CHECK(fd >= 0, "open container");
+		opens++;
+		ioctl(fd, VFIO_GET_API_VERSION);
+		close(fd);
+	}
+	atomic_store(&stop, 1);
+	pthread_join(t, NULL);
+	printf("child=%d main_opens=%ld handler_opens=%ld first_hits=%d\n", (int)getpid(), opens,
+	       atomic_load(&handler_opens), atomic_load(&first_hits));
+	return 0;
+}
+
+static int sigfirst(int n)
+{
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+		CHECK(pid >= 0, "fork");
+		if (!pid)
+			_exit(sigfirst_child());
+		CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	printf("children=%d failed=%d\n", n, failed);
+	return failed != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -400,6 +480,8 @@ int main(int argc, char **argv)
 		return chain(strchr(argv[0], '/') ? argv[0] : "/proc/self/exe", atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "signals"))
 		return signals(atoi(argv[2]));
-	fprintf(stderr, "usage: torture threads N OPS | chain DEPTH | signals SECS\n");
+	if (argc == 3 && !strcmp(argv[1], "sigfirst"))
+		return sigfirst(atoi(argv[2]));
+	fprintf(stderr, "usage: torture threads N OPS | chain DEPTH | signals SECS | sigfirst N\n");
 	return 2;
 }
