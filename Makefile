@@ -22,10 +22,10 @@ LDFLAGS += $(CFLAGS_SAN)
 
 SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/bar.c shim/iova.c shim/attach.c shim/sysfs.c shim/errmap.c \
-	shim/core.c shim/preload.c shim/preload_ioctl.c
+	shim/migobs.c shim/core.c shim/preload.c shim/preload_ioctl.c
 # The pure part, linked into unit tests without any interposition.
 PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/bar.c shim/iova.c shim/attach.c shim/errmap.c
+	shim/stats.c shim/report.c shim/bar.c shim/iova.c shim/attach.c shim/errmap.c shim/migobs.c
 
 SHIM_OBJ := $(SHIM_SRC:%.c=$(B)/pic/%.o)
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)

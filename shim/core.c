@@ -25,6 +25,7 @@
 #include "stats.h"
 #include "sysfs.h"
 #include "iova.h"
+#include "migobs.h"
 #include "vfiocompat/iommufd-uapi.h"
 
 struct vfc_real_fns vfc_real;
@@ -502,6 +503,13 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 	for (int ft = 0; feats; ft++, feats >>= 1)
 		if (feats & 1)
 			feature_hit(ft, &r, ret, err, VFC_FD_KIND(e) == VFC_FD_TYPE1);
+	if (r.op == VFC_OP_DIRTY_PAGES && r.has_arg)
+		vfc_mig_observe_dirty(r.flags, ret);
+	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
+	    vfc_info_has_cap(
+		arg, r.argsz < vfc_bytes_to_page_end(arg) ? r.argsz : vfc_bytes_to_page_end(arg),
+		VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION))
+		vfc_mig_observe_info_cap();
 
 	/* The features above record the kernel's answer; the caller may get type1's. */
 	const struct vfc_errmap_rule *rule;
@@ -666,6 +674,9 @@ int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 		break;
 	case VFC_FD_GROUP:
 		observe_group(fd, e, request, arg, ret, ret < 0 ? err : 0);
+		break;
+	case VFC_FD_DEVICE:
+		vfc_mig_observe_device(request, arg, ret, err);
 		break;
 	default:
 		break;

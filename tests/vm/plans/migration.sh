@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Real VFIO live migrations with the mtty sample mdev: a source and a
+# destination QEMU in the lab VM, each with its own mdev, migrated over a unix
+# socket; {plain type1, shim audit, shim redirect} x {device dirty tracking on;
+# off with enable-migration=auto; off with enable-migration=on}. What QEMU did
+# (query-migrate on the source, query-status on the destination, its trace of
+# the dirty-tracking path) is the oracle; the shim's reports and
+# `vfiocompat check --migration` must agree with it.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/tap.sh"
+SHIM=$B/libvfiocompat.so
+T=$(mktemp -d)
+KS=${VFC_KSRC:?no kernel tree (VFC_KSRC)}
+
+load() { # load MODULE.ko: insmod unless already there
+	local name
+	name=$(basename "$1" .ko)
+	[ -d "/sys/module/$name" ] || insmod "$1"
+}
+load "$KS/drivers/vfio/mdev/mdev.ko" 2>"$T/insmod.err"
+load "$KS/samples/vfio-mdev/mtty.ko" 2>>"$T/insmod.err"
+TYPE=$(ls -d /sys/class/mdev_bus/*/mdev_supported_types/mtty-1 2>/dev/null | head -1)
+CHECK_DIAG=$(cat "$T/insmod.err")
+check "mtty loaded: type mtty-1 offered (${TYPE:-none})" test -n "$TYPE"
+[ -n "$TYPE" ] || { tap_end; exit 1; }
+U1=$(cat /proc/sys/kernel/random/uuid) U2=$(cat /proc/sys/kernel/random/uuid)
+echo "$U1" >"$TYPE/create" && echo "$U2" >"$TYPE/create"
+check "two mtty mdevs created, each in its own group" test \
+	"$(readlink /sys/bus/mdev/devices/"$U1"/iommu_group)" != \
+	"$(readlink /sys/bus/mdev/devices/"$U2"/iommu_group)"
+
+TRACE=(-trace 'vfio_device_dirty_tracking_start' -trace 'vfio_get_dirty_bitmap')
+
+# qemu_vm NAME SIDE UUID DEVOPTS ENV...: one QEMU in the background (PID in $T/NAME.SIDE.pid)
+qemu_vm() {
+	local name=$1 side=$2 uuid=$3 opts=$4 extra=()
+	shift 4
+	[ "$side" = dst ] && extra=(-incoming defer)
+	local pre=()
+	[ "$name.$side" = audit-dev.dst ] && pre=(strace -f -o "$T/$name.$side.strace" -e trace=ioctl,write,close,openat)
+	env "$@" "${pre[@]}" qemu-system-x86_64 -M q35 -accel tcg -m 64M -nodefaults -display none \
+		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid$opts" "${extra[@]}" \
+		-qmp unix:"$T/$name.$side.qmp",server=on,wait=off "${TRACE[@]}" \
+		-D "$T/$name.$side.trace" >"$T/$name.$side.out" 2>&1 &
+	echo $! >"$T/$name.$side.pid"
+}
+
+# migrate NAME MODE DEVOPTS: one case; results in $T/NAME.res
+migrate() {
+	local name=$1 mode=$2 opts=$3 env=()
+	case $mode in
+	audit | redirect)
+		env=(LD_PRELOAD="$SHIM" VFIOCOMPAT_MODE="$mode" VFIOCOMPAT_LOG="$T/$name.%p.jsonl")
+		;;
+	esac
+	qemu_vm "$name" dst "$U2" "$opts" "${env[@]}"
+	qemu_vm "$name" src "$U1" "$opts" "${env[@]}"
+	timeout 120 "$here/../qmp-migrate" "$T/$name.src.qmp" "$T/$name.dst.qmp" \
+		"unix:$T/$name.mig" 90 >"$T/$name.res" 2>&1
+	for s in src dst; do
+		local pid
+		pid=$(cat "$T/$name.$s.pid")
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	local path=none
+	grep -q vfio_device_dirty_tracking_start "$T/$name.src.trace" 2>/dev/null && path=device
+	[ $path = none ] && grep -q vfio_get_dirty_bitmap "$T/$name.src.trace" 2>/dev/null &&
+		path=iommu
+	echo "path=$path" >>"$T/$name.res"
+}
+
+res() { sed -n "s/^$2=//p" "$T/$1.res" | head -1; }
+
+for mode in plain audit redirect; do
+	for tr in dev auto on; do
+		case $tr in
+		dev) opts="" ;;
+		auto) opts=",x-device-dirty-page-tracking=off" ;;
+		on) opts=",x-device-dirty-page-tracking=off,enable-migration=on" ;;
+		esac
+		name=$mode-$tr
+		migrate "$name" "$mode" "$opts"
+		echo "# $name: status=$(res "$name" status) dst=$(res "$name" dst_status)" \
+			"path=$(res "$name" path) ram=$(res "$name" ram_transferred)" \
+			"syncs=$(res "$name" dirty_syncs) vfio=$(res "$name" vfio_transferred)" \
+			"time=$(res "$name" total_time_ms)ms blocker=$(res "$name" blocker)"
+		CHECK_DIAG=$(cat "$T/$name.res" "$T/$name.src.out" "$T/$name.dst.out")
+		check "$name: QEMU ran the case to an end" grep -q '^status=' "$T/$name.res"
+	done
+done
+if [ -n "${VFC_RESULTS:-}" ]; then
+	mkdir -p "$VFC_RESULTS/migration"
+	cp "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$VFC_RESULTS/migration/" 2>/dev/null
+fi
+for u in "$U1" "$U2"; do echo 1 >"/sys/bus/mdev/devices/$u/remove"; done
+rm -rf "$T"
+tap_end
