@@ -23,20 +23,22 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: vfiocompat check [--json] [--config FILE]\n"
-	    "       vfiocompat check --migration [--json] BDF...\n\n"
-	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
-	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
-	    "bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
-	    "WARN or FAIL, with a hint when it is not PASS.\n\n"
-	    "  --config FILE  read this kernel .config instead of the running kernel's\n"
-	    "                 (/proc/config.gz, /boot/config-RELEASE)\n"
-	    "  --migration    for each idle vfio-pci device: does a VM using it stay\n"
-	    "                 live-migratable after the switch? (binds it through its VFIO cdev)\n"
-	    "  --json         one JSON object\n\n"
-	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments\n");
+	fprintf(f,
+		"usage: vfiocompat check [--json] [--config FILE]\n"
+		"       vfiocompat check --migration [--json] DEVICE...\n\n"
+		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
+		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
+		"bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
+		"WARN or FAIL, with a hint when it is not PASS.\n\n"
+		"  --config FILE  read this kernel .config instead of the running kernel's\n"
+		"                 (/proc/config.gz, /boot/config-RELEASE)\n"
+		"  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
+		"                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
+		"                 after the switch? migratable, migratable-degraded, blocked or\n"
+		"                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
+		"                 (binds it through its VFIO cdev)\n"
+		"  --json         one JSON object\n\n"
+		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments\n");
 }
 
 /* Name of the driver class behind a char device: /sys/dev/char/M:m -> .../misc/NAME */
@@ -340,7 +342,7 @@ static void check_memlock(struct vfc_checklist *l)
 		    (unsigned)getuid());
 }
 
-static int check_migration(char **bdfs, int n, bool json)
+static int check_migration(char **devs, int n, bool json)
 {
 	struct vfc_checklist *l = calloc(1, sizeof(*l));
 	int rc;
@@ -349,27 +351,39 @@ static int check_migration(char **bdfs, int n, bool json)
 		return VFC_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
 		struct vfc_migration_facts f;
-		char err[512], text[512];
-		enum vfc_status st;
+		char err[512];
 
-		if (vfc_migration_probe(bdfs[i], &f, err, sizeof(err))) {
-			vfc_check_add(l, VFC_FAIL, bdfs[i], "give an idle device bound to vfio-pci",
+		if (vfc_migration_probe(devs[i], &f, err, sizeof(err))) {
+			vfc_check_add(l, VFC_FAIL, devs[i],
+				      "give an idle VFIO device (vfio-pci or mdev)",
 				      "cannot ask: %s", err);
 			continue;
 		}
-		st = vfc_migration_verdict(&f, text, sizeof(text));
-		vfc_check_add(
-		    l, st, bdfs[i], NULL,
-		    "%s (device migration %s, device DMA logging %s, IOMMU dirty tracking %s)",
-		    text, f.dev_migration ? "yes" : "no", f.dev_dirty_logging ? "yes" : "no",
-		    f.iommu_dirty ? "yes" : "no");
+		/* One line per way QEMU can be told to track dirty pages. */
+		for (int t = 0; t < VFC_VMM_COUNT; t++) {
+			struct vfc_mig_caps c = {f.dev_migration, f.dev_dirty_logging,
+						 f.iommu_dirty};
+			char why[320];
+			enum vfc_migv v = vfc_migv_from_caps(&c, t, why, sizeof(why));
+
+			vfc_check_add(l, vfc_migration_status(v), f.name, NULL,
+				      "[%s] %s: %s (device migration %s, device DMA logging %s, "
+				      "IOMMU dirty tracking %s)",
+				      vfc_vmm_tracking_name(t), vfc_migv_name(v), why,
+				      f.dev_migration ? "yes" : "no",
+				      f.dev_dirty_logging ? "yes" : "no",
+				      f.mdev	      ? "none (mdev)"
+				      : f.iommu_dirty ? "yes"
+						      : "no");
+		}
 	}
 	if (json)
 		vfc_checklist_print_json(stdout, l, "migration");
 	else
 		vfc_checklist_print(stdout, l,
 				    "vfiocompat check --migration: live migration after the "
-				    "switch (combine with a trial report's dirty_pages/vaddr use)");
+				    "switch, per QEMU dirty-tracking setting (a trial report's "
+				    "migration verdict tells what a VMM did)");
 	rc = vfc_checklist_worst(l) == VFC_FAIL ? VFC_EXIT_FAIL : VFC_EXIT_OK;
 	free(l);
 	return rc;
@@ -412,9 +426,8 @@ int vfc_cmd_check(int argc, char **argv)
 	}
 	if (migration) {
 		if (optind == argc) {
-			vfc_err("check --migration: give the PCI address of at least one vfio-pci "
-				"device "
-				"(e.g. 0000:03:00.0)");
+			vfc_err("check --migration: give at least one VFIO device: a PCI address "
+				"(0000:03:00.0 or 03:00.0), an mdev UUID or a sysfs path");
 			return VFC_EXIT_USAGE;
 		}
 		return check_migration(argv + optind, argc - optind, json);

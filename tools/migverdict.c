@@ -102,8 +102,8 @@ enum vfc_migv vfc_migv_from_caps(const struct vfc_mig_caps *c, enum vfc_vmm_trac
 {
 	if (!c->dev_migration)
 		return say(VFC_MV_NEITHER, why, len,
-			   "no VFIO migration in the device's driver: a VM using it is not "
-			   "live-migratable on type1 either; the switch changes nothing");
+			   "no VFIO migration support in the device's driver: a VM using it is "
+			   "not live-migratable on type1 either; the switch changes nothing");
 	if (c->dev_dirty_logging && t == VFC_VMM_DEFAULT)
 		return say(VFC_MV_MIGRATABLE, why, len,
 			   "the device tracks dirty pages itself (DMA logging): migration works "
