@@ -57,6 +57,10 @@ enum vfc_migv vfc_migv_from_facts(const struct vfc_mig_facts *f, char *why, size
 enum vfc_migv vfc_migv_from_caps(const struct vfc_mig_caps *c, enum vfc_vmm_tracking t, char *why,
 				 size_t len);
 
+/* Facts from a summary record (a struct json_object *); absent: !present. */
+struct json_object;
+void vfc_mig_facts_parse(struct json_object *summary, struct vfc_mig_facts *f);
+
 const char *vfc_migv_name(enum vfc_migv v);
 enum vfc_migv vfc_migv_parse(const char *s); /* VFC_MV_COUNT when unknown */
 

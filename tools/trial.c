@@ -261,6 +261,9 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 			return fail(err, errlen, "summary without a known \"verdict\"");
 		p->has_summary = true;
 		p->verdict = vfc_verdict_parse(v);
+		struct vfc_mig_facts mf;
+		vfc_mig_facts_parse(rec, &mf);
+		p->migv = vfc_migv_from_facts(&mf, p->migv_why, sizeof(p->migv_why));
 		json_object_object_get_ex(rec, "features", &map);
 		return add_features_map(t, p, map, err, errlen);
 	}

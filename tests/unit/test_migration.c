@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Migration facts: VFIO_DEVICE_FEATURE decoding and the migration verdict rules. */
+#include <json-c/json.h>
 #include <linux/vfio.h>
 #include <string.h>
 
@@ -190,6 +191,29 @@ START_TEST(verdict_from_caps)
 }
 END_TEST
 
+START_TEST(facts_from_a_summary)
+{
+	struct json_object *o = json_tokener_parse(
+	    "{\"type\":\"summary\",\"redirected\":1,\"migration\":{\"device_migration\":2,"
+	    "\"dma_logging_probe\":0,\"dirty_start_errors\":0,\"states_reached\":[\"stop\","
+	    "\"resuming\",\"running\"]}}");
+	struct vfc_mig_facts f;
+	char why[512];
+
+	vfc_mig_facts_parse(o, &f);
+	ck_assert(f.present && f.on_iommufd && !f.reached_stop_copy && f.reached_resuming);
+	ck_assert_uint_eq(f.dev_migration, 2);
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
+	json_object_put(o);
+	/* An older report without the object: unknown, not a guess. */
+	o = json_tokener_parse("{\"type\":\"summary\",\"redirected\":1}");
+	vfc_mig_facts_parse(o, &f);
+	ck_assert(!f.present);
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_UNKNOWN);
+	json_object_put(o);
+}
+END_TEST
+
 Suite *migration_suite(void)
 {
 	Suite *s = suite_create("migration");
@@ -201,6 +225,7 @@ Suite *migration_suite(void)
 	tcase_add_test(tc, observed_counts_reach_the_summary);
 	tcase_add_test(tc, verdict_from_facts);
 	tcase_add_test(tc, verdict_from_caps);
+	tcase_add_test(tc, facts_from_a_summary);
 	suite_add_tcase(s, tc);
 	return s;
 }
