@@ -13,6 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 KS=${VFC_KSRC:?no kernel tree (VFC_KSRC)}
+V=$B/vfiocompat
+VFC_MIG_STRACE=${VFC_MIG_STRACE-audit-dev.dst}
 
 load() { # load MODULE.ko: insmod unless already there
 	local name
@@ -33,30 +35,29 @@ check "two mtty mdevs created, each in its own group" test \
 
 TRACE=(-trace 'vfio_device_dirty_tracking_start' -trace 'vfio_get_dirty_bitmap')
 
-# qemu_vm NAME SIDE UUID DEVOPTS ENV...: one QEMU in the background (PID in $T/NAME.SIDE.pid)
+# qemu_vm NAME SIDE UUID DEVOPTS MODE: one QEMU in the background (PID in $T/NAME.SIDE.pid)
 qemu_vm() {
-	local name=$1 side=$2 uuid=$3 opts=$4 extra=()
-	shift 4
+	local name=$1 side=$2 uuid=$3 opts=$4 mode=$5 extra=() env=() pre=()
 	[ "$side" = dst ] && extra=(-incoming defer)
-	local pre=()
-	[ "$name.$side" = audit-dev.dst ] && pre=(strace -f -o "$T/$name.$side.strace" -e trace=ioctl,write,close,openat)
-	env "$@" "${pre[@]}" qemu-system-x86_64 -M q35 -accel tcg -m 64M -nodefaults -display none \
-		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid$opts" "${extra[@]}" \
-		-qmp unix:"$T/$name.$side.qmp",server=on,wait=off "${TRACE[@]}" \
+	case $mode in
+	audit | redirect)
+		env=(LD_PRELOAD="$SHIM" VFIOCOMPAT_MODE="$mode" VFIOCOMPAT_LOG="$T/$name.$side.jsonl")
+		;;
+	esac
+	[ -n "${VFC_MIG_STRACE:-}" ] && [ "$name.$side" = "$VFC_MIG_STRACE" ] &&
+		pre=(strace -f -o "$T/$name.$side.strace" -e trace=ioctl,write,close,openat)
+	env "${env[@]}" "${pre[@]}" qemu-system-x86_64 -M q35 -accel tcg -m 64M -nodefaults \
+		-display none -device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$uuid$opts" \
+		"${extra[@]}" -qmp unix:"$T/$name.$side.qmp",server=on,wait=off "${TRACE[@]}" \
 		-D "$T/$name.$side.trace" >"$T/$name.$side.out" 2>&1 &
 	echo $! >"$T/$name.$side.pid"
 }
 
 # migrate NAME MODE DEVOPTS: one case; results in $T/NAME.res
 migrate() {
-	local name=$1 mode=$2 opts=$3 env=()
-	case $mode in
-	audit | redirect)
-		env=(LD_PRELOAD="$SHIM" VFIOCOMPAT_MODE="$mode" VFIOCOMPAT_LOG="$T/$name.%p.jsonl")
-		;;
-	esac
-	qemu_vm "$name" dst "$U2" "$opts" "${env[@]}"
-	qemu_vm "$name" src "$U1" "$opts" "${env[@]}"
+	local name=$1 mode=$2 opts=$3
+	qemu_vm "$name" dst "$U2" "$opts" "$mode"
+	qemu_vm "$name" src "$U1" "$opts" "$mode"
 	timeout 120 "$here/../qmp-migrate" "$T/$name.src.qmp" "$T/$name.dst.qmp" \
 		"unix:$T/$name.mig" 90 >"$T/$name.res" 2>&1
 	for s in src dst; do
@@ -66,35 +67,77 @@ migrate() {
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
+	# The dirty-tracking path, from QEMU's own trace: the device's DMA logging,
+	# type1's bitmap (VFIO_IOMMU_DIRTY_PAGES), or none (all memory dirty).
 	local path=none
 	grep -q vfio_device_dirty_tracking_start "$T/$name.src.trace" 2>/dev/null && path=device
 	[ $path = none ] && grep -q vfio_get_dirty_bitmap "$T/$name.src.trace" 2>/dev/null &&
-		path=iommu
+		path=type1-bitmap
 	echo "path=$path" >>"$T/$name.res"
+	local m=no
+	[ "$(res "$name" status)" = completed ] && [ "$(res "$name" dst_status)" = running ] && m=yes
+	echo "migrated=$m" >>"$T/$name.res"
+	if [ "$mode" != plain ]; then
+		for s in src dst; do
+			"$V" report --json "$T/$name.$s.jsonl" >"$T/$name.$s.report" 2>&1
+			echo "verdict_$s=$(python3 -c 'import json,sys
+p=json.load(open(sys.argv[1]))["processes"]
+print(p[0]["migration"] if len(p) == 1 else "procs=%d" % len(p))' "$T/$name.$s.report" 2>&1)" >>"$T/$name.res"
+		done
+	fi
 }
 
 res() { sed -n "s/^$2=//p" "$T/$1.res" | head -1; }
 
-for mode in plain audit redirect; do
-	for tr in dev auto on; do
-		case $tr in
-		dev) opts="" ;;
-		auto) opts=",x-device-dirty-page-tracking=off" ;;
-		on) opts=",x-device-dirty-page-tracking=off,enable-migration=on" ;;
-		esac
+# check --migration's prediction per QEMU setting, asked of the idle mdev.
+"$V" check --migration "$U1" >"$T/check.txt" 2>&1
+CHECK_DIAG=$(cat "$T/check.txt")
+check "check --migration answered for the mtty mdev" grep -q '\[default\] ' "$T/check.txt"
+predict() { sed -n "s/.*\[$1\] \([a-z-]*\): .*/\1/p" "$T/check.txt" | head -1; }
+
+declare -A OPTS=([dev]="" [auto]=",x-device-dirty-page-tracking=off"
+	[on]=",x-device-dirty-page-tracking=off,enable-migration=on")
+declare -A CFG=([dev]=default [auto]=x-device-dirty-page-tracking=off
+	[on]=x-device-dirty-page-tracking=off,enable-migration=on)
+for tr in dev auto on; do
+	for mode in plain audit redirect; do
 		name=$mode-$tr
-		migrate "$name" "$mode" "$opts"
-		echo "# $name: status=$(res "$name" status) dst=$(res "$name" dst_status)" \
-			"path=$(res "$name" path) ram=$(res "$name" ram_transferred)" \
-			"syncs=$(res "$name" dirty_syncs) vfio=$(res "$name" vfio_transferred)" \
-			"time=$(res "$name" total_time_ms)ms blocker=$(res "$name" blocker)"
+		migrate "$name" "$mode" "${OPTS[$tr]}"
+		echo "# $name: migrated=$(res "$name" migrated) status=$(res "$name" status)" \
+			"dst=$(res "$name" dst_status) path=$(res "$name" path)" \
+			"ram=$(res "$name" ram_transferred) syncs=$(res "$name" dirty_syncs)" \
+			"vfio=$(res "$name" vfio_transferred) time=$(res "$name" total_time_ms)ms" \
+			"blocker=$(res "$name" blocker) verdicts=$(res "$name" verdict_src)/$(res "$name" verdict_dst)"
 		CHECK_DIAG=$(cat "$T/$name.res" "$T/$name.src.out" "$T/$name.dst.out")
 		check "$name: QEMU ran the case to an end" grep -q '^status=' "$T/$name.res"
 	done
+	# What the real migrations say: plain type1 against iommufd (redirect).
+	t1=$(res "plain-$tr" migrated) rd=$(res "redirect-$tr" migrated)
+	case $t1/$rd in
+	yes/yes) truth=migratable
+		[ "$(res "redirect-$tr" path)" = none ] && truth=migratable-degraded ;;
+	yes/no) truth=blocked ;;
+	no/no) truth=not-migratable-either-way ;;
+	*) truth="better-after-the-switch" ;;
+	esac
+	echo "# [${CFG[$tr]}] QEMU: $truth; check --migration: $(predict "${CFG[$tr]}");" \
+		"audit: $(res "audit-$tr" verdict_src)/$(res "audit-$tr" verdict_dst);" \
+		"redirect: $(res "redirect-$tr" verdict_src)/$(res "redirect-$tr" verdict_dst)"
+	for mode in audit redirect; do
+		CHECK_DIAG=$(cat "$T/$mode-$tr.res" "$T/$mode-$tr.dst.out")
+		[ "$t1" = yes ] && check "$mode-$tr: migrates under the shim as it does plainly" \
+			test "$(res "$mode-$tr" migrated)" = yes
+		CHECK_DIAG=$(cat "$T/$mode-$tr.res" "$T/$mode-$tr.src.report")
+		check "$mode-$tr: the source's report says $truth" test "$(res "$mode-$tr" verdict_src)" = "$truth"
+		check "$mode-$tr: the destination's report says $truth" test "$(res "$mode-$tr" verdict_dst)" = "$truth"
+	done
+	CHECK_DIAG=$(cat "$T/check.txt")
+	check "[${CFG[$tr]}] check --migration predicted $truth" test "$(predict "${CFG[$tr]}")" = "$truth"
 done
 if [ -n "${VFC_RESULTS:-}" ]; then
 	mkdir -p "$VFC_RESULTS/migration"
-	cp "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$VFC_RESULTS/migration/" 2>/dev/null
+	cp "$T"/*.txt "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$T"/*.report \
+		"$VFC_RESULTS/migration/" 2>/dev/null
 fi
 for u in "$U1" "$U2"; do echo 1 >"/sys/bus/mdev/devices/$u/remove"; done
 rm -rf "$T"
