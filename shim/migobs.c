@@ -190,10 +190,54 @@ void vfc_fmt_migration(struct vfc_fmt *f, const struct vfc_mig_stats *m)
 	kv(f, "dma_logging_stop", atomic_load(&m->log_stop), false);
 	kv(f, "dma_logging_report", atomic_load(&m->log_report), false);
 	kv(f, "dma_logging_report_errors", atomic_load(&m->log_report_err), false);
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "vmm_device_dirty_tracking");
+	vfc_fmt_json_str(f, m->vmm_tracking_off ? "off" : "default");
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "vmm_enable_migration");
+	vfc_fmt_json_str(f, m->vmm_force ? "on" : "auto");
 	vfc_fmt_str(f, "}");
 }
 
 void vfc_mig_reset(void)
 {
+	bool off = vfc_mig.vmm_tracking_off, force = vfc_mig.vmm_force;
+
+	/* The command line stays the process's across fork. */
 	memset(&vfc_mig, 0, sizeof(vfc_mig));
+	vfc_mig.vmm_tracking_off = off;
+	vfc_mig.vmm_force = force;
+}
+
+/* Does `arg` set `key` to `value` (key=value, "key":"value" or "key": value)? */
+static bool sets(const char *arg, const char *key, const char *value)
+{
+	size_t kl = strlen(key), vl = strlen(value);
+
+	for (const char *p = strstr(arg, key); p; p = strstr(p + 1, key)) {
+		const char *v = p + kl;
+		while (*v == '=' || *v == '"' || *v == ':' || *v == ' ')
+			v++;
+		if (!strncmp(v, value, vl) && strchr(",\"} ", v[vl]))
+			return true;
+	}
+	return false;
+}
+
+void vfc_mig_scan_args(int argc, char **argv, struct vfc_mig_stats *m)
+{
+	for (int i = 1; argv && i < argc && argv[i]; i++) {
+		if (sets(argv[i], "x-device-dirty-page-tracking", "off") ||
+		    sets(argv[i], "x-device-dirty-page-tracking", "false"))
+			m->vmm_tracking_off = true;
+		if (sets(argv[i], "enable-migration", "on") ||
+		    sets(argv[i], "enable-migration", "true"))
+			m->vmm_force = true;
+	}
+}
+
+/* glibc hands constructors the program's arguments: memory reads only, no syscall. */
+__attribute__((constructor)) static void scan_args(int argc, char **argv)
+{
+	vfc_mig_scan_args(argc, argv, &vfc_mig);
 }

@@ -56,6 +56,9 @@ struct vfc_mig_stats {
 	_Atomic uint32_t log_probe, log_probe_err;
 	_Atomic uint32_t log_start, log_start_err;
 	_Atomic uint32_t log_stop, log_report, log_report_err;
+	/* QEMU's vfio-pci settings, from the command line at start. */
+	bool vmm_tracking_off; /* x-device-dirty-page-tracking=off */
+	bool vmm_force;	       /* enable-migration=on */
 };
 
 extern struct vfc_mig_stats vfc_mig;
@@ -71,5 +74,12 @@ void vfc_mig_observe_info_cap(void);
 void vfc_fmt_migration(struct vfc_fmt *f, const struct vfc_mig_stats *m);
 
 void vfc_mig_reset(void);
+
+/*
+ * Note QEMU's dirty-tracking settings from its arguments (key=value or the
+ * JSON -device form): they decide what QEMU does with the device's
+ * capabilities, and a process that never migrates shows nothing else. Pure.
+ */
+void vfc_mig_scan_args(int argc, char **argv, struct vfc_mig_stats *m);
 
 #endif

@@ -51,6 +51,11 @@ void vfc_mig_facts_parse(struct json_object *summary, struct vfc_mig_facts *f)
 	f->log_probe_errors = num(m, "dma_logging_probe_errors");
 	f->log_start = num(m, "dma_logging_start");
 	f->log_start_errors = num(m, "dma_logging_start_errors");
+	struct json_object *v;
+	f->vmm_tracking_off = json_object_object_get_ex(m, "vmm_device_dirty_tracking", &v) &&
+			      !strcmp(json_object_get_string(v), "off");
+	f->vmm_force = json_object_object_get_ex(m, "vmm_enable_migration", &v) &&
+		       !strcmp(json_object_get_string(v), "on");
 	json_object_object_get_ex(m, "states_reached", &states);
 	f->reached_stop_copy = has_state(states, "stop_copy");
 	f->reached_resuming = has_state(states, "resuming");

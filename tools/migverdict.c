@@ -43,46 +43,49 @@ static enum vfc_migv say(enum vfc_migv v, char *why, size_t len, const char *tex
 enum vfc_migv vfc_migv_from_facts(const struct vfc_mig_facts *f, char *why, size_t len)
 {
 	bool logging = (f->log_probe || f->log_start) && !f->log_start_errors;
-	bool migrated = f->reached_stop_copy || f->reached_resuming;
 
 	if (!f->present || (!f->dev_migration && !f->dev_migration_errors))
 		return say(VFC_MV_UNKNOWN, why, len,
 			   "no device fd was asked for VFIO migration support: nothing to judge");
 	if (!f->dev_migration)
 		return say(VFC_MV_NEITHER, why, len,
-			   "the device's driver has no VFIO migration (FEATURE_MIGRATION failed): "
-			   "not migratable on type1 either");
-	if (logging)
-		return say(
-		    VFC_MV_MIGRATABLE, why, len,
-		    f->on_iommufd
-			? "the device tracked dirty pages itself (DMA logging): iommufd "
-			  "compat needs nothing of type1's dirty tracking"
-			: "the device tracks dirty pages itself (DMA logging): the same path "
-			  "works after the switch");
-	if (migrated && f->on_iommufd)
+			   "no VFIO migration support in the device's driver (FEATURE_MIGRATION "
+			   "failed): not migratable on type1 either");
+	/* Migrated out (the source): what its dirty tracking was. */
+	if (f->reached_stop_copy && f->log_start && !f->log_start_errors)
+		return say(VFC_MV_MIGRATABLE, why, len,
+			   "migrated with the device's own dirty tracking (DMA logging), which "
+			   "works the same on iommufd");
+	if (f->reached_stop_copy)
 		return say(VFC_MV_DEGRADED, why, len,
-			   "migrated without any dirty tracker (iommufd compat has no "
-			   "VFIO_IOMMU_DIRTY_PAGES): all guest memory was resent at every sync; "
-			   "enable the device's dirty tracking or use IOMMU dirty tracking "
-			   "through a native iommufd VMM");
-	if (migrated)
-		return say(VFC_MV_DEGRADED, why, len,
-			   f->dirty_start
+			   f->on_iommufd
+			       ? "migrated without any dirty tracker (iommufd compat has no "
+				 "VFIO_IOMMU_DIRTY_PAGES): all guest memory was resent at every "
+				 "sync; keep the device's dirty tracking on"
+			   : f->dirty_start
 			       ? "migrated with type1's dirty tracking (VFIO_IOMMU_DIRTY_PAGES), "
 				 "which iommufd compat lacks (ENOTTY): after the switch all guest "
 				 "memory is resent at every sync"
 			       : "migrated without device dirty tracking: after the switch all "
 				 "guest memory is resent at every sync");
+	/* Not migrated out (idle, blocked, or the destination): from the settings. */
+	if (logging && !f->vmm_tracking_off)
+		return say(VFC_MV_MIGRATABLE, why, len,
+			   "the device tracks dirty pages itself (DMA logging) and the VMM uses "
+			   "it: migration needs nothing of type1");
 	if (f->on_iommufd && (f->dirty_start_errors || f->dirty_bitmap_errors))
 		return say(VFC_MV_BLOCKED, why, len,
 			   "the VMM asked for type1's dirty tracking (VFIO_IOMMU_DIRTY_PAGES), "
 			   "which iommufd compat lacks (ENOTTY), and did not migrate");
+	if (f->vmm_force)
+		return say(VFC_MV_DEGRADED, why, len,
+			   "no device dirty tracking in use and migration forced "
+			   "(enable-migration=on): after the switch all guest memory is resent at "
+			   "every sync");
 	return say(VFC_MV_NEITHER, why, len,
-		   "the device migrates but offers the VMM no dirty tracker (device dirty "
-		   "tracking off or absent) and no migration ran: QEMU >= 8.1 blocks such a "
-		   "device on type1 too unless enable-migration=on, which after the switch "
-		   "migrates resending all memory (migratable-degraded)");
+		   "no device dirty tracking in use (off, or absent) and migration not forced: "
+		   "QEMU blocks the migration on type1 too (\"VFIO device doesn't support "
+		   "device and IOMMU dirty tracking\")");
 }
 
 const char *vfc_vmm_tracking_name(enum vfc_vmm_tracking t)

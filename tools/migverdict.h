@@ -34,6 +34,8 @@ struct vfc_mig_facts {
 	bool reached_stop_copy, reached_resuming;	   /* a SET to it succeeded */
 	unsigned long log_probe, log_probe_errors;	   /* DMA_LOGGING_START PROBE */
 	unsigned long log_start, log_start_errors;
+	bool vmm_tracking_off; /* QEMU: x-device-dirty-page-tracking=off */
+	bool vmm_force;	       /* QEMU: enable-migration=on */
 };
 
 /* Facts a device probe gives (`check --migration`); see migration.h. */

@@ -132,7 +132,7 @@ static enum vfc_migv facts(bool iommufd, unsigned long mig, unsigned long probe,
 				  .dev_migration = mig,
 				  .dev_migration_errors = !mig,
 				  .log_probe = probe,
-				  .log_start = probe,
+				  .log_start = probe && stop_copy,
 				  .reached_stop_copy = stop_copy,
 				  .dirty_start = dirty_start,
 				  .dirty_start_errors = dirty_err};
@@ -149,13 +149,15 @@ START_TEST(verdict_from_facts)
 	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_UNKNOWN);
 	none.present = true;
 	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_UNKNOWN);
-	/* Device dirty tracking: the same on both back ends. */
+	/* Migrated with device dirty tracking: the same on both back ends. */
 	ck_assert_int_eq(facts(false, 1, 1, true, 0, 0), VFC_MV_MIGRATABLE);
 	ck_assert_int_eq(facts(true, 1, 1, true, 0, 0), VFC_MV_MIGRATABLE);
-	/* Forced without device tracking: type1's DIRTY_PAGES goes, all memory is resent. */
+	/* Migrated without it: type1's DIRTY_PAGES goes, all memory is resent. */
 	ck_assert_int_eq(facts(false, 1, 0, true, 1, 0), VFC_MV_DEGRADED);
 	ck_assert_int_eq(facts(true, 1, 0, true, 0, 0), VFC_MV_DEGRADED);
-	/* No tracker and no migration: QEMU blocks it on type1 as well. */
+	/* Not migrated, the device has DMA logging and QEMU's default uses it. */
+	ck_assert_int_eq(facts(true, 1, 1, false, 0, 0), VFC_MV_MIGRATABLE);
+	/* No tracker, not forced: QEMU blocks it on type1 as well. */
 	ck_assert_int_eq(facts(false, 1, 0, false, 0, 0), VFC_MV_NEITHER);
 	ck_assert_int_eq(facts(true, 1, 0, false, 0, 0), VFC_MV_NEITHER);
 	/* A VMM that needed DIRTY_PAGES and got ENOTTY. */
@@ -165,6 +167,46 @@ START_TEST(verdict_from_facts)
 	none.dev_migration_errors = 1;
 	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_NEITHER);
 	ck_assert_ptr_nonnull(strstr(why, "no VFIO migration"));
+}
+END_TEST
+
+START_TEST(verdict_follows_qemu_settings)
+{
+	/* Measured: QEMU probes DMA logging whatever its settings say. */
+	struct vfc_mig_facts f = {
+	    .present = true, .dev_migration = 1, .log_probe = 1, .vmm_tracking_off = true};
+	char why[512];
+
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_NEITHER);
+	f.vmm_force = true;
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
+	/* The destination of such a migration only resumes: the same settings decide. */
+	f.reached_resuming = true;
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
+	f.vmm_tracking_off = f.vmm_force = false;
+	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_MIGRATABLE);
+}
+END_TEST
+
+START_TEST(qemu_settings_from_arguments)
+{
+	struct vfc_mig_stats m;
+	char a0[] = "qemu", a1[] = "-device",
+	     a2[] = "vfio-pci,sysfsdev=/x,x-device-dirty-page-tracking=off,enable-migration=on",
+	     a3[] = "{\"driver\":\"vfio-pci\",\"x-device-dirty-page-tracking\": \"off\"}",
+	     a4[] = "vfio-pci,x-device-dirty-page-tracking=offline,enable-migration=onward";
+	char *v1[] = {a0, a1, a2, NULL}, *v2[] = {a0, a3, NULL}, *v3[] = {a0, a4, NULL};
+
+	memset(&m, 0, sizeof(m));
+	vfc_mig_scan_args(3, v1, &m);
+	ck_assert(m.vmm_tracking_off && m.vmm_force);
+	memset(&m, 0, sizeof(m));
+	vfc_mig_scan_args(2, v2, &m);
+	ck_assert(m.vmm_tracking_off && !m.vmm_force);
+	memset(&m, 0, sizeof(m));
+	vfc_mig_scan_args(2, v3, &m);
+	ck_assert(!m.vmm_tracking_off && !m.vmm_force);
+	vfc_mig_scan_args(0, NULL, &m);
 }
 END_TEST
 
@@ -196,13 +238,15 @@ START_TEST(facts_from_a_summary)
 	struct json_object *o = json_tokener_parse(
 	    "{\"type\":\"summary\",\"redirected\":1,\"migration\":{\"device_migration\":2,"
 	    "\"dma_logging_probe\":0,\"dirty_start_errors\":0,\"states_reached\":[\"stop\","
-	    "\"resuming\",\"running\"]}}");
+	    "\"resuming\",\"running\"],\"vmm_device_dirty_tracking\":\"off\","
+	    "\"vmm_enable_migration\":\"on\"}}");
 	struct vfc_mig_facts f;
 	char why[512];
 
 	vfc_mig_facts_parse(o, &f);
 	ck_assert(f.present && f.on_iommufd && !f.reached_stop_copy && f.reached_resuming);
 	ck_assert_uint_eq(f.dev_migration, 2);
+	ck_assert(f.vmm_tracking_off && f.vmm_force);
 	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
 	json_object_put(o);
 	/* An older report without the object: unknown, not a guess. */
@@ -225,6 +269,8 @@ Suite *migration_suite(void)
 	tcase_add_test(tc, observed_counts_reach_the_summary);
 	tcase_add_test(tc, verdict_from_facts);
 	tcase_add_test(tc, verdict_from_caps);
+	tcase_add_test(tc, verdict_follows_qemu_settings);
+	tcase_add_test(tc, qemu_settings_from_arguments);
 	tcase_add_test(tc, facts_from_a_summary);
 	suite_add_tcase(s, tc);
 	return s;

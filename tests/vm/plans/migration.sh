@@ -14,7 +14,6 @@ SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 KS=${VFC_KSRC:?no kernel tree (VFC_KSRC)}
 V=$B/vfiocompat
-VFC_MIG_STRACE=${VFC_MIG_STRACE-audit-dev.dst}
 
 load() { # load MODULE.ko: insmod unless already there
 	local name
@@ -27,18 +26,30 @@ TYPE=$(ls -d /sys/class/mdev_bus/*/mdev_supported_types/mtty-1 2>/dev/null | hea
 CHECK_DIAG=$(cat "$T/insmod.err")
 check "mtty loaded: type mtty-1 offered (${TYPE:-none})" test -n "$TYPE"
 [ -n "$TYPE" ] || { tap_end; exit 1; }
-U1=$(cat /proc/sys/kernel/random/uuid) U2=$(cat /proc/sys/kernel/random/uuid)
-echo "$U1" >"$TYPE/create" && echo "$U2" >"$TYPE/create"
+# fresh_mdevs: a new source and destination mdev (U1, U2). mtty keeps its
+# migration state across opens (close does not reset it), so each case gets
+# its own: a destination left in RESUMING would answer the next RESUMING with
+# no data fd.
+fresh_mdevs() {
+	for u in ${U1:-} ${U2:-}; do echo 1 >"/sys/bus/mdev/devices/$u/remove"; done
+	U1=$(cat /proc/sys/kernel/random/uuid) U2=$(cat /proc/sys/kernel/random/uuid)
+	echo "$U1" >"$TYPE/create" && echo "$U2" >"$TYPE/create"
+}
+fresh_mdevs
 check "two mtty mdevs created, each in its own group" test \
 	"$(readlink /sys/bus/mdev/devices/"$U1"/iommu_group)" != \
 	"$(readlink /sys/bus/mdev/devices/"$U2"/iommu_group)"
 
-TRACE=(-trace 'vfio_device_dirty_tracking_start' -trace 'vfio_get_dirty_bitmap')
+TRACE=(-trace 'vfio_device_dirty_tracking_start' -trace 'vfio_get_dirty_bitmap'
+	-trace 'vfio_migration_set_state' -trace 'vfio_load_state_device_data' -trace 'vfio_migration_realize')
 
 # qemu_vm NAME SIDE UUID DEVOPTS MODE: one QEMU in the background (PID in $T/NAME.SIDE.pid)
 qemu_vm() {
 	local name=$1 side=$2 uuid=$3 opts=$4 mode=$5 extra=() env=() pre=()
 	[ "$side" = dst ] && extra=(-incoming defer)
+	# As the lab notes did it: a paused destination (-S) stays paused after the load.
+	[ "$side" = dst ] && [ "${name#stale}" != "$name" ] && extra+=(-S)
+	[ "${name%-busy}" != "$name" ] && extra+=(-drive "file=$T/busy.img,format=raw,if=ide,snapshot=on")
 	case $mode in
 	audit | redirect)
 		env=(LD_PRELOAD="$SHIM" VFIOCOMPAT_MODE="$mode" VFIOCOMPAT_LOG="$T/$name.$side.jsonl")
@@ -56,6 +67,7 @@ qemu_vm() {
 # migrate NAME MODE DEVOPTS: one case; results in $T/NAME.res
 migrate() {
 	local name=$1 mode=$2 opts=$3
+	[ -n "${KEEP_MDEVS:-}" ] || fresh_mdevs
 	qemu_vm "$name" dst "$U2" "$opts" "$mode"
 	qemu_vm "$name" src "$U1" "$opts" "$mode"
 	timeout 120 "$here/../qmp-migrate" "$T/$name.src.qmp" "$T/$name.dst.qmp" \
@@ -75,7 +87,8 @@ migrate() {
 		path=type1-bitmap
 	echo "path=$path" >>"$T/$name.res"
 	local m=no
-	[ "$(res "$name" status)" = completed ] && [ "$(res "$name" dst_status)" = running ] && m=yes
+	[ "$(res "$name" status)" = completed ] &&
+		case $(res "$name" dst_status) in running | paused) true ;; *) false ;; esac && m=yes
 	echo "migrated=$m" >>"$T/$name.res"
 	if [ "$mode" != plain ]; then
 		for s in src dst; do
@@ -93,6 +106,9 @@ res() { sed -n "s/^$2=//p" "$T/$1.res" | head -1; }
 "$V" check --migration "$U1" >"$T/check.txt" 2>&1
 CHECK_DIAG=$(cat "$T/check.txt")
 check "check --migration answered for the mtty mdev" grep -q '\[default\] ' "$T/check.txt"
+"$V" check --migration "/sys/bus/mdev/devices/$U1" >"$T/check-path.txt" 2>&1
+CHECK_DIAG=$(diff "$T/check.txt" "$T/check-path.txt")
+check "check --migration: the mdev's sysfs path answers as its UUID does" cmp -s "$T/check.txt" "$T/check-path.txt"
 predict() { sed -n "s/.*\[$1\] \([a-z-]*\): .*/\1/p" "$T/check.txt" | head -1; }
 
 declare -A OPTS=([dev]="" [auto]=",x-device-dirty-page-tracking=off"
@@ -134,6 +150,39 @@ for tr in dev auto on; do
 	CHECK_DIAG=$(cat "$T/check.txt")
 	check "[${CFG[$tr]}] check --migration predicted $truth" test "$(predict "${CFG[$tr]}")" = "$truth"
 done
+# A guest that keeps dirtying memory while it migrates: a boot sector that
+# increments one byte in each 4 KiB page of 0x10000-0x9ffff, forever.
+python3 -c 'import sys
+code = bytes.fromhex("fab800108ec031ff26fe0581c7001075f70500103d009072ebebe6")
+sys.stdout.buffer.write(code + bytes(510 - len(code)) + b"\x55\xaa" + bytes(65024))' >"$T/busy.img"
+for mode in plain redirect; do
+	name=$mode-busy
+	migrate "$name" "$mode" ""
+	echo "# $name (guest dirtying 144 pages in a loop): migrated=$(res "$name" migrated)" \
+		"path=$(res "$name" path) ram=$(res "$name" ram_transferred)" \
+		"syncs=$(res "$name" dirty_syncs) time=$(res "$name" total_time_ms)ms" \
+		"verdicts=$(res "$name" verdict_src)/$(res "$name" verdict_dst)"
+	CHECK_DIAG=$(cat "$T/$name.res" "$T/$name.src.out" "$T/$name.dst.out")
+	check "$name: a guest dirtying memory migrates (device dirty tracking)" \
+		test "$(res "$name" migrated)/$(res "$name" path)" = yes/device
+done
+
+# The failure the issue saw ("load of migration failed: Bad file descriptor"),
+# without any shim: mtty keeps its migration state across opens, and a
+# destination paused after the load (-S) never leaves RESUMING, so the next
+# RESUMING on that mdev returns no data fd and QEMU writes to fd -1.
+fresh_mdevs
+KEEP_MDEVS=1
+migrate stale-1 plain ""
+migrate stale-2 plain ""
+KEEP_MDEVS=
+CHECK_DIAG=$(cat "$T/stale-1.res" "$T/stale-1.dst.out")
+check "plain type1 into a fresh mdev paused after the load: completed" \
+	test "$(res stale-1 migrated)/$(res stale-1 dst_status)" = yes/paused
+CHECK_DIAG=$(cat "$T/stale-2.res" "$T/stale-2.dst.out")
+check "plain type1 again into that mdev (left in RESUMING): fails as the issue saw" \
+	grep -q 'load of migration failed: Bad file descriptor' "$T/stale-2.dst.out"
+
 if [ -n "${VFC_RESULTS:-}" ]; then
 	mkdir -p "$VFC_RESULTS/migration"
 	cp "$T"/*.txt "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$T"/*.report \
