@@ -359,22 +359,29 @@ static int check_migration(char **devs, int n, bool json)
 				      "cannot ask: %s", err);
 			continue;
 		}
-		/* One line per way QEMU can be told to track dirty pages. */
-		for (int t = 0; t < VFC_VMM_COUNT; t++) {
+		/* One line per way QEMU can be told to track dirty pages, when they differ. */
+		for (int t = 0; t < (f.dev_migration ? VFC_VMM_COUNT : 1); t++) {
 			struct vfc_mig_caps c = {f.dev_migration, f.dev_dirty_logging,
 						 f.iommu_dirty};
 			char why[320];
 			enum vfc_migv v = vfc_migv_from_caps(&c, t, why, sizeof(why));
 
-			vfc_check_add(l, vfc_migration_status(v), f.name, NULL,
-				      "[%s] %s: %s (device migration %s, device DMA logging %s, "
-				      "IOMMU dirty tracking %s)",
-				      vfc_vmm_tracking_name(t), vfc_migv_name(v), why,
-				      f.dev_migration ? "yes" : "no",
-				      f.dev_dirty_logging ? "yes" : "no",
-				      f.mdev	      ? "none (mdev)"
-				      : f.iommu_dirty ? "yes"
-						      : "no");
+			char facts[160];
+			snprintf(
+			    facts, sizeof(facts),
+			    "(device migration %s, device DMA logging %s, IOMMU dirty tracking "
+			    "%s)",
+			    f.dev_migration ? "yes" : "no", f.dev_dirty_logging ? "yes" : "no",
+			    f.mdev	    ? "none (mdev)"
+			    : f.iommu_dirty ? "yes"
+					    : "no");
+			if (f.dev_migration)
+				vfc_check_add(l, vfc_migration_status(v), f.name, NULL,
+					      "[%s] %s: %s %s", vfc_vmm_tracking_name(t),
+					      vfc_migv_name(v), why, facts);
+			else
+				vfc_check_add(l, vfc_migration_status(v), f.name, NULL, "%s: %s %s",
+					      why, vfc_migv_name(v), facts);
 		}
 	}
 	if (json)
