@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,18 @@ static int check_migration(char **devs, int n, bool json)
 				      "cannot ask: %s", err);
 			continue;
 		}
+		/*
+		 * A driver may keep its migration state across opens (mtty does): a
+		 * device left in RESUMING answers the next RESUMING with no data fd,
+		 * and that VMM's load fails with EBADF, on type1 as on iommufd.
+		 */
+		if (f.dev_migration && f.mig_state != VFIO_DEVICE_STATE_RUNNING)
+			vfc_check_add(
+			    l, VFC_WARN, f.name,
+			    "reset the device (re-create the mdev) before migrating into it",
+			    "left in migration state %s by its last user: an incoming "
+			    "migration into it fails (\"Bad file descriptor\")",
+			    vfc_mig_state_name(f.mig_state));
 		/* One line per way QEMU can be told to track dirty pages, when they differ. */
 		for (int t = 0; t < (f.dev_migration ? VFC_VMM_COUNT : 1); t++) {
 			struct vfc_mig_caps c = {f.dev_migration, f.dev_dirty_logging,

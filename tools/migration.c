@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -150,6 +151,28 @@ static bool probe_feature(int dev, unsigned feature)
 	return ioctl(dev, VFIO_DEVICE_FEATURE, &q) == 0;
 }
 
+const char *vfc_mig_state_name(int state)
+{
+	static const char *const names[] = {"error",	"stop",	       "running",  "stop_copy",
+					    "resuming", "running_p2p", "pre_copy", "pre_copy_p2p"};
+
+	return state >= 0 && state < (int)(sizeof(names) / sizeof(names[0])) ? names[state]
+									     : "unknown";
+}
+
+/* The device's migration state now; -1 when it cannot be read. */
+static int mig_state(int dev)
+{
+	struct {
+		struct vfio_device_feature h;
+		uint32_t state;
+		int32_t data_fd;
+	} q = {.h = {.argsz = sizeof(q),
+		     .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE}};
+
+	return ioctl(dev, VFIO_DEVICE_FEATURE, &q) ? -1 : (int)q.state;
+}
+
 int vfc_migration_probe(const char *spec, struct vfc_migration_facts *f, char *err, size_t errlen)
 {
 	struct vfc_vfio_device_bind_iommufd bind = {.argsz = sizeof(bind)};
@@ -195,6 +218,7 @@ int vfc_migration_probe(const char *spec, struct vfc_migration_facts *f, char *e
 	f->iommu_dirty = !f->mdev && (hw.out_capabilities & VFC_IOMMU_HW_CAP_DIRTY_TRACKING);
 	f->dev_migration = probe_feature(dev, VFIO_DEVICE_FEATURE_MIGRATION);
 	f->dev_dirty_logging = probe_feature(dev, VFC_VFIO_DEVICE_FEATURE_DMA_LOGGING_START);
+	f->mig_state = f->dev_migration ? mig_state(dev) : -1;
 	ret = 0;
 out_dev:
 	close(dev);

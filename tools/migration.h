@@ -21,7 +21,11 @@ struct vfc_migration_facts {
 	bool dev_migration;	/* VFIO_DEVICE_FEATURE_MIGRATION probes ok */
 	bool dev_dirty_logging; /* VFIO_DEVICE_FEATURE_DMA_LOGGING_START probes ok */
 	bool iommu_dirty;	/* IOMMU_GET_HW_INFO: IOMMU_HW_CAP_DIRTY_TRACKING */
+	int mig_state;		/* MIG_DEVICE_STATE now (VFIO_DEVICE_STATE_*), -1 unknown */
 };
+
+/* "running", "resuming"... for a VFIO_DEVICE_STATE_* value. */
+const char *vfc_mig_state_name(int state);
 
 /*
  * The sysfs directory of a device given as DDDD:BB:DD.F, BB:DD.F, an mdev

@@ -174,11 +174,15 @@ done
 fresh_mdevs
 KEEP_MDEVS=1
 migrate stale-1 plain ""
+"$V" check --migration "$U2" >"$T/check-stale.txt" 2>&1
 migrate stale-2 plain ""
 KEEP_MDEVS=
 CHECK_DIAG=$(cat "$T/stale-1.res" "$T/stale-1.dst.out")
 check "plain type1 into a fresh mdev paused after the load: completed" \
 	test "$(res stale-1 migrated)/$(res stale-1 dst_status)" = yes/paused
+CHECK_DIAG=$(cat "$T/check-stale.txt")
+check "check --migration warns that the destination mdev was left in RESUMING" \
+	grep -q "WARN  $U2 *left in migration state resuming" "$T/check-stale.txt"
 CHECK_DIAG=$(cat "$T/stale-2.res" "$T/stale-2.dst.out")
 check "plain type1 again into that mdev (left in RESUMING): fails as the issue saw" \
 	grep -q 'load of migration failed: Bad file descriptor' "$T/stale-2.dst.out"
