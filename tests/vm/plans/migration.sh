@@ -66,7 +66,7 @@ qemu_vm() {
 
 # migrate NAME MODE DEVOPTS: one case; results in $T/NAME.res
 migrate() {
-	local name=$1 mode=$2 opts=$3
+	local name=$1 mode=$2 opts=$3 t0=$SECONDS
 	[ -n "${KEEP_MDEVS:-}" ] || fresh_mdevs
 	qemu_vm "$name" dst "$U2" "$opts" "$mode"
 	qemu_vm "$name" src "$U1" "$opts" "$mode"
@@ -90,6 +90,7 @@ migrate() {
 	[ "$(res "$name" status)" = completed ] &&
 		case $(res "$name" dst_status) in running | paused) true ;; *) false ;; esac && m=yes
 	echo "migrated=$m" >>"$T/$name.res"
+	echo "case_s=$((SECONDS - t0))" >>"$T/$name.res"
 	if [ "$mode" != plain ]; then
 		for s in src dst; do
 			"$V" report --json "$T/$name.$s.jsonl" >"$T/$name.$s.report" 2>&1
@@ -123,7 +124,7 @@ for tr in dev auto on; do
 			"dst=$(res "$name" dst_status) path=$(res "$name" path)" \
 			"ram=$(res "$name" ram_transferred) syncs=$(res "$name" dirty_syncs)" \
 			"vfio=$(res "$name" vfio_transferred) time=$(res "$name" total_time_ms)ms" \
-			"blocker=$(res "$name" blocker) verdicts=$(res "$name" verdict_src)/$(res "$name" verdict_dst)"
+			"case=$(res "$name" case_s)s blocker=$(res "$name" blocker) verdicts=$(res "$name" verdict_src)/$(res "$name" verdict_dst)"
 		CHECK_DIAG=$(cat "$T/$name.res" "$T/$name.src.out" "$T/$name.dst.out")
 		check "$name: QEMU ran the case to an end" grep -q '^status=' "$T/$name.res"
 	done
