@@ -148,6 +148,14 @@ for tr in dev auto on; do
 		check "$mode-$tr: the source's report says $truth" test "$(res "$mode-$tr" verdict_src)" = "$truth"
 		check "$mode-$tr: the destination's report says $truth" test "$(res "$mode-$tr" verdict_dst)" = "$truth"
 	done
+	cell() {
+		if [ "$(res "$1" migrated)" = yes ]; then
+			echo "completed; path $(res "$1" path); RAM $(res "$1" ram_transferred) B, vfio $(res "$1" vfio_transferred) B, $(res "$1" dirty_syncs) syncs, $(res "$1" total_time_ms) ms"
+		else
+			echo "not migrated: $(res "$1" blocker | sed 's/^[0-9a-f-]*: //')"
+		fi
+	}
+	echo "| \`${CFG[$tr]}\` | $(cell "plain-$tr") | $(cell "audit-$tr") | $(cell "redirect-$tr") | **$truth** | $(predict "${CFG[$tr]}") | $(res "audit-$tr" verdict_src) / $(res "audit-$tr" verdict_dst) | $(res "redirect-$tr" verdict_src) / $(res "redirect-$tr" verdict_dst) |" >>"$T/table.md"
 	CHECK_DIAG=$(cat "$T/check.txt")
 	check "[${CFG[$tr]}] check --migration predicted $truth" test "$(predict "${CFG[$tr]}")" = "$truth"
 done
@@ -190,7 +198,7 @@ check "plain type1 again into that mdev (left in RESUMING): fails as the issue s
 
 if [ -n "${VFC_RESULTS:-}" ]; then
 	mkdir -p "$VFC_RESULTS/migration"
-	cp "$T"/*.txt "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$T"/*.report \
+	cp "$T"/*.md "$T"/*.txt "$T"/*.strace "$T"/*.res "$T"/*.out "$T"/*.trace "$T"/*.jsonl "$T"/*.report \
 		"$VFC_RESULTS/migration/" 2>/dev/null
 fi
 for u in "$U1" "$U2"; do echo 1 >"/sys/bus/mdev/devices/$u/remove"; done
