@@ -49,7 +49,6 @@ qemu_vm() {
 	[ "$side" = dst ] && extra=(-incoming defer)
 	# As the lab notes did it: a paused destination (-S) stays paused after the load.
 	[ "$side" = dst ] && [ "${name#stale}" != "$name" ] && extra+=(-S)
-	[ "${name%-busy}" != "$name" ] && extra+=(-drive "file=$T/busy.img,format=raw,if=ide,snapshot=on")
 	case $mode in
 	audit | redirect)
 		env=(LD_PRELOAD="$SHIM" VFIOCOMPAT_MODE="$mode" VFIOCOMPAT_LOG="$T/$name.$side.jsonl")
@@ -94,9 +93,10 @@ migrate() {
 	if [ "$mode" != plain ]; then
 		for s in src dst; do
 			"$V" report --json "$T/$name.$s.jsonl" >"$T/$name.$s.report" 2>&1
-			echo "verdict_$s=$(python3 -c 'import json,sys
-p=json.load(open(sys.argv[1]))["processes"]
-print(p[0]["migration"] if len(p) == 1 else "procs=%d" % len(p))' "$T/$name.$s.report" 2>&1)" >>"$T/$name.res"
+			# One process per report: its "migration" verdict (a python per
+			# side would cost seconds under TCG).
+			echo "verdict_$s=$(sed -n 's/^ *"migration": *"\([a-z-]*\)",*$/\1/p' \
+				"$T/$name.$s.report" | tr '\n' ' ' | sed 's/ $//')" >>"$T/$name.res"
 		done
 	fi
 }
@@ -173,23 +173,6 @@ for tr in dev auto on; do
 	CHECK_DIAG=$(cat "$T/check.txt")
 	check "[${CFG[$tr]}] check --migration predicted $truth" test "$(predict "${CFG[$tr]}")" = "$truth"
 done
-# A guest that keeps dirtying memory while it migrates: a boot sector that
-# increments one byte in each 4 KiB page of 0x10000-0x9ffff, forever.
-python3 -c 'import sys
-code = bytes.fromhex("fab800108ec031ff26fe0581c7001075f70500103d009072ebebe6")
-sys.stdout.buffer.write(code + bytes(510 - len(code)) + b"\x55\xaa" + bytes(65024))' >"$T/busy.img"
-for mode in plain redirect; do
-	name=$mode-busy
-	migrate "$name" "$mode" ""
-	echo "# $name (guest dirtying 144 pages in a loop): migrated=$(res "$name" migrated)" \
-		"path=$(res "$name" path) ram=$(res "$name" ram_transferred)" \
-		"syncs=$(res "$name" dirty_syncs) time=$(res "$name" total_time_ms)ms" \
-		"verdicts=$(res "$name" verdict_src)/$(res "$name" verdict_dst)"
-	CHECK_DIAG=$(cat "$T/$name.res" "$T/$name.src.out" "$T/$name.dst.out")
-	check "$name: a guest dirtying memory migrates (device dirty tracking)" \
-		test "$(res "$name" migrated)/$(res "$name" path)" = yes/device
-done
-
 # The failure the issue saw ("load of migration failed: Bad file descriptor"),
 # without any shim: mtty keeps its migration state across opens, and a
 # destination paused after the load (-S) never leaves RESUMING, so the next
