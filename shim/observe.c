@@ -17,6 +17,7 @@
 #include "bar.h"
 #include "decode.h"
 #include "getinfo_probe.h"
+#include "migobs.h"
 #include "report.h"
 #include "stats.h"
 #include "vfiocompat/iommufd-uapi.h"
@@ -95,16 +96,16 @@ static bool count_mapping(const struct vfc_rec *r)
  * less than redirect records. So the rest (up to 2 KiB, where the kernel's
  * capabilities are) is read through the kernel, never faulting.
  */
-static bool info_has_dma_avail(const void *arg, uint32_t argsz)
+static bool info_has(const void *arg, uint32_t argsz, uint16_t cap)
 {
 	uint32_t room = vfc_bytes_to_page_end(arg);
 	char buf[2048];
 
 	if (argsz <= room)
-		return vfc_info_has_cap(arg, argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+		return vfc_info_has_cap(arg, argsz, cap);
 	uint32_t n = argsz < sizeof(buf) ? argsz : (uint32_t)sizeof(buf);
 	if (!vfc_safe_copy(buf, arg, n))
-		return vfc_info_has_cap(arg, room, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+		return vfc_info_has_cap(arg, room, cap);
 	if (argsz > n) {
 		/* The caller's buffer is larger: walk the part read. */
 		struct vfio_iommu_type1_info h;
@@ -112,7 +113,7 @@ static bool info_has_dma_avail(const void *arg, uint32_t argsz)
 		h.argsz = n;
 		memcpy(buf, &h, sizeof(h));
 	}
-	return vfc_info_has_cap(buf, n, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	return vfc_info_has_cap(buf, n, cap);
 }
 
 /* Returns the ret the caller gets; *err is updated when it is translated. */
@@ -144,11 +145,17 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 	uint32_t feats = vfc_classify(&r, in_bar);
 	if (ret == 0 && count_mapping(&r))
 		feats |= 1u << VFC_F_DMA_ENTRY_LIMIT;
-	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg && info_has_dma_avail(arg, r.argsz))
+	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
+	    info_has(arg, r.argsz, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
 		feats |= 1u << VFC_F_DMA_AVAIL;
 	for (int ft = 0; feats; ft++, feats >>= 1)
 		if (feats & 1)
 			feature_hit(ft, &r, ret, err, VFC_FD_KIND(e) == VFC_FD_TYPE1);
+	if (r.op == VFC_OP_DIRTY_PAGES && r.has_arg)
+		vfc_mig_observe_dirty(r.flags, ret);
+	if (r.op == VFC_OP_GET_INFO && ret == 0 && r.has_arg &&
+	    info_has(arg, r.argsz, VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION))
+		vfc_mig_observe_info_cap();
 
 	return vfc_errno_translate(&r, e, request, ret, errp);
 }
@@ -249,6 +256,9 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 		break;
 	case VFC_FD_GROUP:
 		observe_group(fd, e, request, arg, ret, ret < 0 ? err : 0);
+		break;
+	case VFC_FD_DEVICE:
+		vfc_mig_observe_device(request, arg, ret, err);
 		break;
 	default:
 		break;

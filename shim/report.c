@@ -15,6 +15,7 @@
 #include "core.h"
 #include "errmap.h"
 #include "iova.h"
+#include "migobs.h"
 
 bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
 {
@@ -342,6 +343,7 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "peak_live_mappings", atomic_load(&s->peak_mappings));
 	kv_int(f, "dma_entry_limit", atomic_load(&s->dma_entry_limit));
 	fmt_counters(f, s);
+	vfc_fmt_migration(f, &vfc_mig);
 	kv_str(f, "verdict", vfc_verdict(s));
 	end(f);
 }

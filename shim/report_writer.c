@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #endif
 #include "report.h"
+#include "migobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -395,4 +396,5 @@ void vfc_report_forked(void)
 	for (int i = 0; i < PARKED_SLOTS; i++)
 		atomic_store(&parked[i].state, SLOT_FREE);
 	vfc_stats_reset(&vfc_stats);
+	vfc_mig_reset();
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +29,25 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: vfiocompat check [--json] [--config FILE]\n"
-	    "       vfiocompat check --migration [--json] BDF...\n\n"
-	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
-	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
-	    "bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
-	    "WARN or FAIL, with a hint when it is not PASS.\n\n"
-	    "  --config FILE  read this kernel .config instead of the running kernel's\n"
-	    "                 (/proc/config.gz, /boot/config-RELEASE)\n"
-	    "  --migration    for each idle vfio-pci device: does a VM using it stay\n"
-	    "                 live-migratable after the switch? (binds it through its VFIO cdev)\n"
-	    "  --json         one JSON object\n\n"
-	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
-	    "      --config that is no readable kernel config, a BDF that is not a PCI\n"
-	    "      address or no device of this host (BB:DD.F means domain 0000)\n");
+	fprintf(f,
+		"usage: vfiocompat check [--json] [--config FILE]\n"
+		"       vfiocompat check --migration [--json] DEVICE...\n\n"
+		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
+		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
+		"bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
+		"WARN or FAIL, with a hint when it is not PASS.\n\n"
+		"  --config FILE  read this kernel .config instead of the running kernel's\n"
+		"                 (/proc/config.gz, /boot/config-RELEASE)\n"
+		"  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
+		"                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
+		"                 after the switch? migratable, migratable-degraded, blocked or\n"
+		"                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
+		"                 (binds it through its VFIO cdev)\n"
+		"  --json         one JSON object\n\n"
+		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
+		"      --config that is no readable kernel config, a device that is not a PCI\n"
+		"      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
+		"      domain 0000)\n");
 }
 
 /* Name of the driver class behind a char device: /sys/dev/char/M:m -> .../misc/NAME */
@@ -504,23 +508,35 @@ static void check_memlock(struct vfc_checklist *l)
 		    (unsigned)getuid());
 }
 
-static int check_migration(char **bdfs, int n, bool json)
+static int check_migration(char **devs, int n, bool json)
 {
 	struct vfc_checklist *l;
-	char(*addr)[16] = calloc((size_t)n, 16);
+	char(*addr)[PATH_MAX] = calloc((size_t)n, PATH_MAX);
 	int rc;
 
 	/* Bad input first, each a one-line error: exit 2 before anything is probed. */
 	for (int i = 0; addr && i < n; i++) {
-		char path[64];
+		char path[PATH_MAX + 32];
 		struct stat st;
 
-		if (!vfc_pci_addr(bdfs[i], addr[i], sizeof(addr[i]))) {
-			vfc_err("check --migration: '%s' is not a PCI address; give it as "
-				"DDDD:BB:DD.F or BB:DD.F (as lspci -D shows it)",
-				bdfs[i][0] && strlen(bdfs[i]) < 40 && !strpbrk(bdfs[i], "\033\n\r")
-				    ? bdfs[i]
-				    : "(unprintable)");
+		bool printable =
+		    devs[i][0] && strlen(devs[i]) < 200 && !strpbrk(devs[i], "\033\n\r");
+
+		/* An mdev UUID or a sysfs path: it must name a device. */
+		if (!vfc_pci_addr(devs[i], addr[i], sizeof(addr[i]))) {
+			char why[PATH_MAX + 200];
+
+			if (printable && !vfc_migration_resolve(devs[i], addr[i], sizeof(addr[i]),
+								why, sizeof(why))) {
+				snprintf(addr[i], PATH_MAX, "%s", devs[i]);
+				continue;
+			}
+			vfc_err(
+			    "check --migration: %s",
+			    printable
+				? why
+				: "a device that is not printable; give DDDD:BB:DD.F or "
+				  "BB:DD.F (as lspci -D shows it), an mdev UUID or a sysfs path");
 			free(addr);
 			return VFC_EXIT_USAGE;
 		}
@@ -540,28 +556,58 @@ static int check_migration(char **bdfs, int n, bool json)
 	}
 	for (int i = 0; i < n; i++) {
 		struct vfc_migration_facts f;
-		char err[512], text[512];
-		enum vfc_status st;
+		char err[512];
 
-		bdfs[i] = addr[i];
-		if (vfc_migration_probe(bdfs[i], &f, err, sizeof(err))) {
-			vfc_check_add(l, VFC_FAIL, bdfs[i], "give an idle device bound to vfio-pci",
+		if (vfc_migration_probe(addr[i], &f, err, sizeof(err))) {
+			vfc_check_add(l, VFC_FAIL, addr[i],
+				      "give an idle VFIO device (vfio-pci or mdev)",
 				      "cannot ask: %s", err);
 			continue;
 		}
-		st = vfc_migration_verdict(&f, text, sizeof(text));
-		vfc_check_add(
-		    l, st, bdfs[i], NULL,
-		    "%s (device migration %s, device DMA logging %s, IOMMU dirty tracking %s)",
-		    text, f.dev_migration ? "yes" : "no", f.dev_dirty_logging ? "yes" : "no",
-		    f.iommu_dirty ? "yes" : "no");
+		/*
+		 * A driver may keep its migration state across opens (mtty does): a
+		 * device left in RESUMING answers the next RESUMING with no data fd,
+		 * and that VMM's load fails with EBADF, on type1 as on iommufd.
+		 */
+		if (f.dev_migration && f.mig_state != VFIO_DEVICE_STATE_RUNNING)
+			vfc_check_add(
+			    l, VFC_WARN, f.name,
+			    "reset the device (re-create the mdev) before migrating into it",
+			    "left in migration state %s by its last user: an incoming "
+			    "migration into it fails (\"Bad file descriptor\")",
+			    vfc_mig_state_name(f.mig_state));
+		/* One line per way QEMU can be told to track dirty pages, when they differ. */
+		for (int t = 0; t < (f.dev_migration ? VFC_VMM_COUNT : 1); t++) {
+			struct vfc_mig_caps c = {f.dev_migration, f.dev_dirty_logging,
+						 f.iommu_dirty};
+			char why[320];
+			enum vfc_migv v = vfc_migv_from_caps(&c, t, why, sizeof(why));
+
+			char facts[160];
+			snprintf(
+			    facts, sizeof(facts),
+			    "(device migration %s, device DMA logging %s, IOMMU dirty tracking "
+			    "%s)",
+			    f.dev_migration ? "yes" : "no", f.dev_dirty_logging ? "yes" : "no",
+			    f.mdev	    ? "none (mdev)"
+			    : f.iommu_dirty ? "yes"
+					    : "no");
+			if (f.dev_migration)
+				vfc_check_add(l, vfc_migration_status(v), f.name, NULL,
+					      "[%s] %s: %s %s", vfc_vmm_tracking_name(t),
+					      vfc_migv_name(v), why, facts);
+			else
+				vfc_check_add(l, vfc_migration_status(v), f.name, NULL, "%s: %s %s",
+					      why, vfc_migv_name(v), facts);
+		}
 	}
 	if (json)
 		vfc_checklist_print_json(stdout, l, "migration");
 	else
 		vfc_checklist_print(stdout, l,
 				    "vfiocompat check --migration: live migration after the "
-				    "switch (combine with a trial report's dirty_pages/vaddr use)");
+				    "switch, per QEMU dirty-tracking setting (a trial report's "
+				    "migration verdict tells what a VMM did)");
 	rc = vfc_checklist_worst(l) == VFC_FAIL ? VFC_EXIT_FAIL : VFC_EXIT_OK;
 	free(l);
 	free(addr);
@@ -614,9 +660,8 @@ int vfc_cmd_check(int argc, char **argv)
 	}
 	if (migration) {
 		if (optind == argc) {
-			vfc_err("check --migration: give the PCI address of at least one vfio-pci "
-				"device "
-				"(e.g. 0000:03:00.0)");
+			vfc_err("check --migration: give at least one VFIO device: a PCI address "
+				"(0000:03:00.0 or 03:00.0), an mdev UUID or a sysfs path");
 			return VFC_EXIT_USAGE;
 		}
 		return check_migration(argv + optind, argc - optind, json);

@@ -79,7 +79,8 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 		t->nprocs, t->nprocs == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s",
 		t->records, t->records == 1 ? "" : "s", t->skipped, t->skipped == 1 ? "" : "s");
 	if (t->nprocs) {
-		fprintf(out, "%-32s %-9s %-24s %s\n", "PROCESS", "MODE", "VERDICT", "REPORT");
+		fprintf(out, "%-32s %-9s %-24s %-26s %s\n", "PROCESS", "MODE", "VERDICT",
+			"MIGRATION", "REPORT");
 		for (size_t i = 0; i < t->nprocs; i++) {
 			const struct vfc_trial_proc *p = &t->procs[i];
 
@@ -88,7 +89,8 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 			put_clean(out, name, 32);
 			fputc(' ', out);
 			put_clean(out, p->mode[0] ? p->mode : "?", 9);
-			fprintf(out, " %-24s ", vfc_verdict_name(p->verdict));
+			fprintf(out, " %-24s %-26s ", vfc_verdict_name(p->verdict),
+				vfc_migv_name(p->migv));
 			put_clean(out, p->source, 0);
 			fputc('\n', out);
 			if (p->reason[0]) {
@@ -96,6 +98,18 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 				put_clean(out, p->reason, 0);
 				fputc('\n', out);
 			}
+		}
+		/* Why each migration verdict, for processes that touched migration. */
+		for (size_t i = 0; i < t->nprocs; i++) {
+			const struct vfc_trial_proc *p = &t->procs[i];
+
+			if (p->migv == VFC_MV_UNKNOWN)
+				continue;
+			fprintf(out,
+				"  migration of %s[%ld]: %s: ", p->program[0] ? p->program : "?",
+				p->pid, vfc_migv_name(p->migv));
+			put_clean(out, p->migv_why, 0);
+			fputc('\n', out);
 		}
 		fputc('\n', out);
 	}
@@ -180,6 +194,9 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 			}
 			json_object_object_add(po, "exit", eo);
 		}
+		json_object_object_add(po, "migration",
+				       json_object_new_string(vfc_migv_name(p->migv)));
+		json_object_object_add(po, "migration_why", json_object_new_string(p->migv_why));
 		for (size_t k = 0; k < t->nfeatures; k++) {
 			unsigned long n = p->uses[k] ? p->uses[k] : p->feature_record[k];
 
@@ -241,6 +258,16 @@ static void print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verd
 		fprintf(out, "vfiocompat_processes{verdict=\"%s\"} %u\n",
 			vfc_verdict_name((enum vfc_verdict)k),
 			count_verdict(t, (enum vfc_verdict)k));
+	fprintf(out, "# HELP vfiocompat_migration_processes Trialled processes by migration "
+		     "verdict after the switch.\n# TYPE vfiocompat_migration_processes gauge\n");
+	for (int k = 0; k < VFC_MV_COUNT; k++) {
+		unsigned n = 0;
+
+		for (size_t i = 0; i < t->nprocs; i++)
+			n += t->procs[i].migv == (enum vfc_migv)k;
+		fprintf(out, "vfiocompat_migration_processes{verdict=\"%s\"} %u\n",
+			vfc_migv_name((enum vfc_migv)k), n);
+	}
 	fprintf(out, "# HELP vfiocompat_feature_uses Uses of type1 features that differ under "
 		     "iommufd.\n# TYPE vfiocompat_feature_uses gauge\n");
 	for (size_t i = 0; i < t->nfeatures; i++) {

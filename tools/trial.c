@@ -354,6 +354,9 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 			return fail(err, errlen, "summary without a known \"verdict\"");
 		p->has_summary = true;
 		p->summary = vfc_verdict_parse(v);
+		struct vfc_mig_facts mf;
+		vfc_mig_facts_parse(rec, &mf);
+		p->migv = vfc_migv_from_facts(&mf, p->migv_why, sizeof(p->migv_why));
 		if (get_int(rec, "containers", &n) && n > 0)
 			p->used_container = true;
 		if (get_int(rec, "redirected", &n) && n > 0)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "migverdict.h"
 #include "vfiocompat/report.h"
 
 #define VFC_TRIAL_MAX_FEATURES 32 /* distinct feature names kept */
@@ -65,6 +66,8 @@ struct vfc_trial_proc {
 	char reason[320]; /* after finish: why the verdict is what it is */
 	unsigned long uses[VFC_TRIAL_MAX_FEATURES];
 	bool feature_record[VFC_TRIAL_MAX_FEATURES];
+	enum vfc_migv migv; /* migration verdict, from the summary's facts */
+	char migv_why[320];
 };
 
 struct vfc_trial {

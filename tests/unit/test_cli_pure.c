@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The command's small pure helpers: kernel config, run's environment, migration rule. */
+#include <limits.h>
 #include <string.h>
 
 #include "benchstat.h"
@@ -79,21 +80,30 @@ END_TEST
 
 START_TEST(test_migration_rule)
 {
-	struct vfc_migration_facts f = {0};
-	char text[512];
+	char dir[PATH_MAX], err[512];
 
-	ck_assert_int_eq(vfc_migration_verdict(&f, text, sizeof(text)), VFC_INFO);
-	ck_assert_ptr_nonnull(strstr(text, "not live-migratable on type1 either"));
-	f.dev_migration = true;
-	ck_assert_int_eq(vfc_migration_verdict(&f, text, sizeof(text)), VFC_FAIL);
-	ck_assert_ptr_nonnull(strstr(text, "stops being migratable after the switch"));
-	f.iommu_dirty = true;
-	ck_assert_int_eq(vfc_migration_verdict(&f, text, sizeof(text)), VFC_PASS);
-	ck_assert_ptr_nonnull(strstr(text, "IOMMU hardware"));
-	f.iommu_dirty = false;
-	f.dev_dirty_logging = true;
-	ck_assert_int_eq(vfc_migration_verdict(&f, text, sizeof(text)), VFC_PASS);
-	ck_assert_ptr_nonnull(strstr(text, "DMA logging"));
+	/* Statuses of the verdicts check --migration prints. */
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_MIGRATABLE), VFC_PASS);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_NEITHER), VFC_INFO);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_DEGRADED), VFC_WARN);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_BLOCKED), VFC_FAIL);
+	/* Device names: the forms refused say which forms are accepted. */
+	ck_assert_int_eq(vfc_migration_resolve("zz:bad", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a PCI address; give it as DDDD:BB:DD.F"));
+	ck_assert_int_eq(vfc_migration_resolve("0000:3:00.0", dir, sizeof(dir), err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(vfc_migration_resolve("03:00.8", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a PCI address"));
+	/* Well-formed but absent: the sysfs path it looked for is named. */
+	ck_assert_int_eq(vfc_migration_resolve("fe:1f.7", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/sys/bus/pci/devices/0000:fe:1f.7"));
+	ck_assert_int_eq(vfc_migration_resolve("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001", dir,
+					       sizeof(dir), err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err, "/sys/bus/mdev/devices/83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
+	ck_assert_int_eq(vfc_migration_resolve("/tmp", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a device under /sys/devices"));
 }
 END_TEST
 

@@ -18,5 +18,6 @@ Suite *trial_suite(void);
 Suite *cli_pure_suite(void);
 Suite *inspect_suite(void);
 Suite *getinfo_suite(void);
+Suite *migration_suite(void);
 
 #endif
