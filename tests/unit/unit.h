@@ -17,5 +17,6 @@ Suite *errmap_suite(void);
 Suite *trial_suite(void);
 Suite *cli_pure_suite(void);
 Suite *inspect_suite(void);
+Suite *libvirtconf_suite(void);
 
 #endif
