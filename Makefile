@@ -51,7 +51,7 @@ KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress
 
-all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
+all: lib $(B)/vfiocompat $(B)/vfiocompat-libvirt $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
 
@@ -73,6 +73,15 @@ $(B)/obj/tools/cmd_run.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
 # The feature table is the shim's own: one description of each difference.
 $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
+
+# `vfiocompat libvirt` execs this helper, the one program linking libvirt and
+# libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
+LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
+LIBVIRT_PKGS := libvirt libxml-2.0
+$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
+		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+$(B)/obj/tools/cmd_libvirt.o: CFLAGS += -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
@@ -122,12 +131,13 @@ check-module: module
 		$(filter %.c %.h,$(MODULE_SRC))
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
 
-install: lib $(B)/vfiocompat
+install: lib $(B)/vfiocompat $(B)/vfiocompat-libvirt
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 $(B)/libvfiocompat.so $(DESTDIR)$(LIBDIR)/libvfiocompat.so
 	install -m 0755 $(B)/vfiocompat $(DESTDIR)$(BINDIR)/vfiocompat
+	install -D -m 0755 $(B)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
 	install -m 0644 docs/man/vfiocompat.1 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1
 	install -m 0644 docs/man/libvfiocompat.7 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
@@ -137,7 +147,8 @@ install: lib $(B)/vfiocompat
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
-		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat
+		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
 deps:
