@@ -51,7 +51,7 @@ KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress
 
-all: lib $(B)/vfiocompat $(B)/vfiocompat-libvirt $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
+all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(EXAMPLES) $(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
 
@@ -78,6 +78,8 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
 LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 LIBVIRT_PKGS := libvirt libxml-2.0
+# Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
+LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 $(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
@@ -131,13 +133,13 @@ check-module: module
 		$(filter %.c %.h,$(MODULE_SRC))
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
 
-install: lib $(B)/vfiocompat $(B)/vfiocompat-libvirt
+install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 0644 $(B)/libvfiocompat.so $(DESTDIR)$(LIBDIR)/libvfiocompat.so
 	install -m 0755 $(B)/vfiocompat $(DESTDIR)$(BINDIR)/vfiocompat
-	install -D -m 0755 $(B)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
+	$(if $(LIBVIRT_BIN),install -D -m 0755 $(LIBVIRT_BIN) $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt)
 	install -m 0644 docs/man/vfiocompat.1 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1
 	install -m 0644 docs/man/libvfiocompat.7 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
@@ -148,7 +150,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
-	-rmdir $(DESTDIR)$(LIBEXECDIR)
+	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
 deps:
