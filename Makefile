@@ -83,6 +83,7 @@ LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/
 $(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+$(B)/obj/tools/usercheck.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
 $(B)/obj/tools/cmd_libvirt.o: CFLAGS += -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
@@ -289,10 +290,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 clean:
 	rm -rf build

@@ -47,10 +47,10 @@
 #define VFC_LIBDIR "/usr/local/lib"
 #endif
 
-#define NS_URI "https://github.com/vfiocompat/vfiocompat/libvirt/1"
-#define NS_PREFIX "vfiocompat"
+#define NS_URI	    "https://github.com/vfiocompat/vfiocompat/libvirt/1"
+#define NS_PREFIX   "vfiocompat"
 #define MODULE_NODE "/dev/vfio/iommufd-compat"
-#define IOMMU_NODE "/dev/iommu"
+#define IOMMU_NODE  "/dev/iommu"
 
 static const char *prog = "vfiocompat libvirt";
 
@@ -74,21 +74,22 @@ static void die_usage(const char *msg)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: vfiocompat libvirt enable|disable|status DOMAIN [OPTIONS]\n\n"
-		"Trial a libvirt domain's QEMU on iommufd under the vfiocompat shim, and undo it.\n"
-		"enable prints each change it makes; disable reverts each, keeping the reports.\n\n"
-		"  --dry-run          print the changes, make none\n"
-		"  --connect URI      libvirt connection (default: libvirt's, qemu:///system as root)\n"
-		"  --log-dir DIR      reports go to DIR/DOMAIN (default /var/log/vfiocompat/libvirt)\n"
-		"  --state-dir DIR    the emulator wrappers (default /var/lib/vfiocompat/libvirt)\n"
-		"  --target NODE      iommufd node (default %s if loaded, else %s)\n"
-		"  --lib PATH         the shim (default: beside this program, else %s)\n"
-		"  --qemu-conf FILE   default /etc/libvirt/qemu.conf\n"
-		"  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n\n"
-		"After a qemu.conf change restart libvirtd (or virtqemud); the domain's next start\n"
-		"is trialled. Read the verdict with 'vfiocompat report DIR/DOMAIN/*.jsonl'.\n",
-		MODULE_NODE, IOMMU_NODE, VFC_LIBDIR "/libvfiocompat.so");
+	fprintf(
+	    f,
+	    "usage: vfiocompat libvirt enable|disable|status DOMAIN [OPTIONS]\n\n"
+	    "Trial a libvirt domain's QEMU on iommufd under the vfiocompat shim, and undo it.\n"
+	    "enable prints each change it makes; disable reverts each, keeping the reports.\n\n"
+	    "  --dry-run          print the changes, make none\n"
+	    "  --connect URI      libvirt connection (default: libvirt's, qemu:///system as root)\n"
+	    "  --log-dir DIR      reports go to DIR/DOMAIN (default /var/log/vfiocompat/libvirt)\n"
+	    "  --state-dir DIR    the emulator wrappers (default /var/lib/vfiocompat/libvirt)\n"
+	    "  --target NODE      iommufd node (default %s if loaded, else %s)\n"
+	    "  --lib PATH         the shim (default: beside this program, else %s)\n"
+	    "  --qemu-conf FILE   default /etc/libvirt/qemu.conf\n"
+	    "  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n\n"
+	    "After a qemu.conf change restart libvirtd (or virtqemud); the domain's next start\n"
+	    "is trialled. Read the verdict with 'vfiocompat report DIR/DOMAIN/*.jsonl'.\n",
+	    MODULE_NODE, IOMMU_NODE, VFC_LIBDIR "/libvfiocompat.so");
 }
 
 static void note(const struct opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -384,7 +385,7 @@ static void want_add(struct want *w, const struct trial *t)
 	for (int i = 0; i < w->n; i++)
 		have |= !strcmp(w->nodes[i], t->target);
 	if (!have && w->n < 4)
-		w->nodes[w->n++] = !strcmp(t->target, MODULE_NODE) ? MODULE_NODE
+		w->nodes[w->n++] = !strcmp(t->target, MODULE_NODE)  ? MODULE_NODE
 				   : !strcmp(t->target, IOMMU_NODE) ? IOMMU_NODE
 								    : strdup(t->target);
 	if (t->acl) {
@@ -410,7 +411,8 @@ static int collect(virConnectPtr conn, const char *skip, struct want *w)
 	for (int i = 0; i < n; i++) {
 		struct trial t;
 
-		if ((!skip || strcmp(virDomainGetName(doms[i]), skip)) && get_trial(doms[i], &t) == 1)
+		if ((!skip || strcmp(virDomainGetName(doms[i]), skip)) &&
+		    get_trial(doms[i], &t) == 1)
 			want_add(w, &t);
 		virDomainFree(doms[i]);
 	}
@@ -460,14 +462,14 @@ static int apply_qemu_conf(const struct opts *o, const struct want *w)
  * needed; only on a node that has no ACL yet, so removing the xattr restores
  * it exactly.
  */
-#define ACL_VERSION 2
-#define ACL_USER_OBJ 0x01
-#define ACL_USER 0x02
+#define ACL_VERSION   2
+#define ACL_USER_OBJ  0x01
+#define ACL_USER      0x02
 #define ACL_GROUP_OBJ 0x04
-#define ACL_MASK 0x10
-#define ACL_OTHER 0x20
-#define ACL_UNDEF_ID ((uint32_t)-1)
-#define XATTR_ACL "system.posix_acl_access"
+#define ACL_MASK      0x10
+#define ACL_OTHER     0x20
+#define ACL_UNDEF_ID  ((uint32_t)-1)
+#define XATTR_ACL     "system.posix_acl_access"
 
 struct acl_entry {
 	uint16_t tag, perm;
@@ -548,11 +550,12 @@ static int apply_apparmor(const struct opts *o, const struct want *w, const char
 	if (!text)
 		return fail("cannot read %s: %s", o->apparmor_local, strerror(errno));
 	if (w->apparmor_any) {
-		off += (size_t)snprintf(body + off, sizeof(body) - off,
-					"  # the shim, the iommufd node, its reports and the emulator "
-					"wrapper\n  %s mr,\n  %s/** rw,\n  %s/ r,\n  %s/* rix,\n"
-					"  /{usr/,}bin/dash ix,\n",
-					lib, o->log_dir, o->log_dir, o->state_dir);
+		off +=
+		    (size_t)snprintf(body + off, sizeof(body) - off,
+				     "  # the shim, the iommufd node, its reports and the emulator "
+				     "wrapper\n  %s mr,\n  %s/** rw,\n  %s/ r,\n  %s/* rix,\n"
+				     "  /{usr/,}bin/dash ix,\n",
+				     lib, o->log_dir, o->log_dir, o->state_dir);
 		for (int i = 0; i < w->n; i++)
 			off += (size_t)snprintf(body + off, sizeof(body) - off, "  %s rw,\n",
 						w->nodes[i]);
@@ -563,8 +566,9 @@ static int apply_apparmor(const struct opts *o, const struct want *w, const char
 	out = vfc_conf_set_block(text, w->apparmor_any ? body : NULL);
 	if (out && strcmp(out, text)) {
 		note(o, "AppArmor: %s: %s", o->apparmor_local,
-		     w->apparmor_any ? "rules for the shim, node, reports and wrapper (marked block)"
-				     : "the vfiocompat block removed");
+		     w->apparmor_any
+			 ? "rules for the shim, node, reports and wrapper (marked block)"
+			 : "the vfiocompat block removed");
 		note(o, "AppArmor: libvirt applies it to each domain's profile at its next start");
 		if (!o->dry_run) {
 			if (missing && mkdirs(dirname(strdupa(o->apparmor_local)), 0755) < 0)
@@ -622,8 +626,8 @@ static int wrapper_text(char *buf, size_t len, const char *name, const struct tr
 			name, lib, t->log_dir, t->target, t->emulator);
 }
 
-static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name,
-		      const struct opts *o, const char *lib)
+static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, const struct opts *o,
+		      const char *lib)
 {
 	struct trial t = {0};
 	char *xml, *nxml, wrapper[6 * PATH_MAX];
@@ -634,9 +638,10 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name,
 
 	if ((rc = get_trial(dom, &t)) != 0) {
 		if (rc < 0)
-			return fail("domain '%s' has a vfiocompat <metadata> element enable did not "
-				    "write; remove it (virsh metadata %s %s --remove)",
-				    name, name, NS_URI);
+			return fail(
+			    "domain '%s' has a vfiocompat <metadata> element enable did not "
+			    "write; remove it (virsh metadata %s %s --remove)",
+			    name, name, NS_URI);
 		printf("%s: domain '%s' is already trialled (emulator %s, target %s); nothing "
 		       "to do\n",
 		       prog, name, t.wrapper, t.target);
@@ -645,7 +650,9 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name,
 	if (qemu_user(conn, o, &uid, &gid, t.user, sizeof(t.user)))
 		return 1;
 	snprintf(t.target, sizeof(t.target), "%s",
-		 o->target ? o->target : is_chr(MODULE_NODE) ? MODULE_NODE : IOMMU_NODE);
+		 o->target	       ? o->target
+		 : is_chr(MODULE_NODE) ? MODULE_NODE
+				       : IOMMU_NODE);
 	if (!is_chr(t.target))
 		return fail("%s is not a character device here; load vfiocompat.ko (for %s) or "
 			    "use a kernel with CONFIG_IOMMUFD (for %s)",
@@ -715,14 +722,16 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name,
 		snprintf(meta, sizeof(meta),
 			 "<trial emulator='%s' target='%s' wrapper='%s' logdir='%s' user='%s' "
 			 "acl='%s'/>",
-			 t.emulator, t.target, t.wrapper, t.log_dir, t.user, t.acl ? "added" : "no");
+			 t.emulator, t.target, t.wrapper, t.log_dir, t.user,
+			 t.acl ? "added" : "no");
 		if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, meta, NS_PREFIX, NS_URI,
 					 VIR_DOMAIN_AFFECT_CONFIG)) {
 			rc = fail("cannot set the domain's metadata: %s; restoring the emulator",
 				  lverr());
 			free(nxml);
 			nxml = NULL;
-			xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+			xml = virDomainGetXMLDesc(dom,
+						  VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 			if (xml) {
 				char cur[PATH_MAX];
 				char *back = xml_with_emulator(xml, t.emulator, cur, sizeof(cur));
@@ -747,8 +756,8 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name,
 	return rc;
 }
 
-static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name,
-		       const struct opts *o, const char *lib)
+static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, const struct opts *o,
+		       const char *lib)
 {
 	struct trial t;
 	char *xml, *nxml, cur[PATH_MAX];
@@ -774,8 +783,9 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name,
 		printf("%s: the domain's emulator is now %s, not the wrapper: it is set back to %s "
 		       "all the same\n",
 		       prog, cur, t.emulator);
-	note(o, "domain XML: <emulator>%s</emulator> -> %s (the original); <metadata> entry "
-		"removed",
+	note(o,
+	     "domain XML: <emulator>%s</emulator> -> %s (the original); <metadata> entry "
+	     "removed",
 	     cur, t.emulator);
 	if (!o->dry_run) {
 		nd = virDomainDefineXML(conn, nxml);
@@ -804,8 +814,7 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name,
 	return rc;
 }
 
-static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name,
-		      const struct opts *o)
+static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, const struct opts *o)
 {
 	struct trial t;
 	int rc = get_trial(dom, &t), n = 0;
@@ -883,16 +892,36 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': o.dry_run = true; break;
-		case 'c': o.uri = optarg; break;
-		case 'l': o.log_dir = optarg; break;
-		case 's': o.state_dir = optarg; break;
-		case 'q': o.qemu_conf = optarg; break;
-		case 'a': o.apparmor_local = optarg; break;
-		case 't': o.target = optarg; break;
-		case 'L': o.lib = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'n':
+			o.dry_run = true;
+			break;
+		case 'c':
+			o.uri = optarg;
+			break;
+		case 'l':
+			o.log_dir = optarg;
+			break;
+		case 's':
+			o.state_dir = optarg;
+			break;
+		case 'q':
+			o.qemu_conf = optarg;
+			break;
+		case 'a':
+			o.apparmor_local = optarg;
+			break;
+		case 't':
+			o.target = optarg;
+			break;
+		case 'L':
+			o.lib = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (argc - optind != 2)

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "kconfig.h"
 #include "migration.h"
+#include "usercheck.h"
 #include "vfiocompat/module.h"
 
 #define CAP_SYS_RESOURCE_BIT 24
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: vfiocompat check [--json] [--config FILE]\n"
+	    "usage: vfiocompat check [--json] [--config FILE] [--user USER]\n"
 	    "       vfiocompat check --migration [--json] BDF...\n\n"
 	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
 	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 	    "                 (/proc/config.gz, /boot/config-RELEASE)\n"
 	    "  --migration    for each idle vfio-pci device: does a VM using it stay\n"
 	    "                 live-migratable after the switch? (binds it through its VFIO cdev)\n"
+	    "  --user USER    can USER (libvirt's QEMU user, a unit's User=) reach the\n"
+	    "                 iommufd node: mode/ACL, libvirt's cgroup_device_acl, AppArmor\n"
 	    "  --json         one JSON object\n\n"
 	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments\n");
 }
@@ -378,13 +381,11 @@ static int check_migration(char **bdfs, int n, bool json)
 int vfc_cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, 0, 'j'},
-	    {"migration", no_argument, 0, 'm'},
-	    {"config", required_argument, 0, 'c'},
-	    {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0},
+	    {"json", no_argument, 0, 'j'},	   {"migration", no_argument, 0, 'm'},
+	    {"config", required_argument, 0, 'c'}, {"user", required_argument, 0, 'u'},
+	    {"help", no_argument, 0, 'h'},	   {0, 0, 0, 0},
 	};
-	const char *config = NULL;
+	const char *config = NULL, *user = NULL;
 	bool json = false, migration = false;
 	struct vfc_checklist *l;
 	struct utsname u;
@@ -401,6 +402,9 @@ int vfc_cmd_check(int argc, char **argv)
 			break;
 		case 'c':
 			config = optarg;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -433,6 +437,8 @@ int vfc_cmd_check(int argc, char **argv)
 	check_kernel(l, &u);
 	check_config(l, &u, config);
 	check_nodes(l);
+	if (user)
+		vfc_check_user(l, user, NULL, NULL);
 	check_iommu(l);
 	check_devices(l);
 	check_memlock(l);

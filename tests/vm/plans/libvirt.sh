@@ -113,6 +113,14 @@ reverted() {
 # read the report, disable, restart, check everything is back.
 trial() {
 	local name=$1 node=$2 memlock=$3 r rc calls
+	"$VFC" check --user libvirt-qemu >"$T/$name.check0" 2>&1
+	CHECK_DIAG=$(cat "$T/$name.check0")
+	check "$name: check --user before enable: $node not in libvirt's namespace (FAIL)" \
+		grep -Eq "FAIL +libvirt namespace +$node is not in qemu.conf's cgroup_device_acl" "$T/$name.check0"
+	if [ "$node" = /dev/iommu ]; then
+		check "$name: check --user before enable: /dev/iommu not usable by libvirt-qemu (FAIL)" \
+			grep -Eq "FAIL +/dev/iommu +not read-writable by libvirt-qemu" "$T/$name.check0"
+	fi
 	L enable "$DOM" --target "$node" --dry-run >"$T/$name.dry" 2>&1
 	CHECK_DIAG=$(cat "$T/$name.dry")
 	check "$name: enable --dry-run prints the changes" grep -q "would: domain XML: <emulator>/usr/bin/qemu-system-x86_64</emulator> -> $STATE/$DOM.emulator" "$T/$name.dry"
@@ -128,6 +136,12 @@ trial() {
 		check "$name: /dev/iommu grants libvirt-qemu rw by ACL" sh -c "getfacl -p /dev/iommu | grep -q '^user:libvirt-qemu:rw-'"
 		check "$name: /dev/iommu keeps its mode 0660" test "$(stat -c %a /dev/iommu)" = 660
 	fi
+	"$VFC" check --user libvirt-qemu >"$T/$name.check1" 2>&1
+	CHECK_DIAG=$(cat "$T/$name.check1")
+	check "$name: check --user after enable: $node in libvirt's namespace (PASS)" \
+		grep -Eq "PASS +libvirt namespace +$node is in qemu.conf's cgroup_device_acl" "$T/$name.check1"
+	check "$name: check --user after enable: $node usable by libvirt-qemu (PASS)" \
+		grep -Eq "PASS +$node +read-writable by libvirt-qemu" "$T/$name.check1"
 	L status "$DOM" >"$T/$name.status" 2>&1
 	CHECK_DIAG=$(cat "$T/$name.status")
 	check "$name: status says trialled, qemu.conf allows the node" grep -q "qemu.conf: allows the node" "$T/$name.status"
