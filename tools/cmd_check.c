@@ -381,9 +381,12 @@ static int check_migration(char **bdfs, int n, bool json)
 int vfc_cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, 0, 'j'},	   {"migration", no_argument, 0, 'm'},
-	    {"config", required_argument, 0, 'c'}, {"user", required_argument, 0, 'u'},
-	    {"help", no_argument, 0, 'h'},	   {0, 0, 0, 0},
+	    {"json", no_argument, 0, 'j'},
+	    {"migration", no_argument, 0, 'm'},
+	    {"config", required_argument, 0, 'c'},
+	    {"user", required_argument, 0, 'u'}, /* usercheck.c */
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
 	};
 	const char *config = NULL, *user = NULL;
 	bool json = false, migration = false;
