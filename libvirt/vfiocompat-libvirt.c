@@ -292,8 +292,45 @@ static int get_trial(virDomainPtr dom, struct trial *t)
 	return rc;
 }
 
-/* The domain's inactive XML with <emulator> set to emu; NULL on error. Old in old. */
-static char *xml_with_emulator(const char *xml, const char *emu, char *old, size_t oldlen)
+/*
+ * Our element out of <metadata>, and <metadata> itself when nothing else is
+ * left in it: libvirt would otherwise keep an empty one, and the XML after
+ * disable would not be the original.
+ */
+static void strip_metadata(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), m, c, next;
+
+	for (m = root ? root->children : NULL; m; m = m->next)
+		if (m->type == XML_ELEMENT_NODE && !xmlStrcmp(m->name, BAD_CAST "metadata"))
+			break;
+	if (!m)
+		return;
+	bool others = false;
+
+	for (c = m->children; c; c = next) {
+		next = c->next;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (c->ns && !xmlStrcmp(c->ns->href, BAD_CAST NS_URI)) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else {
+			others = true;
+		}
+	}
+	if (!others) {
+		xmlUnlinkNode(m);
+		xmlFreeNode(m);
+	}
+}
+
+/*
+ * The domain's inactive XML with <emulator> set to emu (and, with strip, our
+ * metadata removed); NULL on error. The emulator it had goes to old.
+ */
+static char *xml_with_emulator(const char *xml, const char *emu, char *old, size_t oldlen,
+			       bool strip)
 {
 	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
 				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -315,6 +352,8 @@ static char *xml_with_emulator(const char *xml, const char *emu, char *old, size
 			strcpy(old, (char *)cur);
 			if (emu)
 				xmlNodeSetContent(n, BAD_CAST emu);
+			if (strip)
+				strip_metadata(doc);
 			xmlDocDumpMemory(doc, &out, &len);
 			ret = out ? strdup((char *)out) : NULL;
 			xmlFree(out);
@@ -665,7 +704,7 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
 		return fail("cannot read domain '%s': %s", name, lverr());
-	nxml = xml_with_emulator(xml, t.wrapper, t.emulator, sizeof(t.emulator));
+	nxml = xml_with_emulator(xml, t.wrapper, t.emulator, sizeof(t.emulator), false);
 	free(xml);
 	if (!nxml)
 		return fail("domain '%s' has no single <emulator> in its XML", name);
@@ -734,7 +773,8 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 						  VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 			if (xml) {
 				char cur[PATH_MAX];
-				char *back = xml_with_emulator(xml, t.emulator, cur, sizeof(cur));
+				char *back =
+				    xml_with_emulator(xml, t.emulator, cur, sizeof(cur), true);
 
 				if (back && (nd = virDomainDefineXML(conn, back)))
 					virDomainFree(nd);
@@ -775,7 +815,7 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, c
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
 		return fail("cannot read domain '%s': %s", name, lverr());
-	nxml = xml_with_emulator(xml, t.emulator, cur, sizeof(cur));
+	nxml = xml_with_emulator(xml, t.emulator, cur, sizeof(cur), true);
 	free(xml);
 	if (!nxml)
 		return fail("domain '%s' has no single <emulator> in its XML", name);
@@ -795,7 +835,9 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, c
 				    lverr());
 		}
 		virDomainFree(nd);
-		if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, NULL, NULL, NS_URI,
+		/* The define above dropped the metadata; make sure nothing is left. */
+		if (get_trial(dom, &(struct trial){0}) != 0 &&
+		    virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, NULL, NULL, NS_URI,
 					 VIR_DOMAIN_AFFECT_CONFIG)) {
 			free(nxml);
 			return fail("cannot remove the domain's vfiocompat metadata: %s", lverr());
