@@ -162,9 +162,12 @@ trial() {
 	calls=$("$Q" "$r" summary ioctls.IOMMU_MAP_DMA.calls)
 	check "$name: report: guest RAM mapped through the container (MAP_DMA calls: $calls)" test "${calls/MISSING/0}" -gt 0
 	"$VFC" report "$r" >"$T/$name.report" 2>&1
-	echo "# $name: verdict $("$Q" "$r" summary verdict), memlock $("$Q" "$r" summary memlock); vfiocompat report: $(head -n1 "$T/$name.report")"
+	rc=$?
+	echo "# $name: report verdict $("$Q" "$r" summary verdict), memlock $("$Q" "$r" summary memlock), features $("$Q" "$r" summary features); vfiocompat report: $(grep '^verdict:' "$T/$name.report") (exit $rc)"
 	CHECK_DIAG=$(cat "$T/$name.report")
-	check "$name: vfiocompat report reads it (a READY verdict line)" grep -q 'READY' "$T/$name.report"
+	check "$name: vfiocompat report reads it: READY (WITH CHANGES) for one process" \
+		grep -Eq '^verdict: READY( WITH CHANGES)? \((1 ready, 0 with changes|0 ready, 1 with changes), 0 not ready, 0 untested\)' "$T/$name.report"
+	check "$name: vfiocompat report exits 0 or 3 (READY / READY WITH CHANGES)" test "$rc" = 0 -o "$rc" = 3
 	L disable "$DOM" >"$T/$name.disable" 2>&1
 	rc=$?
 	CHECK_DIAG=$(cat "$T/$name.disable")
