@@ -46,6 +46,9 @@ HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
 KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
+LIBVIRT_PKGS := libvirt libxml-2.0
+# Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
+LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
@@ -77,9 +80,6 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
 LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
-LIBVIRT_PKGS := libvirt libxml-2.0
-# Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
-LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 $(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))

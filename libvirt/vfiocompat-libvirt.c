@@ -57,6 +57,7 @@ static const char *prog = "vfiocompat libvirt";
 struct opts {
 	const char *uri, *log_dir, *state_dir, *qemu_conf, *apparmor_local, *target, *lib;
 	bool dry_run;
+	int apparmor; /* -1 auto (where active), 0 never, 1 always */
 };
 
 /* What enable recorded for one domain (its <metadata> element). */
@@ -581,13 +582,17 @@ static int apply_apparmor(const struct opts *o, const struct want *w, const char
 	char *text, *out;
 	int rc = 0;
 
-	if (!apparmor_active()) {
-		printf("%s: AppArmor: not active on this host: no rule needed\n", prog);
-		return 0;
-	}
 	text = read_file(o->apparmor_local, &missing);
 	if (!text)
 		return fail("cannot read %s: %s", o->apparmor_local, strerror(errno));
+	/* Inactive: no rule needed, but one an earlier --apparmor yes wrote is kept up to date. */
+	if (o->apparmor == 0 ||
+	    (o->apparmor < 0 && !apparmor_active() && !vfc_conf_has_block(text))) {
+		printf("%s: AppArmor: %s: no rule needed\n", prog,
+		       o->apparmor ? "not active on this host" : "--apparmor no");
+		free(text);
+		return 0;
+	}
 	if (w->apparmor_any) {
 		off +=
 		    (size_t)snprintf(body + off, sizeof(body) - off,
@@ -914,6 +919,7 @@ int main(int argc, char **argv)
 	    {"state-dir", required_argument, 0, 's'},
 	    {"qemu-conf", required_argument, 0, 'q'},
 	    {"apparmor-local", required_argument, 0, 'a'},
+	    {"apparmor", required_argument, 0, 'A'},
 	    {"target", required_argument, 0, 't'},
 	    {"lib", required_argument, 0, 'L'},
 	    {"help", no_argument, 0, 'h'},
@@ -924,6 +930,7 @@ int main(int argc, char **argv)
 	    .state_dir = "/var/lib/vfiocompat/libvirt",
 	    .qemu_conf = "/etc/libvirt/qemu.conf",
 	    .apparmor_local = "/etc/apparmor.d/local/abstractions/libvirt-qemu",
+	    .apparmor = -1,
 	};
 	char libbuf[PATH_MAX], self[PATH_MAX];
 	const char *verb, *name;
@@ -951,6 +958,16 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			o.apparmor_local = optarg;
+			break;
+		case 'A':
+			if (!strcmp(optarg, "auto"))
+				o.apparmor = -1;
+			else if (!strcmp(optarg, "yes"))
+				o.apparmor = 1;
+			else if (!strcmp(optarg, "no"))
+				o.apparmor = 0;
+			else
+				die_usage("--apparmor takes auto, yes or no");
 			break;
 		case 't':
 			o.target = optarg;

@@ -27,7 +27,9 @@ EOX
 printf '# cgroup_device_acl = [ "/dev/null" ]\nuser = "nobody"\ncgroup_device_acl = [ "/dev/null",\n  "/dev/kvm" ]\n' >"$T/qemu.conf"
 cp "$T/qemu.conf" "$T/orig.conf"
 L() { "$VFC" libvirt "$@" --connect "test://$T/node.xml" --qemu-conf "$T/qemu.conf" \
-	--log-dir "$T/log" --state-dir "$T/state" --target /dev/tty --lib "$B/libvfiocompat.so"; }
+	--log-dir "$T/log" --state-dir "$T/state" --target /dev/tty --lib "$B/libvfiocompat.so" \
+	--apparmor-local "$T/aa/local/abstractions/libvirt-qemu"; }
+AA=$T/aa/local/abstractions/libvirt-qemu
 
 out=$(L enable d1 --dry-run 2>&1); rc=$?
 CHECK_DIAG=$out
@@ -36,9 +38,13 @@ check "enable --dry-run names the emulator change" grep -q "would: domain XML: <
 check "enable --dry-run names the qemu.conf change and the restart" grep -q "would: restart libvirtd" <<<"$out"
 check "enable --dry-run changed no file" sh -c "cmp -s '$T/orig.conf' '$T/qemu.conf' && test ! -e '$T/state' && test ! -e '$T/log'"
 
-out=$(L enable d1 2>&1); rc=$?
+out=$(L enable d1 --apparmor yes 2>&1); rc=$?
 CHECK_DIAG=$out
 check "enable exits 0" test "$rc" = 0
+CHECK_DIAG=$(cat "$AA" 2>&1)
+check "enable --apparmor yes: the local abstraction maps the shim (mr)" grep -qx "  $B/libvfiocompat.so mr," "$AA"
+check "... allows the node rw and the report dir" sh -c "grep -qx '  /dev/tty rw,' '$AA' && grep -qx '  $T/log/\*\* rw,' '$AA'"
+check "... lets the wrapper run the original emulator" sh -c "grep -qx '  $T/state/\* rix,' '$AA' && grep -qx '  $T/qemu rmix,' '$AA'"
 check "enable: the QEMU user comes from qemu.conf without a DAC driver" grep -q "QEMU runs as nobody" <<<"$out"
 check "enable: report dir owned by nobody, mode 0750" test "$(stat -c '%U %a' "$T/log/d1")" = "nobody 750"
 check "enable: qemu.conf's old list commented, the block adds /dev/tty" \
@@ -65,6 +71,8 @@ CHECK_DIAG="$out
 $(diff "$T/orig.conf" "$T/qemu.conf")"
 check "disable exits 0" test "$rc" = 0
 check "disable with no trialled domain: qemu.conf is the original, byte for byte" cmp -s "$T/orig.conf" "$T/qemu.conf"
+check "disable with no trialled domain: the AppArmor block is gone (the file holds nothing else)" \
+	test ! -s "$AA"
 out=$(L enable 'a b' 2>&1); rc=$?
 check "a domain name with a blank: one line, exit 2" test "$rc" = 2 -a "$(wc -l <<<"$out")" = 1
 out=$(L enable nosuch 2>&1); rc=$?
