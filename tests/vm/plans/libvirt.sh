@@ -65,7 +65,8 @@ cat >"$T/dom.xml" <<EOF
   </devices>
 </domain>
 EOF
-check "virsh define the domain with the e1000e ($BDF) as <hostdev managed='no'>" V define "$T/dom.xml"
+CHECK_DIAG=$(V define "$T/dom.xml" 2>&1)
+check "virsh define the domain with the e1000e ($BDF) as <hostdev managed='no'>" V dominfo "$DOM"
 V dumpxml --inactive "$DOM" >"$T/orig.xml"
 cp "$CONF" "$T/orig.conf"
 getfacl -n /dev/iommu >"$T/orig.acl" 2>&1
@@ -75,8 +76,10 @@ getfacl -n /dev/iommu >"$T/orig.acl" 2>&1
 # written at exit).
 run() {
 	local name=$1 node=$2 pid
-	CHECK_DIAG=$(tail -n 20 /var/log/libvirt/qemu/$DOM.log 2>/dev/null)
-	check "$name: virsh start" V start "$DOM"
+	V start "$DOM" >"$T/$name.start" 2>&1
+	local rc=$?
+	CHECK_DIAG=$(cat "$T/$name.start"; tail -n 20 /var/log/libvirt/qemu/$DOM.log 2>/dev/null)
+	check "$name: virsh start" test "$rc" = 0
 	check "$name: the domain is running" test "$(V domstate "$DOM")" = running
 	pid=$(cat /run/libvirt/qemu/$DOM.pid 2>/dev/null)
 	ls -l /proc/"$pid"/fd >"$T/$name.fds" 2>&1
