@@ -410,6 +410,7 @@ static int qemu_user(virConnectPtr conn, const struct opts *o, uid_t *uid, gid_t
 
 struct want {
 	const char *nodes[4];
+	char node_buf[4][PATH_MAX];
 	int n;
 	bool acl, apparmor_any;
 	char acl_user[64];
@@ -424,10 +425,11 @@ static void want_add(struct want *w, const struct trial *t)
 
 	for (int i = 0; i < w->n; i++)
 		have |= !strcmp(w->nodes[i], t->target);
-	if (!have && w->n < 4)
-		w->nodes[w->n++] = !strcmp(t->target, MODULE_NODE)  ? MODULE_NODE
-				   : !strcmp(t->target, IOMMU_NODE) ? IOMMU_NODE
-								    : strdup(t->target);
+	if (!have && w->n < 4) {
+		snprintf(w->node_buf[w->n], PATH_MAX, "%s", t->target);
+		w->nodes[w->n] = w->node_buf[w->n];
+		w->n++;
+	}
 	if (t->acl) {
 		w->acl = true;
 		snprintf(w->acl_user, sizeof(w->acl_user), "%s", t->user);
