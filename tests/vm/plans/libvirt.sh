@@ -86,10 +86,10 @@ run() {
 	tr '\0' '\n' <"/proc/$pid/environ" >"$T/$name.env" 2>/dev/null
 	stat -c %U "/proc/$pid" >"$T/$name.user" 2>&1
 	# Until the firmware has placed the e1000e's BARs (QEMU maps them into the
-	# container then), so each run has done the same by the time it is destroyed.
+	# container then): each run does the same before it is destroyed.
 	for _ in $(seq 40); do
 		V qemu-monitor-command --hmp "$DOM" 'info pci' >"$T/$name.pci" 2>&1
-		grep -A3 'PCI device 8086:10d3' "$T/$name.pci" | grep -q 'BAR0: 32 bit memory at 0x[0-9a-e]' && break
+		grep -A3 'PCI device 8086:10d3' "$T/$name.pci" | grep -q 'BAR0: 32 bit memory at 0x[0-9a-f]*[0-9a-e] \[' && break
 		sleep 0.5
 	done
 	echo "# $name: QEMU log lines naming 'Bad address': $(grep -c 'Bad address' /var/log/libvirt/qemu/$DOM.log)"
