@@ -50,12 +50,15 @@ HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
 KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
+LIBVIRT_PKGS := libvirt libxml-2.0
+# Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
+LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 
 .PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress check-mutants
 
-all: lib $(B)/vfiocompat $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
+all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
 	$(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
@@ -92,6 +95,15 @@ FORCE:
 # The feature table is the shim's own: one description of each difference.
 $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
+
+# `vfiocompat libvirt` execs this helper, the one program linking libvirt and
+# libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
+LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
+$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
+		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+$(B)/obj/tools/usercheck.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
+$(B)/obj/tools/cmd_libvirt.o: CFLAGS += -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
@@ -159,12 +171,13 @@ check-module: module
 INSTALL_PATHS := sed -e 's|/usr/local/lib|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
 	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
 VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
-install: lib $(B)/vfiocompat
+install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(DOCDIR)/examples
 	install -m 0644 $(B)/libvfiocompat.so $(DESTDIR)$(LIBDIR)/libvfiocompat.so
 	install -m 0755 $(B)/vfiocompat $(DESTDIR)$(BINDIR)/vfiocompat
+	$(if $(LIBVIRT_BIN),install -D -m 0755 $(LIBVIRT_BIN) $(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt)
 	$(INSTALL_PATHS) docs/man/vfiocompat.1 >$(DESTDIR)$(MANDIR)/man1/vfiocompat.1
 	$(INSTALL_PATHS) docs/man/libvfiocompat.7 >$(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
@@ -186,7 +199,9 @@ install: lib $(B)/vfiocompat
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
-		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
+		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc \
+		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
+	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
 deps:
@@ -343,10 +358,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 clean:
 	rm -rf build

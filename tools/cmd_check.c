@@ -19,6 +19,7 @@
 #include "iommu_vendor.h"
 #include "kconfig.h"
 #include "migration.h"
+#include "usercheck.h"
 #include "vfiocompat/module.h"
 
 #define CAP_SYS_RESOURCE_BIT 24
@@ -30,7 +31,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vfiocompat check [--json] [--config FILE]\n"
+		"usage: vfiocompat check [--json] [--config FILE] [--user USER]\n"
 		"       vfiocompat check --migration [--json] DEVICE...\n\n"
 		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
 		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 		"                 after the switch? migratable, migratable-degraded, blocked or\n"
 		"                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
 		"                 (binds it through its VFIO cdev)\n"
+		"  --user USER    can USER (libvirt's QEMU user, a unit's User=) reach the\n"
+		"                 iommufd node: mode/ACL, libvirt's cgroup_device_acl, AppArmor\n"
 		"  --json         one JSON object\n\n"
 		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
 		"      --config that is no readable kernel config, a device that is not a PCI\n"
@@ -620,10 +623,11 @@ int vfc_cmd_check(int argc, char **argv)
 	    {"json", no_argument, 0, 'j'},
 	    {"migration", no_argument, 0, 'm'},
 	    {"config", required_argument, 0, 'c'},
+	    {"user", required_argument, 0, 'u'}, /* usercheck.c */
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
-	const char *config = NULL;
+	const char *config = NULL, *user = NULL;
 	bool json = false, migration = false, has_release = false;
 	char source[PATH_MAX + 32] = "", release[128];
 	struct kfacts k = {0};
@@ -644,6 +648,9 @@ int vfc_cmd_check(int argc, char **argv)
 			break;
 		case 'c':
 			config = optarg;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -719,6 +726,8 @@ int vfc_cmd_check(int argc, char **argv)
 	check_config(l, text, len, source, &k);
 	free(text);
 	check_nodes(l, &k);
+	if (user)
+		vfc_check_user(l, user, NULL, NULL);
 	check_iommu(l);
 	vfc_check_iommu_vendor(l, "", -1);
 	check_devices(l, &k);

@@ -22,6 +22,7 @@ static const struct {
     {"run", vfc_cmd_run, "run a VFIO user under the shim and print its verdict"},
     {"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
     {"bench", vfc_cmd_bench, "what switching costs this host's DMA mapping, per chunk size"},
+    {"libvirt", vfc_cmd_libvirt, "trial a libvirt domain's QEMU: enable, disable, status"},
 };
 
 void vfc_err(const char *fmt, ...)

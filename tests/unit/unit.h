@@ -19,5 +19,6 @@ Suite *cli_pure_suite(void);
 Suite *inspect_suite(void);
 Suite *getinfo_suite(void);
 Suite *migration_suite(void);
+Suite *libvirtconf_suite(void);
 
 #endif

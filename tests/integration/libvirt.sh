@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `vfiocompat libvirt` on the host against libvirt's test driver (no daemon):
+# --dry-run changes nothing; enable writes the wrapper, the report dir and
+# the marked qemu.conf block; the wrapper preloads the shim for a domain's
+# QEMU (-name) and not for libvirt's capability probes; with no trialled
+# domain left the qemu.conf block goes and the file is byte for byte the
+# original. The real daemon, QEMU and hostdev are the VM plan's (libvirt.sh).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/tap.sh"
+VFC=$B/vfiocompat
+if [ ! -x "$B/vfiocompat-libvirt" ]; then
+	tap_fail "$B/vfiocompat-libvirt not built: install libvirt-dev (scripts/install-deps libvirt)"
+	tap_end
+	exit 1
+fi
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+# What the wrapper preloads is only passed on here: a stand-in keeps the
+# (possibly sanitizer-built) shim out of the shell that plays QEMU.
+SHIM=$T/lib/libvfiocompat.so
+mkdir -p "$T/lib" && : >"$SHIM"
+# The "emulator": prints what the wrapper handed it.
+printf '#!/bin/sh\necho "args=$*"\necho "preload=${LD_PRELOAD:-}"\necho "target=${VFIOCOMPAT_TARGET:-}"\necho "log=${VFIOCOMPAT_LOG:-}"\n' >"$T/qemu"
+chmod +x "$T/qemu"
+cat >"$T/node.xml" <<EOX
+<node><domain type='test'><name>d1</name><memory>65536</memory><os><type>hvm</type></os>
+<devices><emulator>$T/qemu</emulator></devices></domain></node>
+EOX
+printf '# cgroup_device_acl = [ "/dev/null" ]\nuser = "nobody"\ncgroup_device_acl = [ "/dev/null",\n  "/dev/kvm" ]\n' >"$T/qemu.conf"
+cp "$T/qemu.conf" "$T/orig.conf"
+L() { "$VFC" libvirt "$@" --connect "test://$T/node.xml" --qemu-conf "$T/qemu.conf" \
+	--log-dir "$T/log" --state-dir "$T/state" --target /dev/tty --lib "$SHIM" \
+	--apparmor-local "$T/aa/local/abstractions/libvirt-qemu"; }
+AA=$T/aa/local/abstractions/libvirt-qemu
+
+out=$(L enable d1 --dry-run 2>&1); rc=$?
+CHECK_DIAG=$out
+check "enable --dry-run exits 0" test "$rc" = 0
+check "enable --dry-run names the emulator change" grep -q "would: domain XML: <emulator>$T/qemu</emulator> -> $T/state/d1.emulator" <<<"$out"
+check "enable --dry-run names the qemu.conf change and the restart" grep -q "would: restart libvirtd" <<<"$out"
+check "enable --dry-run changed no file" sh -c "cmp -s '$T/orig.conf' '$T/qemu.conf' && test ! -e '$T/state' && test ! -e '$T/log'"
+
+out=$(L enable d1 --apparmor yes 2>&1); rc=$?
+CHECK_DIAG=$out
+check "enable exits 0" test "$rc" = 0
+CHECK_DIAG=$(cat "$AA" 2>&1)
+check "enable --apparmor yes: the local abstraction maps the shim (mr)" grep -qx "  $SHIM mr," "$AA"
+check "... allows the node rw and the report dir" sh -c "grep -qx '  /dev/tty rw,' '$AA' && grep -qx '  $T/log/\*\* rw,' '$AA'"
+check "... lets the wrapper run the original emulator" sh -c "grep -qx '  $T/state/\* rix,' '$AA' && grep -qx '  $T/qemu rmix,' '$AA'"
+check "enable: the QEMU user comes from qemu.conf without a DAC driver" grep -q "QEMU runs as nobody" <<<"$out"
+check "enable: report dir owned by nobody, mode 0750" test "$(stat -c '%U %a' "$T/log/d1")" = "nobody 750"
+check "enable: qemu.conf's old list commented, the block adds /dev/tty" \
+	test "$(grep -c '^#vfiocompat-disabled: ' "$T/qemu.conf")" = 2 -a "$(grep -c '^    "/dev/tty"$' "$T/qemu.conf")" = 1
+check "enable: the original list is kept in the block" grep -q '^    "/dev/kvm",$' "$T/qemu.conf"
+w=$T/state/d1.emulator
+check "enable: the wrapper is executable" test -x "$w"
+out=$("$w" -name guest=d1,debug-threads=on -S 2>&1)
+CHECK_DIAG=$out
+check "wrapper: a domain's QEMU (-name) gets the shim" grep -qx "preload=$SHIM" <<<"$out"
+check "wrapper: ... and VFIOCOMPAT_TARGET" grep -qx "target=/dev/tty" <<<"$out"
+check "wrapper: ... and VFIOCOMPAT_LOG in the report dir" grep -qx "log=$T/log/d1/vfiocompat-%e-%p.jsonl" <<<"$out"
+check "wrapper: the arguments pass unchanged" grep -qx "args=-name guest=d1,debug-threads=on -S" <<<"$out"
+out=$(LD_PRELOAD=/x.so "$w" -name d1 2>&1)
+check "wrapper: an LD_PRELOAD already set is kept after the shim" grep -qx "preload=$SHIM /x.so" <<<"$out"
+out=$("$w" -S -no-user-config -machine none 2>&1)
+CHECK_DIAG=$out
+check "wrapper: a capability probe (no -name) runs plainly" grep -qx "preload=" <<<"$out"
+
+# The test driver keeps no state between connections: d1 is untrialled
+# again, so disable finds no trialled domain and must revert qemu.conf.
+out=$(L disable d1 2>&1); rc=$?
+CHECK_DIAG="$out
+$(diff "$T/orig.conf" "$T/qemu.conf")"
+check "disable exits 0" test "$rc" = 0
+check "disable with no trialled domain: qemu.conf is the original, byte for byte" cmp -s "$T/orig.conf" "$T/qemu.conf"
+check "disable with no trialled domain: the AppArmor block is gone (the file holds nothing else)" \
+	test ! -s "$AA"
+out=$(L enable 'a b' 2>&1); rc=$?
+check "a domain name with a blank: one line, exit 2" test "$rc" = 2 -a "$(wc -l <<<"$out")" = 1
+out=$(L enable nosuch 2>&1); rc=$?
+CHECK_DIAG=$out
+check "an unknown domain: exit 1" test "$rc" = 1
+check "an unknown domain: one line naming it" test "$(grep -c "no domain 'nosuch'" <<<"$out")" = 1 -a "$(wc -l <<<"$out")" = 1
+out=$(L status d1 2>&1)
+check "status of an untrialled domain says so" grep -q "domain 'd1': not trialled" <<<"$out"
+tap_end
