@@ -83,12 +83,15 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 # the installed docs: the paths are the ones of this make's PREFIX, so
 # `make; make install PREFIX=/usr` rebuilds the two objects with /usr (the
 # stamp changes whenever the paths do).
-PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"'
+LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
+PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"' -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
+PATH_OBJS := $(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o $(B)/obj/tools/usercheck.o \
+	$(B)/obj/tools/cmd_libvirt.o
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
-	@echo "$(LIBDIR) $(DOCDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR)" >$@
-$(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o: $(B)/paths.stamp
-$(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o: CFLAGS += $(PATH_DEFS)
+	@echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" >$@
+$(PATH_OBJS) $(B)/vfiocompat-libvirt: $(B)/paths.stamp
+$(PATH_OBJS): CFLAGS += $(PATH_DEFS)
 .PHONY: FORCE
 FORCE:
 
@@ -98,12 +101,9 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 $(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
-$(B)/obj/tools/usercheck.o: CFLAGS += -DVFC_LIBDIR='"$(LIBDIR)"'
-$(B)/obj/tools/cmd_libvirt.o: CFLAGS += -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
