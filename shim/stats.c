@@ -25,9 +25,6 @@ const char *vfc_verdict(const struct vfc_stats *s)
 		calls += atomic_load(&s->calls[op]);
 		errors += atomic_load(&s->errors[op]);
 	}
-	/* Nothing the container was asked worked on iommufd. */
-	if (atomic_load(&s->redirected) && calls && errors == calls)
-		return VFC_VERDICT_FAILED;
 	for (int f = 0; f < VFC_F_COUNT; f++) {
 		if (!atomic_load(&s->feat[f].count))
 			continue;
@@ -41,6 +38,13 @@ const char *vfc_verdict(const struct vfc_stats *s)
 	 * IOVAs the domain may refuse: never `ready`; and if mappings then
 	 * failed, the program depended on it.
 	 */
+	/*
+	 * Nothing the container was asked worked on iommufd, and no blocker
+	 * explains it (a blocker fails on iommufd by definition: not-ready, as
+	 * audit mode predicts from type1's answers).
+	 */
+	if (!blocker && atomic_load(&s->redirected) && calls && errors == calls)
+		return VFC_VERDICT_FAILED;
 	bool unfixed = atomic_load(&s->get_info_early) > atomic_load(&s->get_info_fixed);
 	if (blocker || (unfixed && atomic_load(&s->errors[VFC_OP_MAP_DMA])))
 		return VFC_VERDICT_NOT_READY;

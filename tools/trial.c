@@ -486,13 +486,15 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 			     : exit_only    ? VFC_V_UNTESTED
 					    : VFC_V_INCOMPLETE;
 	char names[160];
+	bool blocker;
 
 	p->reason[0] = 0;
 	if (!p->has_summary && !exit_only)
 		because(p, "no summary: it crashed, was killed or is still running");
 	/* Our feature table over the writer's word: a blocker used is decided already. */
 	features_of(t, p, VFC_SEV_BLOCKER, names, sizeof(names));
-	if (names[0]) {
+	blocker = names[0];
+	if (blocker) {
 		raise_to(&v, VFC_V_NOT_READY);
 		because(p, "used %s (blocker)", names);
 	}
@@ -516,7 +518,8 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 		because(p, "GET_INFO before a device was answered without the enforced ranges (%s)",
 			p->getinfo_reason);
 	}
-	if (p->redirected && p->ioctl_calls && p->ioctl_errors == p->ioctl_calls) {
+	/* A blocker explains failed ioctls already (not-ready, as audit predicts). */
+	if (!blocker && p->redirected && p->ioctl_calls && p->ioctl_errors == p->ioctl_calls) {
 		raise_to(&v, VFC_V_FAILED);
 		because(p, "all %lu container ioctl%s failed on iommufd", p->ioctl_calls,
 			p->ioctl_calls == 1 ? "" : "s");

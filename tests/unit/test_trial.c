@@ -288,6 +288,19 @@ START_TEST(test_all_container_ioctls_failed_is_failed)
 }
 END_TEST
 
+/* The same failures with a blocker used: the blocker decides (not-ready), as in audit mode. */
+START_TEST(test_all_failed_with_a_blocker_is_not_ready)
+{
+	add_file("f.jsonl",
+		 "{\"type\":\"start\",\"pid\":16,\"program\":\"probe\",\"mode\":\"redirect\"}\n"
+		 "{\"type\":\"open\",\"node\":\"container\",\"action\":\"redirected\"}\n"
+		 "{\"type\":\"summary\",\"pid\":16,\"mode\":\"redirect\",\"containers\":1,"
+		 "\"redirected\":1,\"ioctls\":{\"SET_IOMMU\":{\"calls\":1,\"errors\":1}},"
+		 "\"features\":{\"nesting_set_iommu\":1},\"verdict\":\"not-ready\"}\n");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+}
+END_TEST
+
 /* Some failures are the program's business (EEXIST probes); all of them are not. */
 START_TEST(test_some_failed_ioctls_keep_the_verdict)
 {
@@ -548,6 +561,10 @@ START_TEST(test_shim_all_ioctls_failed_is_failed)
 	atomic_store(&s.errors[VFC_OP_CHECK_EXTENSION], 3);
 	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_FAILED);
+	/* A blocker explains the failures: not-ready, as audit mode predicts. */
+	atomic_store(&s.feat[VFC_F_NESTING_SET].count, 1);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_NOT_READY);
+	atomic_store(&s.feat[VFC_F_NESTING_SET].count, 0);
 	atomic_store(&s.errors[VFC_OP_CHECK_EXTENSION], 2); /* one answer: not all failed */
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_DIFFERENCES);
 	/* On type1 (fallback) the errors are type1's own. */
@@ -722,6 +739,7 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_fallback_from_the_summary_counter);
 	tcase_add_test(tc, test_refused_and_denied_opens_are_fallbacks);
 	tcase_add_test(tc, test_all_container_ioctls_failed_is_failed);
+	tcase_add_test(tc, test_all_failed_with_a_blocker_is_not_ready);
 	tcase_add_test(tc, test_some_failed_ioctls_keep_the_verdict);
 	tcase_add_test(tc, test_failed_ioctls_on_type1_are_not_ours);
 	tcase_add_test(tc, test_bad_ioctls_map_refused);
