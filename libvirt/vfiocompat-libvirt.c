@@ -150,27 +150,14 @@ static bool safe_name(const char *s)
 static char *read_file(const char *path, bool *missing)
 {
 	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf;
 
 	*missing = false;
 	if (!f) {
 		*missing = errno == ENOENT;
 		return *missing ? strdup("") : NULL;
 	}
-	{
-		FILE *m = open_memstream(&buf, &len);
-		char chunk[4096];
-		size_t n;
-
-		if (!m) {
-			fclose(f);
-			return NULL;
-		}
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, n, m);
-		fclose(m);
-	}
+	buf = vfc_conf_read(f);
 	fclose(f);
 	return buf;
 }

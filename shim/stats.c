@@ -54,5 +54,5 @@ const char *vfc_verdict(const struct vfc_stats *s)
 		return VFC_VERDICT_UNTESTED;
 	if (!atomic_load(&s->containers))
 		return VFC_VERDICT_UNTESTED;
-	return degraded || unfixed ? VFC_VERDICT_DIFFERENCES : VFC_VERDICT_READY;
+	return degraded ? VFC_VERDICT_DIFFERENCES : VFC_VERDICT_READY;
 }

@@ -382,3 +382,17 @@ bool vfc_apparmor_allows(const char *text, const char *path, const char *perms)
 	}
 	return false;
 }
+
+char *vfc_conf_read(FILE *f)
+{
+	char *buf = NULL, chunk[4096];
+	size_t len = 0, n;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, m);
+	fclose(m);
+	return buf;
+}

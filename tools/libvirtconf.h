@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define VFC_CONF_BEGIN	  "# vfiocompat-begin"
 #define VFC_CONF_END	  "# vfiocompat-end"
@@ -37,6 +38,9 @@ bool vfc_conf_has_block(const char *text);
 
 /* The text with our block removed and the lines we disabled restored. */
 char *vfc_conf_revert(const char *text);
+
+/* The rest of stream f as one malloc'ed string; NULL when out of memory. */
+char *vfc_conf_read(FILE *f);
 
 /*
  * qemu.conf with cgroup_device_acl allowing each of nodes[0..n): the original

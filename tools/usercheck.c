@@ -98,22 +98,11 @@ bool vfc_node_rw(mode_t mode, uid_t owner, gid_t group, const void *acl, size_t 
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
-	char chunk[4096];
-	size_t n;
+	char *buf;
 
 	if (!f)
 		return NULL;
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		fclose(f);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, m);
-	fclose(m);
+	buf = vfc_conf_read(f);
 	fclose(f);
 	return buf;
 }
