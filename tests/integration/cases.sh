@@ -180,5 +180,14 @@ vfork=
 [ "$(uname -m)" = x86_64 ] && vfork="vfork " # vfork.S: x86-64 only
 exports=$(nm -D --defined-only "$SHIM" | awk '$2 ~ /[TWi]/ {print $3}' | sed 's/@.*//' | sort | tr '\n' ' ')
 check "only interposed symbols exported" is "$exports" "__open64_2 __open_2 __openat64_2 __openat_2 close close_range dup dup2 dup3 fcntl fcntl64 ioctl mmap mmap64 munmap open open64 openat openat64 $vfork"
+# Each interposed function has glibc's own prototype: on x86-64 off_t and
+# off64_t are one type, so the preload face is also compiled for i386, where
+# they differ and a wrong one (mmap64 with off_t, issue 18) is a type conflict.
+top=$(cd "$here/../.." && pwd)
+m32=$(cd "$top" && ${CC:-cc} -m32 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ishim -Itools \
+	-fsyntax-only shim/preload.c 2>&1)
+CHECK_DIAG=$m32
+check "interposed prototypes are glibc's where off_t is not off64_t (i386 compile of shim/preload.c)" test -z "$m32"
+unset CHECK_DIAG
 
 tap_end
