@@ -125,24 +125,67 @@ void vfc_warn(const char *line)
  * forged summary for root to append to. O_NOFOLLOW: no planted symlink.
  * If the program closed or reused the fd behind our back, the identity check
  * before each write sees it and the file is opened again by its path.
+ *
+ * Nobody waits for another's open: a thread (or a signal handler) that finds
+ * no usable fd opens the file itself and publishes its fd and the file's
+ * identity together, as one word, with one compare-and-swap; a loser closes
+ * its own fd and takes the winner's. A handler that interrupted an opener
+ * (which cannot resume before the handler returns) so writes its records at
+ * once: no parking, no bound on how many it writes meanwhile. No lock, no
+ * allocation; O_APPEND keeps every record whole whichever fd wrote it.
  */
-enum { LOG_NONE, LOG_OPENING, LOG_OPEN, LOG_REFUSED };
-static _Atomic int log_state;
-static _Atomic int log_fd = -1;
-static _Atomic uint64_t log_ident;
-static char log_path[PATH_MAX]; /* written only by the thread that set LOG_OPENING */
+#define LOG_FD_BITS 20
+#define LOG_FD_MASK ((1ull << LOG_FD_BITS) - 1)
+static _Atomic uint64_t log_pub; /* 0: none, else ident_key(identity) | fd */
+static _Atomic int log_refused;
+
+static uint64_t ident_key(uint64_t ident)
+{
+	return (ident | 1) << LOG_FD_BITS;
+}
+
+/*
+ * The expanded path (%p, %e), computed once per process; a caller that finds
+ * another in the middle of computing it (a handler that interrupted it)
+ * computes its own copy into LOCAL instead of waiting.
+ */
+enum { PATH_NONE, PATH_BUSY, PATH_READY };
+static _Atomic int path_state;
+static char log_path[PATH_MAX]; /* written only by the caller that set PATH_BUSY */
+
+static const char *log_path_get(char *local, size_t size)
+{
+	int st = PATH_NONE;
+
+	if (atomic_load(&path_state) == PATH_READY)
+		return log_path;
+	if (atomic_compare_exchange_strong(&path_state, &st, PATH_BUSY)) {
+		if (!vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
+				  sizeof(log_path))) {
+			atomic_store(&path_state, PATH_NONE);
+			return NULL;
+		}
+		atomic_store(&path_state, PATH_READY);
+		return log_path;
+	}
+	if (st == PATH_READY)
+		return log_path;
+	return vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, local, size)
+		   ? local
+		   : NULL;
+}
 
 /* Why the log was refused, for the one warning. */
-static void refuse_log(const char *why, const struct stat *st)
+static void refuse_log(const char *path, const char *why, const struct stat *st)
 {
 	struct vfc_fmt w;
 
-	atomic_store(&log_state, LOG_REFUSED);
+	atomic_store(&log_refused, 1);
 	if (atomic_exchange(&log_warned, 1))
 		return;
 	vfc_fmt_init(&w);
 	vfc_fmt_str(&w, "vfiocompat: report file ");
-	vfc_fmt_str(&w, log_path);
+	vfc_fmt_str(&w, path);
 	vfc_fmt_str(&w, why);
 	if (st) {
 		vfc_fmt_u64(&w, st->st_uid);
@@ -154,21 +197,21 @@ static void refuse_log(const char *why, const struct stat *st)
 	vfc_warn(w.buf);
 }
 
-/* Open log_path; the fd, or -1 with errno (-2: refused, already warned). */
-static int open_log_file(void)
+/* Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused, already warned). */
+static int open_log_file(const char *path, uint64_t *id)
 {
 	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
 	struct stat st;
 	bool created = true;
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, log_path, flags | O_CREAT | O_EXCL, 0600);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0600);
 
 	if (fd < 0 && errno == EEXIST) {
 		created = false;
-		fd = (int)syscall(SYS_openat, AT_FDCWD, log_path, flags);
+		fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags);
 	}
 	if (fd < 0)
 		return -1;
-	uint64_t id = file_ident(fd, &st);
+	*id = file_ident(fd, &st);
 	if (!created) {
 		const char *why = !S_ISREG(st.st_mode) ? " is not a regular file"
 				  : st.st_nlink != 1   ? " has more than one link"
@@ -176,10 +219,11 @@ static int open_log_file(void)
 									     : NULL;
 		if (why) {
 			syscall(SYS_close, fd);
-			refuse_log(why, st.st_uid != (uid_t)syscall(SYS_geteuid) &&
-						S_ISREG(st.st_mode) && st.st_nlink == 1
-					    ? &st
-					    : NULL);
+			refuse_log(path, why,
+				   st.st_uid != (uid_t)syscall(SYS_geteuid) &&
+					   S_ISREG(st.st_mode) && st.st_nlink == 1
+				       ? &st
+				       : NULL);
 			return -2;
 		}
 	}
@@ -189,143 +233,69 @@ static int open_log_file(void)
 		syscall(SYS_close, fd);
 		fd = high;
 	}
-	atomic_store(&log_ident, id);
 	return fd;
 }
 
 /*
- * Records that arrive while the log is being opened are parked here, never
- * waited for: the opener may be the very thread a signal handler
- * interrupted, which cannot leave LOG_OPENING before the handler returns (a
- * wait there gave up, and the pending signals re-entered the handler at each
- * sigreturn, losing every record until they paused). The opener writes the
- * parked records once it has published the fd (or drops them with its own
- * when the open failed). A parker that finds the opening over by the time
- * its record is parked takes it back and writes it itself, unless the
- * opener's drain took it first: seq_cst on both sides, so one of them sees
- * the other. No syscall, lock or allocation; full slots lose the record
- * (and warn), as a failing file system does.
+ * The log fd, opened at the first call: >= 0, -1 with errno, -2 if refused.
+ * *OWN: the fd could not be published (a number too high to pack) and is the
+ * caller's to close after its write.
  */
-enum { SLOT_FREE, SLOT_BUSY, SLOT_PARKED };
-#define PARKED_SLOTS 16
-static struct {
-	_Atomic int state;
-	struct vfc_fmt f;
-} parked[PARKED_SLOTS];
-
-enum { PARK_DONE, PARK_RETRY, PARK_FULL };
-
-static int park(const struct vfc_fmt *f)
+static int log_get(bool *own)
 {
-	for (int i = 0; i < PARKED_SLOTS; i++) {
-		int st = SLOT_FREE;
+	char local[PATH_MAX];
 
-		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
-			continue;
-		memcpy(parked[i].f.buf, f->buf, f->len);
-		parked[i].f.len = f->len;
-		atomic_store(&parked[i].state, SLOT_PARKED);
-		if (atomic_load(&log_state) == LOG_OPENING)
-			return PARK_DONE; /* the opener's drain writes it */
-		st = SLOT_PARKED;
-		if (atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_FREE))
-			return PARK_RETRY; /* over meanwhile and not drained: write it here */
-		return PARK_DONE;
-	}
-	return PARK_FULL;
-}
-
-/* The opener, after publishing: write (fd >= 0) or drop the parked records. */
-static void drain_parked(int fd)
-{
-	int saved = errno;
-
-	for (int i = 0; i < PARKED_SLOTS; i++) {
-		int st = SLOT_PARKED;
-
-		if (!atomic_compare_exchange_strong(&parked[i].state, &st, SLOT_BUSY))
-			continue;
-		if (fd >= 0)
-			write_all(fd, parked[i].f.buf, parked[i].f.len);
-		atomic_store(&parked[i].state, SLOT_FREE);
-	}
-	errno = saved;
-}
-
-/* With log_state LOG_OPENING held by this thread: open, publish, release. */
-static int open_and_publish(bool first)
-{
-	if (first && !vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, log_path,
-				   sizeof(log_path))) {
-		atomic_store(&log_state, LOG_NONE);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	int fd = open_log_file();
-	if (fd == -2)
-		return -2; /* refuse_log set LOG_REFUSED */
-	atomic_store(&log_fd, fd);
-	atomic_store(&log_state, fd >= 0 ? LOG_OPEN : LOG_NONE);
-	return fd;
-}
-
-/* The log fd, opened at the first call; -1 with errno, -2 if refused, -3 while opening. */
-static int log_get(void)
-{
-	int st = atomic_load(&log_state);
-	bool first;
-
-	if (st == LOG_OPEN) {
-		int fd = atomic_load(&log_fd);
-		if (file_ident(fd, NULL) == atomic_load(&log_ident))
+	*own = false;
+	for (;;) {
+		if (atomic_load(&log_refused))
+			return -2;
+		uint64_t cur = atomic_load(&log_pub);
+		if (cur) {
+			int fd = (int)(cur & LOG_FD_MASK);
+			if (ident_key(file_ident(fd, NULL)) == (cur & ~LOG_FD_MASK))
+				return fd;
+			/* Closed or replaced behind our back: open it again by its path. */
+		}
+		const char *path = log_path_get(local, sizeof(local));
+		if (!path) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		uint64_t id;
+		int fd = open_log_file(path, &id);
+		if (fd < 0)
 			return fd;
-		/* Closed or replaced behind our back: open it again by its path. */
-		first = false;
-	} else if (st == LOG_REFUSED) {
-		return -2;
-	} else {
-		st = LOG_NONE;
-		first = true;
+		if ((uint64_t)fd > LOG_FD_MASK) {
+			*own = true;
+			return fd;
+		}
+		if (atomic_compare_exchange_strong(&log_pub, &cur, ident_key(id) | (uint64_t)fd))
+			return fd;
+		/* Another opener (perhaps the handler that interrupted us) published first. */
+		syscall(SYS_close, fd);
 	}
-	if (!atomic_compare_exchange_strong(&log_state, &st, LOG_OPENING))
-		return st == LOG_REFUSED ? -2 : st == LOG_OPEN ? atomic_load(&log_fd) : -3;
-	int fd = open_and_publish(first);
-	drain_parked(fd);
-	return fd;
 }
 
 void vfc_report_line(const struct vfc_fmt *f)
 {
 	int saved = errno;
-	int fd = -1;
+	bool own;
 
 	if (!vfc_cfg.log[0])
 		return;
-	for (int tries = 0; tries < 4; tries++) {
-		fd = log_get();
-		if (fd != -3)
-			break;
-		int r = park(f);
-		if (r == PARK_DONE) {
-			errno = saved;
-			return;
-		}
-		fd = -1;
-		errno = EBUSY;
-		if (r == PARK_FULL)
-			break;
-	}
+	int fd = log_get(&own);
 	if (fd == -2) {
 		errno = saved;
 		return;
 	}
 	/* A full or failing file system loses records: say so, once. */
-	if (fd < 0 || !write_all(fd, f->buf, f->len))
-		goto fail;
-	errno = saved;
-	return;
-fail:
-	if (!atomic_exchange(&log_warned, 1)) {
+	bool ok = fd >= 0 && write_all(fd, f->buf, f->len);
+	if (own) {
+		int err = errno;
+		syscall(SYS_close, fd);
+		errno = err;
+	}
+	if (!ok && !atomic_exchange(&log_warned, 1)) {
 		struct vfc_fmt w;
 		const char *name = vfc_errno_name(errno);
 
@@ -370,10 +340,11 @@ void vfc_report_exit(void)
 
 void vfc_report_close_log(void)
 {
-	if (atomic_load(&log_state) == LOG_OPEN)
-		syscall(SYS_close, atomic_load(&log_fd));
-	atomic_store(&log_fd, -1);
-	atomic_store(&log_state, LOG_NONE);
+	uint64_t cur = atomic_exchange(&log_pub, 0);
+
+	if (cur)
+		syscall(SYS_close, (int)(cur & LOG_FD_MASK));
+	atomic_store(&log_refused, 0);
 }
 
 pid_t vfc_pid_cached(void)
@@ -385,16 +356,17 @@ void vfc_report_forked(void)
 {
 	/* The child starts its own report; inherited fds stay tracked. */
 	atomic_store(&cached_pid, 0);
-	/* A per-process log (%p) is the child's own file; otherwise the fd is shared. */
-	if (strstr(vfc_cfg.log, "%p"))
+	/*
+	 * A per-process log (%p) is the child's own file, its path computed
+	 * anew; otherwise the fd is shared. A refusal is the child's to repeat.
+	 */
+	if (strstr(vfc_cfg.log, "%p")) {
 		vfc_report_close_log();
-	else if (atomic_load(&log_state) != LOG_OPEN)
-		atomic_store(&log_state, LOG_NONE);
+		atomic_store(&path_state, PATH_NONE);
+	}
+	atomic_store(&log_refused, 0);
 	atomic_store(&start_written, 0);
 	atomic_store(&log_warned, 0);
-	/* Records the parent parked are the parent's to write. */
-	for (int i = 0; i < PARKED_SLOTS; i++)
-		atomic_store(&parked[i].state, SLOT_FREE);
 	vfc_stats_reset(&vfc_stats);
 	vfc_mig_reset();
 }
