@@ -114,6 +114,11 @@ $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
 
+# The shell tests' report reader: C, as the lab VM runs it hundreds of times.
+$(B)/helpers/report-query: tests/helpers/report-query.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $$(pkg-config --cflags json-c) -o $@ $< $(LDFLAGS) $$(pkg-config --libs json-c)
+
 # fdprobe with the shim as a DT_NEEDED library found by an absolute runpath:
 # the one way the shim runs in a setuid (AT_SECURE) process, whose
 # VFIOCOMPAT_* variables it must then ignore (tests/integration/faults.sh).

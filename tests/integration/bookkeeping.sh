@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 SHIM=$B/libvfiocompat.so
 BK=$B/helpers/bookkeep
-Q=$here/report-query
+Q=$B/helpers/report-query
 REAL=${VFC_REAL:-0}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-bk.XXXXXX")
 trap 'rm -rf "$T"' EXIT

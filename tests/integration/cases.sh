@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 SHIM=$B/libvfiocompat.so
 PROBE=$B/helpers/fdprobe
-Q=$here/report-query
+Q=$B/helpers/report-query
 REAL=${VFC_REAL:-0}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-int.XXXXXX")
 trap 'rm -rf "$T"' EXIT

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 SHIM=$B/libvfiocompat.so
 PROBE=$B/helpers/fdprobe
-Q=$here/report-query
+Q=$B/helpers/report-query
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-faults.XXXXXX")
 trap 'umount -q "$T"/ro "$T"/full 2>/dev/null; chmod 666 /dev/vfio/vfio; rm -rf "$T"' EXIT
 chmod 755 "$T"

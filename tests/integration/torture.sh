@@ -19,7 +19,7 @@ cd "$T" || exit 1
 
 is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 kv() { grep -o "$1=[^ ]*" "$2" | head -n1 | cut -d= -f2; } # kv KEY FILE
-q() { "$here/report-query" "$@"; }
+q() { "$B/helpers/report-query" "$@"; }
 
 # threads NAME LIB PROG OPS [wrapper...]: 16 threads, then the table and the counts.
 threads() {

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
 PROBE=$B/helpers/fdprobe
-Q=$here/report-query
+Q=$B/helpers/report-query
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-verdict.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export TMPDIR=$T

@@ -3,7 +3,7 @@
 # paths, and step 1, loading vfiocompat.ko and checking its node. Exits the
 # plan when the module cannot be loaded, since nothing after can run.
 top=$(cd "$here/../../.." && pwd)
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 KO=$B/kernel/vfiocompat.ko
 NODE=/dev/vfio/iommufd-compat
 REPORT=/sys/kernel/debug/vfiocompat/report

@@ -92,7 +92,7 @@ CHECK_DIAG="$(cat "$T/plain" "$T/plain2" "$T/o")"
 check "fallback oracle: that user's plain /dev/iommu open fails with EACCES, the container opens" \
 	test -n "$(grep 'ret=-1 errno=13' "$T/plain")" -a -n "$(grep 'open ret=[0-9]' "$T/plain2")"
 FB=$(ls "$T"/fb/fb-*.jsonl 2>/dev/null | head -n 1); FB=${FB:-/nonexistent}
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 check "fallback: the shim kept type1 and recorded EACCES" \
 	test "$("$Q" "$FB" open action node=container)/$("$Q" "$FB" open errno node=container)" = fallback/EACCES
 "$V" report $R1 "$FB" >"$T/o" 2>&1; rc=$?

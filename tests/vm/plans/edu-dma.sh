@@ -5,7 +5,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 EDU=$B/examples/vfio-dma-edu
 SHIM=$B/libvfiocompat.so
 BDF=${VFC_EDU:?edu not bound}

@@ -11,7 +11,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 GI=$B/helpers/getinfo
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)

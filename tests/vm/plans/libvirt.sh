@@ -12,7 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
 top=$(cd "$here/../../.." && pwd)
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 VFC=$B/vfiocompat
 KO=$B/kernel/vfiocompat.ko
 BDF=${VFC_E1000E:?e1000e not bound}

@@ -7,7 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 M=$B/helpers/memlock
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)

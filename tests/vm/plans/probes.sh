@@ -8,7 +8,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 PROBE=$B/examples/vfio-feature-probe
 SHIM=$B/libvfiocompat.so
 BDF=${VFC_IGB:?igb not bound}

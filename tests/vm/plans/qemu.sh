@@ -7,7 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
-Q=$here/../../integration/report-query
+Q=$B/helpers/report-query
 SHIM=$B/libvfiocompat.so
 BDF=${VFC_E1000E:?e1000e not bound}
 T=$(mktemp -d)
