@@ -114,8 +114,8 @@ $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
 
-# The shell tests' report reader: C, as the lab VM runs it hundreds of times.
-$(B)/helpers/report-query: tests/helpers/report-query.c
+# The shell tests' report readers: C, as the lab VM runs them hundreds of times.
+$(B)/helpers/report-query $(B)/helpers/report-sig: $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags json-c) -o $@ $< $(LDFLAGS) $$(pkg-config --libs json-c)
 

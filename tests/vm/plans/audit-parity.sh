@@ -13,21 +13,7 @@ T=$(mktemp -d)
 
 # sig FILE [PID]: "features=a,b verdict=V" from every summary in a report
 # (one per process), or from PID's alone (the module's audit covers them all).
-sig() {
-	python3 - "$1" "${2:-}" <<'EOF'
-import json, sys
-feats, verdicts = set(), []
-try:
-    for line in open(sys.argv[1], encoding="utf-8"):
-        r = json.loads(line)
-        if r.get("type") == "summary" and (not sys.argv[2] or r.get("pid") == int(sys.argv[2])):
-            feats |= set(r.get("features", {}))
-            verdicts.append(r.get("verdict"))
-except OSError:
-    pass
-print("features=%s verdict=%s" % (",".join(sorted(feats)) or "none", "/".join(verdicts) or "none"))
-EOF
-}
+sig() { "$B/helpers/report-sig" "$@"; }
 
 # pair NAME CMD...: CMD in audit mode, then redirected; compare the two reports.
 pair() {
