@@ -188,7 +188,7 @@ trial() {
 	# (EFAULT): the p2p_map blocker, so NOT READY, and dma_avail.
 	feats=$("$Q" "$r" summary features)
 	check "$name: report: the BAR mappings refused (p2p_map) and dma_avail, nothing else ($feats)" \
-		grep -Eq "^\{'p2p_map': [1-9][0-9]*, 'dma_avail': 1\}$" <<<"$feats"
+		grep -Eq '^\{"p2p_map":[1-9][0-9]*,"dma_avail":1\}$' <<<"$feats"
 	check "$name: report: verdict not-ready" test "$("$Q" "$r" summary verdict)" = not-ready
 	check "$name: vfiocompat report reads it: NOT READY for one process" \
 		grep -q '^verdict: NOT READY (0 ready, 0 with changes, 0 untested, 0 incomplete, 1 not ready, 0 failed)$' "$T/$name.report"
