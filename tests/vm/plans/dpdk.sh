@@ -40,7 +40,7 @@ tx() { sed -n 's/.*TX-packets: *\([0-9]*\).*/\1/p' "$1" | tail -n1; }
 
 # One vCPU: two lcores on CPU 0, else "No cores defined for forwarding".
 pmd() {
-	tmo 60 timeout -s INT 20 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$BDF" --file-prefix "vfc$$" -- \
+	tmo 60 timeout -s INT 12 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$BDF" --file-prefix "vfc$$" -- \
 		--tx-first --stats-period 5 --nb-cores=1 --total-num-mbufs=2048 </dev/null >"$T/$1.out" 2>&1 &
 	local pid=$!
 	fds_of "$T/$1.fds"
@@ -56,7 +56,7 @@ check "plain testpmd exited through its signal handler" grep -q 'Bye' "$T/plain.
 CHECK_DIAG=$(cat "$T/plain.fds" 2>/dev/null)
 check "plain testpmd held /dev/vfio/vfio while running" grep -q ' -> /dev/vfio/vfio$' "$T/plain.fds"
 
-VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl tmo 90 "$here/../../../examples/dpdk-trial.sh" "$BDF" 20 \
+VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/r.jsonl tmo 90 "$here/../../../examples/dpdk-trial.sh" "$BDF" 12 \
 	--lcores 0@0,1@0 -n 1 -m 256 --file-prefix "vfc$$" >"$T/shim.out" 2>&1 &
 spid=$!
 fds_of "$T/shim.fds"
