@@ -25,8 +25,11 @@ results() {
 		sed -e 's/ not ok$/ FAIL/' -e 's/ ok$/ PASS/' -e 's/ okSKIP$/ SKIP/' -e 's/ okXFAIL$/ XFAIL/'
 }
 
-# The page-table checks read the Intel IOMMU's debugfs; without it they pass vacuously.
-check "IOMMU debugfs is mounted (/sys/kernel/debug/iommu/intel)" test -d /sys/kernel/debug/iommu/intel
+# The selftest's page-table checks read the Intel IOMMU's debugfs; without it
+# they pass vacuously. On other IOMMUs it has no lookup: none may run there.
+IOMMU=${VFC_IOMMU:-intel}
+case $IOMMU in intel*) dbg=intel ;; amd) dbg=amd ;; *) dbg= ;; esac
+check "IOMMU debugfs is mounted (/sys/kernel/debug/iommu${dbg:+/$dbg})" test -d "/sys/kernel/debug/iommu${dbg:+/$dbg}"
 # redirects DIR: how many per-process reports in DIR record a redirected container.
 redirects() { grep -l '"action":"redirected"' "$1"/r-*.jsonl 2>/dev/null | wc -l; }
 # pt_found FILE: page-table lookups that found their mapping; pt_cases MODE-RE
@@ -67,7 +70,10 @@ for t in vfio_dma_mapping_test vfio_dma_mapping_mmio_test vfio_pci_driver_test; 
 	VFIOCOMPAT_LOG=$T/$t.logs/r-%p.jsonl LD_PRELOAD=$SHIM tmo 600 "$ST/$t" "${vt[@]}" "$BDF" >"$T/$t.shim" 2>&1
 	f2=$(faults)
 	iommu_faults_end "$BDF"
-	if [ "$t" = vfio_pci_driver_test ]; then
+	if [ "$t" = vfio_pci_driver_test ] && [ "$IOMMU" = amd ]; then
+		tap_skip "$t: the IOMMU logged the unmapped-IOVA DMA as faults ($((f2 - f0)) lines)" \
+			"QEMU's amd-iommu logs no event for a blocked DMA here (docs/vm-lab.md)"
+	elif [ "$t" = vfio_pci_driver_test ]; then
 		check "$t plain: the IOMMU logged the unmapped-IOVA DMA as faults ($((f1 - f0)) lines)" test "$f1" -gt "$f0"
 		check "$t under the shim: the IOMMU logged them too ($((f2 - f1)) lines)" test "$f2" -gt "$f1"
 	fi
@@ -84,7 +90,12 @@ for t in vfio_dma_mapping_test vfio_dma_mapping_mmio_test vfio_pci_driver_test; 
 	check "$t: each of the $n_shim forked cases under the shim redirected its container ($(redirects "$T/$t.logs") reports with a redirect)" \
 		test "$(redirects "$T/$t.logs")" -eq "$n_shim"
 	CHECK_DIAG=
-	if [ "$t" = vfio_dma_mapping_test ]; then
+	if [ "$t" = vfio_dma_mapping_test ] && [ "$dbg" != intel ]; then
+		CHECK_DIAG=$(grep -m3 'Found IOMMU mappings' "$T/$t.plain" "$T/$t.shim")
+		check "$t: the selftest's page-table lookup is Intel's: none found a mapping on $IOMMU" \
+			test "$(pt_found "$T/$t.plain")/$(pt_found "$T/$t.shim")" = 0/0
+		CHECK_DIAG=
+	elif [ "$t" = vfio_dma_mapping_test ]; then
 		# Type1 (v1) modes skip the lookup by design; v2, compat v2 and iommufd run it.
 		want=$(pt_cases 'vfio_type1v2_iommu|iommufd_compat_type1v2|iommufd' "$T/$t.plain.r")
 		CHECK_DIAG=$(grep -m3 -A2 'Searching for IOVA' "$T/$t.plain")
