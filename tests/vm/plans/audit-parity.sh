@@ -39,6 +39,9 @@ pre_redirect() { :; }
 # The edu example, type1v2 and type1 v1.
 pair "edu type1v2" "$B/examples/vfio-dma-edu" "${VFC_EDU:?edu not bound}"
 pair "edu type1 v1" "$B/examples/vfio-dma-edu" --v1 "$VFC_EDU"
+# Kept: the dynamic twin of the static client, compared with it below.
+cp "$T/a.jsonl" "$T/v1.a.jsonl"
+cp "$T/r.jsonl" "$T/v1.r.jsonl"
 
 # A plain type1 client reading GET_INFO into a large buffer that crosses a page.
 pair "GET_INFO into a large buffer" "$B/helpers/bigbuf" "$VFC_EDU"
@@ -95,8 +98,8 @@ fi
 
 # The static client, which LD_PRELOAD cannot reach: its prediction comes from
 # the module's audit of type1 (audit=1), and must equal what the shim records
-# for the same code (the same source, linked dynamically) redirected, and
-# what the shim predicts for that build in audit mode.
+# for the same code (the same source, linked dynamically: the "edu type1 v1"
+# pair above) redirected, and what the shim predicts for it in audit mode.
 KO=$B/kernel/vfiocompat.ko
 KREPORT=/sys/kernel/debug/vfiocompat/report
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
@@ -109,9 +112,8 @@ if insmod "$KO" audit=1; then
 	cp "$KREPORT" "$T/k.jsonl"
 	rmmod vfiocompat
 	k=$(sig "$T/k.jsonl" "$spid")
-	pair "edu type1 v1 (dynamic twin of the static client)" "$B/examples/vfio-dma-edu" --v1 "$VFC_EDU"
-	r=$(sig "$T/r.jsonl") a=$(sig "$T/a.jsonl")
-	echo "# static client: module audit rc=$src $k | dynamic twin redirected $r"
+	r=$(sig "$T/v1.r.jsonl") a=$(sig "$T/v1.a.jsonl")
+	echo "# static client: module audit rc=$src $k | dynamic twin (edu type1 v1 above) redirected $r"
 	CHECK_DIAG="module audit: $k; shim redirect: $r; $(cat "$T/s.out")"
 	check "static client: the module's audit predicts what redirect records for its code" \
 		test "$src" = 0 -a "$k" = "$r" -a "$k" != "features=none verdict=none"
