@@ -27,20 +27,19 @@ vfc_trial() { # vfc_trial NAME COMMAND...
 	local pid; pid=$(cat "$pidfile" 2>/dev/null); rm -f "$pidfile"
 	local verdict
 	# The program's exit status is part of the verdict: a failed or killed
-	# program is never ready. VFC_TRIAL_OK_RC lists other statuses that are a
-	# normal end (dpdk-trial.sh: 124, timeout stopping testpmd).
-	verdict=$(python3 - "$log" "$rc" "${VFC_TRIAL_OK_RC:-}" "$pid" "$(basename "$1")" <<'PY'
+	# program is never ready.
+	verdict=$(python3 - "$log" "$rc" "$pid" "$(basename "$1")" <<'PY'
 import json, os, signal, stat, sys
-path, rc, ok, pid, prog = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5]
+path, rc, pid, prog = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 def signame(rc):  # the shell's 128+N for a command killed by signal N
     try:
         return signal.Signals(rc - 128).name if 128 < rc < 128 + signal.NSIG else None
     except ValueError:
         return f"SIG{rc - 128}"
 # The exit record, as `vfiocompat run` writes it (docs/report-schema.md), so
-# that `vfiocompat report` on this log knows how the command ended; none for
-# a status the caller declared a normal end, nor into a file not ours.
-if pid.isdigit() and str(rc) not in ok:
+# that `vfiocompat report` on this log knows how the command ended; never
+# into a file not ours.
+if pid.isdigit():
     rec = {"type": "exit", "source": "trial-lib", "pid": int(pid),
            "program": "".join(c if " " < c < "\x7f" and c not in '"\\' else "?" for c in prog)}
     if signame(rc):
@@ -70,7 +69,7 @@ try:
 except OSError:
     pass
 failed = ""
-if rc != 0 and str(rc) not in ok:
+if rc != 0:
     if signame(rc):
         failed = f"killed by {signame(rc)}"
     else:

@@ -63,7 +63,7 @@ qemu_vm() {
 		-qmp unix:"$sock",server=on,wait=off &
 	local pid=$!
 	for _ in $(seq 240); do [ -S "$sock" ] && break; sleep 0.5; done
-	env -u LD_PRELOAD "$here/../qmp-query-pci" "$sock" 120 >/dev/null 2>&1
+	env -u LD_PRELOAD "$B/helpers/qmp-query-pci" "$sock" 120 >/dev/null 2>&1
 	wait "$pid"
 }
 if command -v qemu-system-x86_64 >/dev/null; then
@@ -80,14 +80,16 @@ if command -v qemu-io >/dev/null && [ -n "${VFC_NVME:-}" ]; then
 	pair "qemu-io nvme://" nvme_io
 fi
 
-# DPDK's testpmd on the igb, sending its tx-first burst, stopped by SIGINT.
+# DPDK's testpmd on the igb, sending its tx-first burst once its port is up
+# (interactive: its commands are read after initialisation), then quitting.
 if command -v dpdk-testpmd >/dev/null; then
 	echo 256 >/proc/sys/vm/nr_hugepages
 	mkdir -p /dev/hugepages
 	mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
 	testpmd() {
-		timeout -k 5 60 timeout -s INT 12 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$VFC_IGB" \
-			--file-prefix "vfcap$$" -- --tx-first --nb-cores=1 --total-num-mbufs=2048 </dev/null
+		timeout -k 5 90 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$VFC_IGB" \
+			--file-prefix "vfcap$$" -- -i --nb-cores=1 --total-num-mbufs=2048 \
+			< <(echo "start tx_first"; sleep 1; echo stop; echo quit)
 	}
 	pair "dpdk-testpmd" testpmd
 	check "... testpmd sent its burst in both modes" \
