@@ -114,8 +114,9 @@ $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) -lpthread
 
-# The shell tests' report readers: C, as the lab VM runs them hundreds of times.
-$(B)/helpers/report-query $(B)/helpers/report-sig: $(B)/helpers/%: tests/helpers/%.c
+# The shell tests' report readers and QMP clients: C, as the lab VM runs them
+# many times under TCG, where a Python start-up costs seconds.
+$(B)/helpers/report-query $(B)/helpers/report-sig $(B)/helpers/qmp-query-pci $(B)/helpers/qmp-migrate: $(B)/helpers/%: tests/helpers/%.c tests/helpers/qmp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags json-c) -o $@ $< $(LDFLAGS) $$(pkg-config --libs json-c)
 

@@ -69,7 +69,7 @@ migrate() {
 	[ -n "${KEEP_MDEVS:-}" ] || fresh_mdevs
 	qemu_vm "$name" dst "$U2" "$opts" "$mode"
 	qemu_vm "$name" src "$U1" "$opts" "$mode"
-	timeout 120 "$here/../qmp-migrate" "$T/$name.src.qmp" "$T/$name.dst.qmp" \
+	timeout 120 "$B/helpers/qmp-migrate" "$T/$name.src.qmp" "$T/$name.dst.qmp" \
 		"unix:$T/$name.mig" 90 >"$T/$name.res" 2>&1
 	for s in src dst; do
 		local pid

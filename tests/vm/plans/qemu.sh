@@ -22,7 +22,7 @@ trial() { # trial NAME [PREFIX...]: start QEMU (behind PREFIX), query it, record
 	local pid=$!
 	# The fds are read once QEMU answered query-pci (its init is done), before
 	# the quit; behind a launcher (strace, a trial script) QEMU is a descendant.
-	"$here/../qmp-query-pci" "$T/$name.sock" 120 \
+	"$B/helpers/qmp-query-pci" "$T/$name.sock" 120 \
 		"ls -l /proc/\$(pgrep -n -x qemu-system-x86 || pgrep -n -f 'qemu-system-x86_64 .*qmp unix:$T/$name.sock')/fd >'$T/$name.fds'" \
 		>"$T/$name.pci" 2>&1
 	local qrc=$?
