@@ -41,7 +41,8 @@ static const char *str(struct json_object *o, const char *a, const char *dflt)
 
 static int final(const char *status)
 {
-	return !strcmp(status, "completed") || !strcmp(status, "failed") || !strcmp(status, "cancelled");
+	return !strcmp(status, "completed") || !strcmp(status, "failed") ||
+	       !strcmp(status, "cancelled");
 }
 
 int main(int argc, char **argv)
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 	n = json_object_is_type(reasons, json_type_array) ? json_object_array_length(reasons) : 0;
 	printf("blocked=%s\nblocker=", n ? "yes" : "no");
 	for (i = 0; i < n; i++)
-		printf("%s%s", i ? "; " : "", json_object_get_string(json_object_array_get_idx(reasons, i)));
+		printf("%s%s", i ? "; " : "",
+		       json_object_get_string(json_object_array_get_idx(reasons, i)));
 	printf("%s\n", n ? "" : "-");
 	json_object_put(r);
 
@@ -90,7 +92,8 @@ int main(int argc, char **argv)
 		while (qmp_now() < deadline) {
 			json_object_put(r);
 			r = qmp_cmd(&src, "query-migrate", NULL);
-			snprintf(status, sizeof(status), "%s", str(qmp_return(r), "status", "none"));
+			snprintf(status, sizeof(status), "%s",
+				 str(qmp_return(r), "status", "none"));
 			if (final(status))
 				break;
 			qmp_sleep(0.2);

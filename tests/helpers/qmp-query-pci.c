@@ -27,10 +27,12 @@ static void print_devices(struct json_object *buses)
 	for (i = 0; i < json_object_array_length(buses); i++) {
 		struct json_object *devs, *bus = json_object_array_get_idx(buses, i);
 
-		if (!json_object_object_get_ex(bus, "devices", &devs) || !json_object_is_type(devs, json_type_array))
+		if (!json_object_object_get_ex(bus, "devices", &devs) ||
+		    !json_object_is_type(devs, json_type_array))
 			continue;
 		for (j = 0; j < json_object_array_length(devs); j++) {
-			struct json_object *id = NULL, *regions = NULL, *d = json_object_array_get_idx(devs, j);
+			struct json_object *id = NULL, *regions = NULL,
+					   *d = json_object_array_get_idx(devs, j);
 			int bars = 0;
 
 			json_object_object_get_ex(d, "id", &id);
@@ -39,13 +41,16 @@ static void print_devices(struct json_object *buses)
 				for (k = 0; k < json_object_array_length(regions); k++) {
 					struct json_object *t;
 
-					if (json_object_object_get_ex(json_object_array_get_idx(regions, k), "type", &t) &&
+					if (json_object_object_get_ex(
+						json_object_array_get_idx(regions, k), "type",
+						&t) &&
 					    (!strcmp(json_object_get_string(t), "memory") ||
 					     !strcmp(json_object_get_string(t), "io")))
 						bars++;
 				}
 			}
-			printf("dev %04x:%04x bars=%d\n", field_int(id, "vendor"), field_int(id, "device"), bars);
+			printf("dev %04x:%04x bars=%d\n", field_int(id, "vendor"),
+			       field_int(id, "device"), bars);
 		}
 	}
 	fflush(stdout);
@@ -81,7 +86,8 @@ int main(int argc, char **argv)
 	if (ok)
 		print_devices(qmp_return(r));
 	else
-		fprintf(stderr, "%s: query-pci: %s\n", prog, qmp_error(r) ? qmp_error(r) : "no device list");
+		fprintf(stderr, "%s: query-pci: %s\n", prog,
+			qmp_error(r) ? qmp_error(r) : "no device list");
 	json_object_put(r);
 	if (ok && argc > 3)
 		run(argv[3]);

@@ -22,7 +22,7 @@
 
 struct qmp {
 	int fd;
-	FILE *in; /* line reader on a dup of fd */
+	FILE *in;	 /* line reader on a dup of fd */
 	double deadline; /* CLOCK_MONOTONIC seconds */
 };
 
@@ -36,7 +36,7 @@ static inline double qmp_now(void)
 
 static inline void qmp_sleep(double s)
 {
-	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
@@ -46,7 +46,7 @@ static inline void qmp_sleep(double s)
 static inline void qmp_arm_timeout(struct qmp *q)
 {
 	double left = q->deadline - qmp_now();
-	struct timeval tv = { left < 1 ? 1 : (time_t)left, 0 };
+	struct timeval tv = {left < 1 ? 1 : (time_t)left, 0};
 
 	setsockopt(q->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
@@ -94,7 +94,8 @@ static inline struct json_object *qmp_cmd(struct qmp *q, const char *name, struc
 		send(q->fd, "\n", 1, MSG_NOSIGNAL);
 	json_object_put(msg);
 	while (off == len && (r = qmp_read(q))) {
-		if (json_object_object_get_ex(r, "return", NULL) || json_object_object_get_ex(r, "error", NULL))
+		if (json_object_object_get_ex(r, "return", NULL) ||
+		    json_object_object_get_ex(r, "error", NULL))
 			return r;
 		json_object_put(r); /* an event */
 	}
@@ -127,7 +128,7 @@ static inline const char *qmp_error(struct json_object *answer)
 /* Connects to PATH until DEADLINE, then greeting and qmp_capabilities; exits on failure. */
 static inline void qmp_open(struct qmp *q, const char *prog, const char *path, double deadline)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct json_object *o;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
