@@ -176,9 +176,10 @@ check "trial-lib: vfiocompat report on its log says FAILED too (exit record sour
 	is "$rc/$("$Q" "$T/lib.jsonl" exit source)/$(grep -c 'why: .*exited with status 1$' "$T/o")" 1/trial-lib/1
 trial segv sh -c 'ulimit -c 0; exec 3</dev/vfio/vfio; kill -SEGV $$'; rc=$?
 check "trial-lib: a program killed by SIGSEGV: failed, named" has "$T/e" '^segv-trial: exit 139; verdict: failed (killed by SIGSEGV; '
-VFC_TRIAL_OK_RC=124 trial to sh -c "\"$PROBE\" open /dev/vfio/vfio >/dev/null; exit 124"; rc=$?
-check "trial-lib: a status listed in VFC_TRIAL_OK_RC is a normal end" has "$T/e" '^to-trial: exit 124; verdict: ready (features: none)'
+trial to sh -c "\"$PROBE\" open /dev/vfio/vfio >/dev/null; exit 124"; rc=$?
+check "trial-lib: exit 124 (timeout's status) is no normal end: failed" \
+	has "$T/e" '^to-trial: exit 124; verdict: failed (exited with status 124; features: none)'
 rep "$T/lib.jsonl"; rc=$?
-check "... no exit record for it, the log stays READY" is "$rc/$("$Q" "$T/lib.jsonl" exit status)" 0/MISSING
+check "... its exit record says 124, and vfiocompat report says FAILED" is "$rc/$("$Q" "$T/lib.jsonl" exit status)" 1/124
 unset VFIOCOMPAT_SHIM
 tap_end
