@@ -39,6 +39,15 @@ static const char *str(struct json_object *o, const char *a, const char *dflt)
 	return v ? json_object_get_string(v) : dflt;
 }
 
+/* {"uri": URI}, the arguments of migrate and migrate-incoming. */
+static struct json_object *uri_args(const char *uri)
+{
+	struct json_object *args = json_object_new_object();
+
+	json_object_object_add(args, "uri", json_object_new_string(uri));
+	return args;
+}
+
 static int final(const char *status)
 {
 	return !strcmp(status, "completed") || !strcmp(status, "failed") ||
@@ -48,7 +57,7 @@ static int final(const char *status)
 int main(int argc, char **argv)
 {
 	struct qmp src, dst;
-	struct json_object *r, *info, *reasons, *args;
+	struct json_object *r, *info, *reasons;
 	char status[64] = "failed", dst_status[64] = "unknown";
 	double deadline, t0;
 	size_t i, n;
@@ -72,17 +81,13 @@ int main(int argc, char **argv)
 	printf("%s\n", n ? "" : "-");
 	json_object_put(r);
 
-	args = json_object_new_object();
-	json_object_object_add(args, "uri", json_object_new_string(argv[3]));
-	r = qmp_cmd(&dst, "migrate-incoming", args);
+	r = qmp_cmd(&dst, "migrate-incoming", uri_args(argv[3]));
 	if (qmp_error(r))
 		printf("incoming_error=%s\n", qmp_error(r));
 	json_object_put(r);
 
 	t0 = qmp_now();
-	args = json_object_new_object();
-	json_object_object_add(args, "uri", json_object_new_string(argv[3]));
-	r = qmp_cmd(&src, "migrate", args);
+	r = qmp_cmd(&src, "migrate", uri_args(argv[3]));
 	if (qmp_error(r)) {
 		printf("migrate_error=%s\n", qmp_error(r));
 		json_object_put(r);

@@ -91,7 +91,7 @@ check "signals: every report line is a whole record" is "$(grep -vc '^{"type":"[
 #     loaded machine: it failed a cold make check); now the handler opens the
 #     log itself. The count per child is its own opens, main and handler,
 #     against its own report file.
-#     The window is hit in a few children of 100 (3 to 30, by the machine's
+#     The window is hit in 3 to 99 children of 100 (by the machine's
 #     speed): batches of 100 run until 5 children have hit it, at most 2000,
 #     so the check that it was exercised cannot fail by chance on a fast one.
 sf_n=0 sf_bad=0 sf_hit=0 sf_fail=
