@@ -115,6 +115,7 @@ void vfc_fd_copied(int from, uint32_t e, int to); /* dup*: `to` now holds what `
 void vfc_fd_close(int fd);			  /* before the real close */
 void vfc_fd_closing(int fd, uint32_t e);	  /* an entry was dropped: undo what it meant */
 void vfc_fds_closed(unsigned first, unsigned last);
+void vfc_fds_forked(void); /* fork child: the table is now this process's */
 bool vfc_in_vfork_child(void);
 
 #endif

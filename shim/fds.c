@@ -4,8 +4,14 @@
  * close. Closes the shim never sees (closefrom's internal close_range, an
  * fclose of an fdopen'ed fd, syscall(SYS_close), io_uring) are caught
  * lazily: every entry carries the identity of its open file (device, inode,
- * rdev) and is checked, with one fstat, when the tracked fd is next used.
+ * rdev) and is checked, with one fstat, each time the tracked fd is used.
  * Foreign fds pay nothing: their entry is zero and never checked.
+ *
+ * The table mirrors one process's fd table: its owner's. A task that shares
+ * our memory but not that fd table (a vfork child, a clone(CLONE_VM) child as
+ * posix_spawn makes) must not write it: its close or dup2 acts on its own
+ * copy. Such a task has another pid than the owner, so a close or dup that
+ * touches a tracked entry asks getpid once (foreign fds never do).
  */
 #include "core.h"
 
@@ -64,10 +70,45 @@ bool vfc_in_vfork_child(void)
 }
 #endif
 
+/*
+ * The pid of the process whose fd table this is; 0 while nothing was ever
+ * tracked. Set at the first entry (the constructor cached the pid already:
+ * no syscall) and anew in a fork child that inherited entries.
+ */
+static _Atomic pid_t table_owner;
+
+static pid_t sys_getpid(void)
+{
+	return (pid_t)syscall(SYS_getpid); /* never fails: errno untouched */
+}
+
+/* True in a task that shares our memory but is not the table's owner. */
+static bool not_owner(void)
+{
+#if defined(__x86_64__)
+	if (vfc_vfork_child) /* vfork(): known without a syscall */
+		return true;
+#endif
+	pid_t o = atomic_load_explicit(&table_owner, memory_order_relaxed);
+
+	return o && sys_getpid() != o;
+}
+
+void vfc_fds_forked(void)
+{
+	/* Only a child that inherited entries pays the syscall. */
+	if (atomic_load_explicit(&table_owner, memory_order_relaxed))
+		atomic_store_explicit(&table_owner, sys_getpid(), memory_order_relaxed);
+}
+
 void vfc_fd_track(int fd, uint32_t e)
 {
 	if ((unsigned)fd >= VFC_FD_MAX)
 		return;
+	if (!atomic_load_explicit(&table_owner, memory_order_relaxed)) {
+		pid_t p = vfc_pid_cached();
+		atomic_store_explicit(&table_owner, p ? p : sys_getpid(), memory_order_relaxed);
+	}
 	if (fd < IDENT_MAX)
 		atomic_store_explicit(&fd_ident[fd], ident_of(fd), memory_order_relaxed);
 	vfc_fd_set(fd, e);
@@ -107,8 +148,12 @@ uint32_t vfc_fd_check(int fd, uint32_t e)
 
 	if (!want || ident_of(fd) == want)
 		return e;
-	/* Closed behind our back and the number reused: not ours any more. */
-	if (atomic_compare_exchange_strong(&vfc_fd_table[fd], &e, 0))
+	/*
+	 * Closed behind our back and the number reused: not ours any more. Only
+	 * the owner drops it: in a task with its own fd table, the owner's fd
+	 * may well still be the one recorded.
+	 */
+	if (!not_owner() && atomic_compare_exchange_strong(&vfc_fd_table[fd], &e, 0))
 		vfc_fd_closing(fd, e);
 	return 0;
 }
@@ -124,7 +169,7 @@ void vfc_fd_copied(int from, uint32_t e, int to)
 {
 	if ((unsigned)to >= VFC_FD_MAX || (!e && !vfc_fd_get(to)))
 		return;
-	if (vfc_in_vfork_child())
+	if (not_owner())
 		return;
 	uint64_t id = (unsigned)from < IDENT_MAX
 			  ? atomic_load_explicit(&fd_ident[from], memory_order_relaxed)
@@ -143,7 +188,7 @@ void vfc_fd_close(int fd)
 {
 	uint32_t e = vfc_fd_get(fd);
 
-	if (!e || vfc_in_vfork_child())
+	if (!e || not_owner())
 		return;
 	/* Drop the entry first: another thread may get this number back at once. */
 	if (atomic_compare_exchange_strong(&vfc_fd_table[fd], &e, 0))
@@ -153,13 +198,19 @@ void vfc_fd_close(int fd)
 void vfc_fds_closed(unsigned first, unsigned last)
 {
 	int high = atomic_load_explicit(&vfc_fd_high, memory_order_relaxed);
+	unsigned fd;
 
-	if (high < 0 || first > (unsigned)high || vfc_in_vfork_child())
+	if (high < 0 || first > (unsigned)high)
 		return;
 	if (last > (unsigned)high)
 		last = (unsigned)high;
+	/* A range holding nothing of ours costs no syscall. */
+	for (fd = first; fd <= last && fd < VFC_FD_MAX && !vfc_fd_get((int)fd); fd++)
+		;
+	if (fd > last || fd >= VFC_FD_MAX || not_owner())
+		return;
 	/* As close() does for each: a container's attach bookkeeping goes too. */
-	for (unsigned fd = first; fd <= last && fd < VFC_FD_MAX; fd++) {
+	for (; fd <= last && fd < VFC_FD_MAX; fd++) {
 		uint32_t e = atomic_exchange_explicit(&vfc_fd_table[fd], 0, memory_order_relaxed);
 		if (e)
 			vfc_fd_closing((int)fd, e);

@@ -76,6 +76,7 @@ void vfc_config_ensure(void)
 
 static void after_fork_child(void)
 {
+	vfc_fds_forked();
 	vfc_report_forked();
 }
 

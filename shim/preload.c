@@ -136,10 +136,13 @@ VFC_PUBLIC int close_range(unsigned first, unsigned last, int flags)
 	 * Drop the entries first, as close() does: once the kernel has closed the
 	 * range, another thread may open the container at one of its numbers, and
 	 * clearing afterwards would forget that fd. Only calls the kernel will not
-	 * refuse outright (EINVAL) clear anything.
+	 * refuse outright (EINVAL) clear anything. CLOSE_RANGE_UNSHARE gives the
+	 * calling thread a private copy of the fd table first and closes in that
+	 * copy: the other threads' fds stay open, so their entries stay too (if
+	 * the table was not shared, the identity check drops a reused number).
 	 */
 	if (first <= last && !(flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) &&
-	    !(flags & CLOSE_RANGE_CLOEXEC))
+	    !(flags & (CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE)))
 		vfc_fds_closed(first, last);
 	return vfc_real.close_range(first, last, flags);
 }

@@ -7,6 +7,9 @@
  */
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
+#include <pthread.h>
+#include <sched.h>
 #include <linux/vfio.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,6 +45,54 @@ static void vfork_step(const char *what, int a, int b)
 	}
 	int st;
 	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "vfork child");
+}
+
+/*
+ * clone(CLONE_VM|CLONE_VFORK) without vfork(): what posix_spawn does inside
+ * glibc and what raw-clone code does. The child shares our memory (and so
+ * the shim's table) but has its own copy of the fd table.
+ */
+struct clone_step {
+	const char *what;
+	int a, b;
+};
+
+static int clone_child(void *p)
+{
+	const struct clone_step *c = p;
+
+	if (!strcmp(c->what, "close"))
+		close(c->a);
+	else
+		dup2(c->a, c->b);
+	return 0;
+}
+
+static void clonevm_step(const char *what, int a, int b)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	struct clone_step c = {what, a, b};
+	pid_t pid = clone(clone_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	int st;
+
+	CHECK(pid > 0, "clone");
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "clone child");
+}
+
+/* close_range(first, ~0U, CLOSE_RANGE_UNSHARE) in a thread of our own. */
+static void *unshare_thread(void *p)
+{
+	return (void *)(long)close_range((unsigned)(long)p, ~0U, CLOSE_RANGE_UNSHARE);
+}
+
+static long thread_close_range_unshare(int first)
+{
+	pthread_t t;
+	void *ret;
+
+	CHECK(!pthread_create(&t, NULL, unshare_thread, (void *)(long)first), "pthread_create");
+	CHECK(!pthread_join(t, &ret), "pthread_join");
+	return (long)ret;
 }
 
 int main(int argc, char **argv)
@@ -85,12 +136,32 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "dup2")) { /* dup2 FROM TO */
 			ret = dup2(num(a1), num(a2));
 			i += 2;
+		} else if (!strcmp(s, "dup3")) { /* dup3 FROM TO, O_CLOEXEC */
+			ret = dup3(num(a1), num(a2), O_CLOEXEC);
+			i += 2;
+		} else if (!strcmp(s, "dupfd-cloexec")) { /* dupfd-cloexec FROM MIN */
+			ret = fcntl(num(a1), F_DUPFD_CLOEXEC, num(a2));
+			i += 2;
 		} else if (!strcmp(s, "vfork-close")) {
 			vfork_step("close", num(a1), 0);
 			i++;
 		} else if (!strcmp(s, "vfork-dup2")) {
 			vfork_step("dup2", num(a1), num(a2));
 			i += 2;
+		} else if (!strcmp(s, "clonevm-close")) { /* clonevm-close FD */
+			clonevm_step("close", num(a1), 0);
+			i++;
+		} else if (!strcmp(s, "clonevm-dup2")) { /* clonevm-dup2 FROM TO */
+			clonevm_step("dup2", num(a1), num(a2));
+			i += 2;
+		} else if (!strcmp(
+			       s,
+			       "thread-unshare-close")) { /* ... FIRST: close_range in a thread */
+			ret = thread_close_range_unshare(num(a1));
+			i++;
+		} else if (!strcmp(s, "fioclex")) { /* fioclex FD: an ioctl any open file answers */
+			ret = ioctl(num(a1), FIOCLEX);
+			i++;
 		} else if (!strcmp(s, "closefrom")) { /* glibc: close_range inside libc */
 			closefrom(num(a1));
 			i++;
