@@ -209,6 +209,19 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
 	int before = errno;
+
+	/*
+	 * Is the number still the file it was tracked as? A close the shim never
+	 * saw (closefrom's internal close_range, fclose of an fdopen'ed fd,
+	 * syscall(SYS_close), io_uring) and a reuse of the number would
+	 * otherwise count another file's ioctls, failed or successful, as
+	 * container ioctls, and run the GET_INFO fix-up against it. Checked
+	 * before the call (one newfstatat, tracked fds only; errno kept): not
+	 * ours any more, the kernel's answer, unrecorded.
+	 */
+	e = vfc_fd_check(fd, e);
+	if (!e)
+		return vfc_real_ioctl_call(fd, request, arg);
 	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
 	bool early =
 	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
@@ -226,16 +239,6 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 
 	if (probing)
 		vfc_probe_end(fd, &probe, ret);
-	/*
-	 * A VFIO request that fails may have met a number the program closed
-	 * behind our back and reused for another file (which answers ENOTTY):
-	 * check the fd's identity then, and only then, so a successful ioctl
-	 * costs no syscall. Not ours any more: the kernel's answer, unrecorded.
-	 */
-	if (ret < 0 && !vfc_fd_check(fd, e)) {
-		errno = err;
-		return ret;
-	}
 	if (!probing && early && ret == 0)
 		vfc_fixup_get_info(fd, arg, caller_argsz, tried ? &probe : NULL);
 	errno = err;

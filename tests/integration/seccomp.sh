@@ -3,8 +3,8 @@
 # A seccomp-sandboxed type1 client (tests/helpers/seccomp-client.c) under the
 # shim, run by ns-run: strace of a plain run gives the syscalls the client
 # needs once sandboxed; the shim's run must add none but the documented
-# identity stat (docs/hardening.md), and the client must then run unchanged
-# under an allow-list of exactly those.
+# identity stat and, at the container's close, getpid (docs/hardening.md), and
+# the client must then run unchanged under an allow-list of exactly those.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
@@ -48,8 +48,20 @@ run_shim() { # run_shim NAME [ENV=V...]: strace of the client under the shim
 run_shim default
 S=$(after "$T/default.st")
 check "shim, default mode: redirected and done" grep -q '^open ret=3' "$T/default.out"
-check "shim, default mode: no syscall beyond the plain run's but the identity stat (newfstatat)" \
-	is "$(minus "$S" "$P")" newfstatat
+check "shim, default mode: no syscall beyond the plain run's but the identity stat (newfstatat) and getpid" \
+	is "$(minus "$S" "$P")" "getpid newfstatat"
+# The identity check runs before every container ioctl, whatever its answer (a
+# number closed behind the shim's back and reused must not count as a container),
+# and getpid only where a tracked fd is closed (is this task the table's owner?).
+sandboxed() { awk '/^[0-9]+ +seccomp\(/ {on=1; next} on' "$1" | sed -E 's/^[0-9]+ +//'; }
+per_ioctl=$(sandboxed "$T/default.st" | awk '
+	/^ioctl\(0x3, 0x3b(6|7)/ {n++; if (prev ~ /^newfstatat\(3, ""/) k++}
+	{prev = $0}
+	END {print k + 0 "/" n + 0}')
+check "... one newfstatat of the container right before each of its ioctls ($per_ioctl)" \
+	is "$per_ioctl" 6/6
+check "... getpid once, right before the container's close" is \
+	"$(sandboxed "$T/default.st" | grep -c '^getpid(')/$(sandboxed "$T/default.st" | grep -A1 '^getpid(' | grep -c '^close(3)')" 1/1
 check "shim, default mode: one ioctl request added, IOMMU_OPTION (VFIOCOMPAT_RLIMIT=process)" \
 	is "$(minus "$(requests "$T/default.st" | tr ';' ' ')" "$(requests "$T/plain.st" | tr ';' ' ')")" \
 	0x3b87
@@ -60,7 +72,7 @@ run_shim log VFIOCOMPAT_LOG="$T/r-%p.jsonl"
 # The log is one fd opened at the first record (openat, then one fcntl F_DUPFD_CLOEXEC
 # moving it above the low numbers), written with write after an identity newfstatat.
 check "shim with VFIOCOMPAT_LOG: openat once, one fcntl to move it high, then write per record" \
-	is "$(minus "$(after "$T/log.st")" "$P")" "fcntl newfstatat"
+	is "$(minus "$(after "$T/log.st")" "$P")" "fcntl getpid newfstatat"
 check "... the log is opened once, not per record" \
 	is "$(grep -c "openat(AT_FDCWD, \"$T/r-" "$T/log.st")" 1
 check "... and the report was written" test -n "$(ls "$T"/r-*.jsonl 2>/dev/null)"
@@ -77,10 +89,12 @@ check "strict allow-list ($P): the plain client runs" grep -q '^done$' "$T/stric
 ) 2>/dev/null
 rc=$?
 check "strict allow-list without newfstatat: the shim's identity stat is what it meets (SIGSYS, rc $rc)" is "$rc" 159
-# With newfstatat allowed (QEMU's -sandbox and cloud-hypervisor's VMM thread allow it).
+# With newfstatat and getpid allowed (QEMU's -sandbox allows both, cloud-hypervisor's
+# VMM thread getpid).
 # shellcheck disable=SC2086
-env LD_PRELOAD="$SHIM" "$CLIENT" $P newfstatat >"$T/allow.out" 2>"$T/allow.err"
-check "allow-list plus newfstatat: the client runs unchanged under the shim" grep -q '^done$' "$T/allow.out"
+env LD_PRELOAD="$SHIM" "$CLIENT" $P newfstatat getpid >"$T/allow.out" 2>"$T/allow.err"
+check "allow-list plus newfstatat and getpid: the client runs unchanged under the shim" \
+	grep -q '^done$' "$T/allow.out"
 check "... with the same answers as unsandboxed" is "$(cat "$T/allow.out")" "$(cat "$T/default.out")"
 
 tap_end

@@ -152,7 +152,8 @@ else
 fi
 
 # 2. A seccomp-sandboxed client with a real group: strace of the plain (type1) run
-#    gives its syscalls; the shim adds newfstatat only, with the fix-ups off.
+#    gives its syscalls; the shim adds newfstatat (the identity check before each
+#    tracked ioctl) and getpid (at a tracked close) only, with the fix-ups off.
 group=$(readlink "/sys/bus/pci/devices/$VFC_EDU/iommu_group")
 export VFC_GROUP=/dev/vfio/${group##*/}
 ALL="openat close ioctl read write mmap munmap brk newfstatat fstat exit_group rt_sigreturn futex
@@ -169,13 +170,14 @@ check "plain type1 client maps sandboxed ($P)" grep -q '^map ret=0' "$T/p.out"
 tmo 300 strace -f -qq -o "$T/s.st" env LD_PRELOAD="$SHIM" VFIOCOMPAT_FIXUPS=none "$B/helpers/seccomp-client" $ALL >"$T/s.out" 2>"$T/s.err"
 CHECK_DIAG=$(cat "$T/s.out")
 check "shim (fix-ups off): redirected client maps" grep -q '^map ret=0' "$T/s.out"
-check "shim (fix-ups off): no syscall but newfstatat beyond the plain run's" is "$(minus "$(after "$T/s.st")" "$P")" newfstatat
+check "shim (fix-ups off): no syscall but getpid and newfstatat beyond the plain run's" \
+	is "$(minus "$(after "$T/s.st")" "$P")" "$(minus "getpid newfstatat" "$P")"
 # shellcheck disable=SC2086
 tmo 300 strace -f -qq -o "$T/d.st" env LD_PRELOAD="$SHIM" "$B/helpers/seccomp-client" $ALL >"$T/d.out" 2>&1
 echo "# default mode adds: $(minus "$(after "$T/d.st")" "$P") (the early GET_INFO fix-up: docs/hardening.md)"
 # shellcheck disable=SC2086
-tmo 300 env LD_PRELOAD="$SHIM" VFIOCOMPAT_FIXUPS=none "$B/helpers/seccomp-client" $P newfstatat >"$T/a.out" 2>"$T/a.err"
-check "allow-list of the plain run plus newfstatat: runs unchanged under the shim" is "$(cat "$T/a.out")" "$(cat "$T/s.out")"
+tmo 300 env LD_PRELOAD="$SHIM" VFIOCOMPAT_FIXUPS=none "$B/helpers/seccomp-client" $P newfstatat getpid >"$T/a.out" 2>"$T/a.err"
+check "allow-list of the plain run plus newfstatat and getpid: runs unchanged under the shim" is "$(cat "$T/a.out")" "$(cat "$T/s.out")"
 unset VFC_GROUP
 
 # 3. fds past the table (>= 2^20, only with fs.nr_open raised) pass through untracked.
