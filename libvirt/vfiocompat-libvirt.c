@@ -9,12 +9,17 @@
  *    original emulator with LD_PRELOAD, VFIOCOMPAT_LOG and VFIOCOMPAT_TARGET
  *    (no qemu:env, which taints the domain); the original emulator is kept in
  *    the domain's <metadata>, which is also what marks a domain as trialled;
- *  - a report directory owned by libvirt's QEMU user;
+ *  - a report directory of the domain's own, named after the AppArmor profile
+ *    libvirt confines its QEMU with (libvirt-UUID), owned by libvirt's QEMU
+ *    user, with DIR/DOMAIN a symlink to it;
  *  - the target node in qemu.conf's cgroup_device_acl (libvirt creates those
  *    nodes in QEMU's private /dev and allows them in its device cgroup);
  *  - for /dev/iommu (root 0660) a POSIX ACL entry for the QEMU user; the
  *    module's /dev/vfio/iommufd-compat is 0666 and needs none;
- *  - where AppArmor is active, rules in the libvirt-qemu local abstraction.
+ *  - where AppArmor is active, rules in the libvirt-qemu local abstraction;
+ *    its report rule names @{profile_name}, so each domain's QEMU may write
+ *    its own report directory and no other domain's (all QEMUs share one
+ *    user: DAC alone cannot keep them apart).
  * The shared changes (qemu.conf, ACL, AppArmor) are recomputed from the set of
  * trialled domains, so they stay while any domain needs them.
  */
@@ -32,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -67,6 +73,9 @@ struct trial {
 	bool acl;
 };
 
+/* The AppArmor rules granting a domain's QEMU its own report directory only. */
+#define AA_PROFILE_VAR "@{profile_name}"
+
 static void die_usage(const char *msg)
 {
 	fprintf(stderr, "%s: %s; see 'vfiocompat libvirt --help'\n", prog, msg);
@@ -82,7 +91,9 @@ static void usage(FILE *f)
 	    "enable prints each change it makes; disable reverts each, keeping the reports.\n\n"
 	    "  --dry-run          print the changes, make none\n"
 	    "  --connect URI      libvirt connection (default: libvirt's, qemu:///system as root)\n"
-	    "  --log-dir DIR      reports go to DIR/DOMAIN (default /var/log/vfiocompat/libvirt)\n"
+	    "  --log-dir DIR      reports go to DIR/libvirt-UUID, linked from DIR/DOMAIN\n"
+	    "                     (default /var/log/vfiocompat/libvirt; root's, not group- or\n"
+	    "                     other-writable)\n"
 	    "  --state-dir DIR    the emulator wrappers (default /var/lib/vfiocompat/libvirt)\n"
 	    "  --target NODE      iommufd node (default %s if loaded, else %s)\n"
 	    "  --lib PATH         the shim (default: beside this program, else %s)\n"
@@ -354,6 +365,61 @@ static char *xml_with_emulator(const char *xml, const char *emu, char *old, size
 	return ret;
 }
 
+/*
+ * The AppArmor profile libvirt confines the domain's QEMU with: its static
+ * <seclabel model='apparmor'> label, else libvirt's dynamic libvirt-UUID.
+ * It names the domain's report directory, so the one shared rule
+ * rule `DIR/@{profile_name}/<anything> rw` lets each QEMU write its own
+ * directory only.
+ * 1: name in buf; 0: the domain runs without AppArmor (type='none'); -1: error.
+ */
+static int domain_profile(virDomainPtr dom, const char *xml, char *buf, size_t len)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlXPathContextPtr ctx = doc ? xmlXPathNewContext(doc) : NULL;
+	xmlXPathObjectPtr r =
+	    ctx ? xmlXPathEvalExpression(BAD_CAST "/domain/seclabel[@model='apparmor' or "
+						  "(not(@model) and @type='none')]",
+					 ctx)
+		: NULL;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	int rc = -1;
+
+	if (!doc)
+		return -1;
+	if (r && r->nodesetval && r->nodesetval->nodeNr >= 1) {
+		xmlNodePtr n = r->nodesetval->nodeTab[0];
+		xmlChar *type = xmlGetProp(n, BAD_CAST "type");
+
+		if (type && !xmlStrcmp(type, BAD_CAST "none")) {
+			rc = 0;
+		} else if (type && !xmlStrcmp(type, BAD_CAST "static")) {
+			for (xmlNodePtr c = n->children; c; c = c->next) {
+				if (c->type != XML_ELEMENT_NODE ||
+				    xmlStrcmp(c->name, BAD_CAST "label"))
+					continue;
+				xmlChar *l = xmlNodeGetContent(c);
+
+				if (l && strlen((char *)l) < len) {
+					snprintf(buf, len, "%s", (char *)l);
+					rc = 1;
+				}
+				xmlFree(l);
+			}
+		}
+		xmlFree(type);
+	}
+	if (rc < 0 && !virDomainGetUUIDString(dom, uuid)) {
+		snprintf(buf, len, "libvirt-%s", uuid); /* libvirt's AA_PREFIX and the UUID */
+		rc = 1;
+	}
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
 /* libvirt's QEMU user: the DAC base label of its qemu domains ("+64055:+64055"). */
 static int qemu_user(virConnectPtr conn, const struct opts *o, uid_t *uid, gid_t *gid, char *name,
 		     size_t len)
@@ -563,6 +629,43 @@ static bool apparmor_active(void)
 	return on;
 }
 
+/*
+ * Does the host's apparmor_parser compile body as a profile's rules? A rule it
+ * refused in the shared abstraction would stop every domain from starting, so
+ * the block is compiled first (no kernel load, no cache). No parser: true.
+ */
+static bool parser_accepts(const char *body)
+{
+	const char *parser = !access("/sbin/apparmor_parser", X_OK) ? "/sbin/apparmor_parser"
+			     : !access("/usr/sbin/apparmor_parser", X_OK)
+				 ? "/usr/sbin/apparmor_parser"
+				 : NULL;
+	char tmp[] = "/tmp/vfiocompat-aa.XXXXXX";
+	int fd, st = 0;
+	pid_t pid;
+
+	if (!parser)
+		return true;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return true; /* cannot check: the write itself will tell */
+	dprintf(fd, "profile vfiocompat-check {\n%s}\n", body);
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(parser, parser, "-Q", "-K", "-T", tmp, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	unlink(tmp);
+	return pid < 0 || (WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 127));
+}
+
 static int apply_apparmor(const struct opts *o, const struct want *w, const char *lib)
 {
 	char body[12 * PATH_MAX];
@@ -577,18 +680,22 @@ static int apply_apparmor(const struct opts *o, const struct want *w, const char
 	/* Inactive: no rule needed, but one an earlier --apparmor yes wrote is kept up to date. */
 	if (o->apparmor == 0 ||
 	    (o->apparmor < 0 && !apparmor_active() && !vfc_conf_has_block(text))) {
-		printf("%s: AppArmor: %s: no rule needed\n", prog,
-		       o->apparmor ? "not active on this host" : "--apparmor no");
+		printf("%s: AppArmor: %s: no rule needed%s\n", prog,
+		       o->apparmor ? "not active on this host" : "--apparmor no",
+		       w->apparmor_any ? "; nothing then keeps one domain's QEMU out of another's "
+					 "report directory (one QEMU user for all)"
+				       : "");
 		free(text);
 		return 0;
 	}
 	if (w->apparmor_any) {
-		off +=
-		    (size_t)snprintf(body + off, sizeof(body) - off,
-				     "  # the shim, the iommufd node, its reports and the emulator "
-				     "wrapper\n  %s mr,\n  %s/** rw,\n  %s/ r,\n  %s/* rix,\n"
-				     "  /{usr/,}bin/dash ix,\n",
-				     lib, o->log_dir, o->log_dir, o->state_dir);
+		off += (size_t)snprintf(
+		    body + off, sizeof(body) - off,
+		    "  # the shim, the iommufd node, the emulator wrapper, and each\n"
+		    "  # domain's reports in the directory named after its own profile\n"
+		    "  %s mr,\n  %s/" AA_PROFILE_VAR "/ r,\n  %s/" AA_PROFILE_VAR
+		    "/** rw,\n  %s/* rix,\n  /{usr/,}bin/dash ix,\n",
+		    lib, o->log_dir, o->log_dir, o->state_dir);
 		for (int i = 0; i < w->n; i++)
 			off += (size_t)snprintf(body + off, sizeof(body) - off, "  %s rw,\n",
 						w->nodes[i]);
@@ -597,6 +704,14 @@ static int apply_apparmor(const struct opts *o, const struct want *w, const char
 						w->emulators[i]);
 	}
 	out = vfc_conf_set_block(text, w->apparmor_any ? body : NULL);
+	if (out && strcmp(out, text) && w->apparmor_any && !o->dry_run && !parser_accepts(body)) {
+		free(out);
+		free(text);
+		return fail("AppArmor: apparmor_parser refuses the rules for %s (an AppArmor "
+			    "older than 3.0 has no @{profile_name}); nothing written, use "
+			    "--apparmor no and confine the reports another way",
+			    o->apparmor_local);
+	}
 	if (out && strcmp(out, text)) {
 		note(o, "AppArmor: %s: %s", o->apparmor_local,
 		     w->apparmor_any
@@ -637,6 +752,49 @@ static int shared_changes(virConnectPtr conn, const struct opts *o, const char *
 	return rc;
 }
 
+/*
+ * The domain's report directory t->log_dir (owned by the QEMU user, 0750) in
+ * o->log_dir, which must be root's and writable by root only: a QEMU that
+ * could rename entries there could swap another domain's directory for its
+ * own. link (o->log_dir/DOMAIN) points at it, for people; an older layout's
+ * real directory there is left alone.
+ */
+static int report_dir(const struct opts *o, const struct trial *t, const char *link, uid_t uid,
+		      gid_t gid)
+{
+	const char *base = strrchr(t->log_dir, '/') + 1;
+	char cur[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (mkdirs(o->log_dir, 0755) < 0 || stat(o->log_dir, &st))
+		return fail("cannot create %s: %s", o->log_dir, strerror(errno));
+	if (st.st_uid != 0 || (st.st_mode & 022))
+		return fail("%s is not root's alone (owner uid %u, mode %04o): a QEMU could "
+			    "replace another domain's report directory there; chown root and "
+			    "chmod go-w it, or give another --log-dir",
+			    o->log_dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	if (mkdirs(t->log_dir, 0750) < 0 || chown(t->log_dir, uid, gid) || chmod(t->log_dir, 0750))
+		return fail("cannot create %s owned by %s: %s", t->log_dir, t->user,
+			    strerror(errno));
+	if (!lstat(link, &st) && !S_ISLNK(st.st_mode)) {
+		printf("%s: %s is not a link (an earlier trial's directory): left as it is; new "
+		       "reports go to %s\n",
+		       prog, link, t->log_dir);
+		return 0;
+	}
+	n = readlink(link, cur, sizeof(cur) - 1);
+	if (n >= 0) {
+		cur[n] = '\0';
+		if (!strcmp(cur, base))
+			return 0;
+		unlink(link);
+	}
+	if (symlink(base, link))
+		return fail("cannot link %s to %s: %s", link, base, strerror(errno));
+	return 0;
+}
+
 static int wrapper_text(char *buf, size_t len, const char *name, const struct trial *t,
 			const char *lib)
 {
@@ -663,10 +821,11 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 		      const char *lib)
 {
 	struct trial t = {0};
-	char *xml, *nxml, wrapper[6 * PATH_MAX];
+	char *xml, *nxml, wrapper[6 * PATH_MAX], profile[128], link[PATH_MAX];
 	uid_t uid = 0;
 	gid_t gid = 0;
 	int rc;
+	bool unconfined;
 	virDomainPtr nd;
 
 	if ((rc = get_trial(dom, &t)) != 0) {
@@ -693,11 +852,22 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	if (access(lib, R_OK))
 		return fail("the shim %s is not readable (%s); build it or give --lib PATH", lib,
 			    strerror(errno));
-	snprintf(t.log_dir, sizeof(t.log_dir), "%s/%s", o->log_dir, name);
 	snprintf(t.wrapper, sizeof(t.wrapper), "%s/%s.emulator", o->state_dir, name);
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
 		return fail("cannot read domain '%s': %s", name, lverr());
+	if ((rc = domain_profile(dom, xml, profile, sizeof(profile))) < 0 || !safe_name(profile)) {
+		free(xml);
+		return fail("domain '%s': cannot name its AppArmor profile (%s); its report "
+			    "directory is named after it",
+			    name,
+			    rc < 0 ? "no UUID"
+				   : "a static label with characters other than "
+				     "letters, digits and ._+-");
+	}
+	unconfined = rc == 0;
+	snprintf(t.log_dir, sizeof(t.log_dir), "%s/%s", o->log_dir, profile);
+	snprintf(link, sizeof(link), "%s/%s", o->log_dir, name);
 	nxml = xml_with_emulator(xml, t.wrapper, t.emulator, sizeof(t.emulator), false);
 	free(xml);
 	if (!nxml)
@@ -722,11 +892,19 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 		       "grants %s rw\n",
 		       prog, IOMMU_NODE, t.user);
 
-	/* 1. The report directory, owned by the QEMU user. */
-	note(o, "report dir: %s (owner %s, mode 0750; kept by disable)", t.log_dir, t.user);
-	if (!o->dry_run && (mkdirs(t.log_dir, 0750) < 0 || chown(t.log_dir, uid, gid))) {
+	/*
+	 * 1. The report directory: the domain's own, named after its AppArmor
+	 * profile, owned by the QEMU user, in a directory only root may change.
+	 */
+	note(o, "report dir: %s (owner %s, mode 0750; kept by disable), %s links to it", t.log_dir,
+	     t.user, link);
+	if (unconfined)
+		printf("%s: domain '%s' runs without AppArmor (<seclabel type='none'>): nothing "
+		       "keeps other domains' QEMUs out of its report directory\n",
+		       prog, name);
+	if (!o->dry_run && (rc = report_dir(o, &t, link, uid, gid)) != 0) {
 		free(nxml);
-		return fail("cannot create %s owned by %s: %s", t.log_dir, t.user, strerror(errno));
+		return rc;
 	}
 	/* 2. The wrapper. */
 	wrapper_text(wrapper, sizeof(wrapper), name, &t, lib);
@@ -876,7 +1054,7 @@ static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, co
 		if (d)
 			closedir(d);
 	}
-	printf("  reports: %d in %s\n", n, t.log_dir);
+	printf("  reports: %d in %s (%s/%s links to it)\n", n, t.log_dir, o->log_dir, name);
 	printf("  wrapper file: %s\n", access(t.wrapper, X_OK) ? "MISSING" : "present");
 	conf = read_file(o->qemu_conf, &missing);
 	want_add(&w, &t);

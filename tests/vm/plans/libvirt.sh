@@ -170,8 +170,16 @@ trial() {
 	CHECK_DIAG=$(cat "$T/$name.env")
 	check "$name: QEMU's environment has the shim preloaded" grep -q "^LD_PRELOAD=$B/libvfiocompat.so" "$T/$name.env"
 	r=$(ls "$LOGS/$DOM"/vfiocompat-qemu-system-x86*.jsonl 2>/dev/null | head -1)
-	CHECK_DIAG=$(ls -la "$LOGS/$DOM" 2>&1; tail -n 20 /var/log/libvirt/qemu/$DOM.log)
+	CHECK_DIAG=$(ls -la "$LOGS" "$LOGS/$DOM/" 2>&1; tail -n 20 /var/log/libvirt/qemu/$DOM.log)
 	check "$name: the shim wrote a report in $LOGS/$DOM" test -n "$r"
+	# Each domain's reports: a directory of its own, named after the AppArmor profile
+	# libvirt gives its QEMU (libvirt-UUID), which the rules written let only that
+	# profile write; $LOGS/$DOM links to it (docs/libvirt.md).
+	uuid=$(V domuuid "$DOM" | tr -d '[:space:]')
+	check "$name: the report directory is the domain's own ($LOGS/libvirt-$uuid), $LOGS/$DOM links to it" \
+		test "$(readlink "$LOGS/$DOM")" = "libvirt-$uuid" -a -n "$(ls "$LOGS/libvirt-$uuid"/*.jsonl 2>/dev/null)"
+	check "$name: ... owned by libvirt-qemu, mode 0750, in a root-only $LOGS" \
+		test "$(stat -c '%U %a' "$LOGS/libvirt-$uuid")/$(stat -c '%U %a' "$LOGS")" = "libvirt-qemu 750/root 755"
 	r=${r:-$T/none}
 	CHECK_DIAG=$(cat "$r" 2>/dev/null)
 	check "$name: report: the container was redirected" test "$("$Q" "$r" open action node=container)" = redirected
