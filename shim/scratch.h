@@ -2,11 +2,14 @@
 /*
  * Scratch memory for the tracked paths, so no path a signal handler may
  * take puts a multi-KiB buffer on the caller's stack (docs/hardening.md:
- * "Stack bound"). A fixed pool of static slots (256 KiB of .bss:
- * untouched pages cost no memory), taken and given back with one atomic each: no lock, no
- * allocation, no waiting. A handler that interrupts a holder simply takes another slot. When every
- * slot is taken the caller skips the optional work (a record, a fix-up) and the shortage is counted
- * (the summary's "scratch_exhausted"); nothing ever blocks.
+ * "Stack bound"). A fixed pool of static slots (256 KiB of .bss: untouched
+ * pages cost no memory), taken and given back with one atomic each: no
+ * lock, no allocation, no waiting. A handler that interrupts a holder
+ * simply takes another slot. When every slot is taken the caller skips the
+ * optional work (a record, a fix-up) and the shortage is counted (the
+ * summary's "scratch_exhausted"); nothing ever blocks. A fork child keeps
+ * the slots other threads held at the fork (they never come back there):
+ * at most that many fewer for the child.
  */
 #ifndef VFC_SCRATCH_H
 #define VFC_SCRATCH_H
