@@ -101,9 +101,6 @@ bool vfc_fixup_no_domain_yet(int fd);
 struct vfc_probe;
 void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe);
 
-/* sidestack.c: fn(arg) on a static side stack when one is free, else here. */
-long vfc_on_side_stack(long (*fn)(void *), void *arg);
-
 /* inherit.c: track the VFIO fds this process started with (constructor). */
 void vfc_adopt_inherited(void);
 

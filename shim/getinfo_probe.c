@@ -15,6 +15,7 @@
 #include "fdtable.h"
 #include "fmt.h"
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 
 static long sys_ioctl(int fd, unsigned long req, void *arg)
@@ -30,32 +31,45 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-/* iommufd's whole answer in our own buffer: ranges and page sizes, -1 unreadable. */
+/*
+ * iommufd's whole answer in our own buffer (a scratch slot): ranges and page
+ * sizes, -1 unreadable (or no slot free).
+ */
 static int read_info(int fd, struct vfc_range *r, uint64_t *pgsizes)
 {
-	_Alignas(8) char buf[2048];
+	enum { SIZE = 2048 };
+	char *buf = vfc_scratch_take();
 	struct vfio_iommu_type1_info *k = (void *)buf;
+	int n = -1;
 
-	memset(buf, 0, sizeof(buf));
-	k->argsz = sizeof(buf);
 	*pgsizes = 0;
-	if (sys_ioctl(fd, VFIO_IOMMU_GET_INFO, buf) || k->argsz > sizeof(buf))
+	if (!buf)
 		return -1;
-	return vfc_info_ranges(buf, k->argsz, r, VFC_MAX_RANGES, pgsizes);
+	memset(buf, 0, SIZE);
+	k->argsz = SIZE;
+	if (!sys_ioctl(fd, VFIO_IOMMU_GET_INFO, buf) && k->argsz <= SIZE)
+		n = vfc_info_ranges(buf, k->argsz, r, VFC_MAX_RANGES, pgsizes);
+	vfc_scratch_give(buf);
+	return n;
 }
 
 /* Opens the first device of group `group` that VFIO gives out through `gfd`. */
 static int open_one(int gfd, int group, int *err)
 {
-	struct vfc_fmt p;
-	char buf[2048];
+	static const char pre[] = "/sys/kernel/iommu_groups/", post[] = "/devices";
+	char path[sizeof(pre) + 10 + sizeof(post)], num[12], *q = num + sizeof(num) - 1;
+	_Alignas(8) char buf[512]; /* room for one entry of the longest name */
 	int dev = -1;
+	unsigned v = (unsigned)group;
 
-	vfc_fmt_init(&p);
-	vfc_fmt_str(&p, "/sys/kernel/iommu_groups/");
-	vfc_fmt_u64(&p, (uint64_t)group);
-	vfc_fmt_str(&p, "/devices");
-	int dfd = (int)syscall(SYS_openat, AT_FDCWD, p.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	*q = '\0';
+	do
+		*--q = (char)('0' + v % 10);
+	while (v /= 10);
+	memcpy(path, pre, sizeof(pre) - 1);
+	memcpy(path + sizeof(pre) - 1, q, strlen(q));
+	memcpy(path + sizeof(pre) - 1 + strlen(q), post, sizeof(post));
+	int dfd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	*err = ENOENT;
 	if (dfd < 0) {
 		*err = errno;
@@ -136,7 +150,7 @@ void vfc_probe_end(int fd, struct vfc_probe *p, int ret)
 	struct vfc_range got[VFC_MAX_RANGES];
 	uint64_t got_pg = 0;
 	int ngot = -1, saved = errno;
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	if (!p->attached)
 		return;
@@ -149,14 +163,19 @@ void vfc_probe_end(int fd, struct vfc_probe *p, int ret)
 		struct vfc_get_info_how how = {.method = "probe", .probe_us = us};
 		atomic_fetch_add(&vfc_stats.get_info_early, 1);
 		atomic_fetch_add(&vfc_stats.get_info_fixed, 1);
-		vfc_fmt_get_info_early(&f, fd, p->ngroups, "fixed",
+		if (!(f = vfc_fmt_take())) {
+			errno = saved;
+			return;
+		}
+		vfc_fmt_get_info_early(f, fd, p->ngroups, "fixed",
 				       ngot < 0
 					   ? "the answer with the devices attached could not be "
 					     "read back for this record"
 					   : NULL,
 				       p->early_pgsizes, p->early, p->nearly > 0 ? p->nearly : 0,
 				       got_pg, got, ngot > 0 ? ngot : 0, &how);
-		vfc_report_line(&f);
+		vfc_report_line(f);
+		vfc_scratch_give(f);
 	}
 	errno = saved;
 }

@@ -19,15 +19,19 @@
 
 #include "classify.h"
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 
 static void record(int fd, const char *path, const char *node)
 {
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	vfc_report_start_once();
-	vfc_fmt_open(&f, fd, path, node, "inherited", NULL, 0);
-	vfc_report_line(&f);
+	if (!(f = vfc_fmt_take()))
+		return;
+	vfc_fmt_open(f, fd, path, node, "inherited", NULL, 0);
+	vfc_report_line(f);
+	vfc_scratch_give(f);
 }
 
 static void adopt(int dirfd, int fd, const struct stat *target)
@@ -37,10 +41,11 @@ static void adopt(int dirfd, int fd, const struct stat *target)
 
 	if (syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH) < 0)
 		return;
-	struct vfc_fmt n;
-	vfc_fmt_init(&n);
-	vfc_fmt_u64(&n, (uint64_t)fd);
-	memcpy(name, n.buf, n.len + 1);
+	char *q = name + sizeof(name) - 1;
+	*q = '\0';
+	for (unsigned v = (unsigned)fd; q == name + sizeof(name) - 1 || v; v /= 10)
+		*--q = (char)('0' + v % 10);
+	memmove(name, q, (size_t)(name + sizeof(name) - q));
 	long len = syscall(SYS_readlinkat, dirfd, name, path, sizeof(path) - 1);
 	path[len > 0 ? len : 0] = '\0';
 

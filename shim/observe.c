@@ -19,6 +19,7 @@
 #include "getinfo_probe.h"
 #include "migobs.h"
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 #include "vfiocompat/iommufd-uapi.h"
 
@@ -45,11 +46,15 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 			bool on_type1)
 {
 	struct vfc_feature_seen *s = &vfc_stats.feat[ft];
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
 	if (atomic_exchange(&s->claimed, 1))
 		return;
+	if (!(f = vfc_fmt_take())) {
+		atomic_store(&s->claimed, 0); /* the next use records it */
+		return;
+	}
 	s->op = r->op;
 	s->request = r->request;
 	s->flags = r->flags;
@@ -57,8 +62,9 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 	s->ret = ret;
 	s->err = err;
 	s->on_type1 = on_type1;
-	vfc_fmt_feature(&f, ft, s);
-	vfc_report_line(&f);
+	vfc_fmt_feature(f, ft, s);
+	vfc_report_line(f);
+	vfc_scratch_give(f);
 }
 
 /*
@@ -94,26 +100,48 @@ static bool count_mapping(const struct vfc_rec *r)
  * past the page the struct starts on. Walking only to the page end would
  * then miss type1's capabilities that redirect sees: audit would predict
  * less than redirect records. So the rest (up to 2 KiB, where the kernel's
- * capabilities are) is read through the kernel, never faulting.
+ * capabilities are) is read through the kernel, never faulting: first the
+ * whole 2 KiB at once into one small buffer used over and over (only to learn
+ * it is readable, as a copy of it would), then the header and each capability
+ * header where the chain says, so no 2 KiB copy sits on the stack.
  */
 static bool info_has(const void *arg, uint32_t argsz, uint16_t cap)
 {
+	enum { LIMIT = 2048, CHUNK = 256 };
 	uint32_t room = vfc_bytes_to_page_end(arg);
-	char buf[2048];
+	char sink[CHUNK];
+	struct iovec local[LIMIT / CHUNK], remote;
+	struct vfio_iommu_type1_info h;
+	struct vfio_info_cap_header c;
 
 	if (argsz <= room)
 		return vfc_info_has_cap(arg, argsz, cap);
-	uint32_t n = argsz < sizeof(buf) ? argsz : (uint32_t)sizeof(buf);
-	if (!vfc_safe_copy(buf, arg, n))
+	uint32_t n = argsz < LIMIT ? argsz : (uint32_t)LIMIT;
+	for (int i = 0; i < LIMIT / CHUNK; i++)
+		local[i] = (struct iovec){sink, CHUNK};
+	remote = (struct iovec){(void *)arg, n};
+	if (syscall(SYS_process_vm_readv, vfc_pid(), local, (n + CHUNK - 1) / CHUNK, &remote, 1,
+		    0) != (ssize_t)n)
 		return vfc_info_has_cap(arg, room, cap);
-	if (argsz > n) {
-		/* The caller's buffer is larger: walk the part read. */
-		struct vfio_iommu_type1_info h;
-		memcpy(&h, buf, sizeof(h));
-		h.argsz = n;
-		memcpy(buf, &h, sizeof(h));
+	/* vfc_info_has_cap's walk over the n bytes read. */
+	if (n < sizeof(h) || !vfc_safe_copy(&h, arg, sizeof(h)))
+		return false;
+	if (argsz > n)
+		h.argsz = n; /* the caller's buffer is larger: walk the part read */
+	if (!(h.flags & VFIO_IOMMU_INFO_CAPS) || h.argsz > n)
+		return false;
+	uint32_t off = h.cap_offset;
+	for (int hops = 0; off && hops < 16; hops++) {
+		if (off < sizeof(h) || off > h.argsz || h.argsz - off < sizeof(c) ||
+		    !vfc_safe_copy(&c, (const char *)arg + off, sizeof(c)))
+			return false;
+		if (c.id == cap)
+			return true;
+		if (c.next <= off)
+			return false;
+		off = c.next;
 	}
-	return vfc_info_has_cap(buf, n, cap);
+	return false;
 }
 
 /* Returns the ret the caller gets; *err is updated when it is translated. */
@@ -164,17 +192,20 @@ static void query_ioas(int cfd, int group)
 {
 	struct vfc_iommu_vfio_ioas v = {.size = sizeof(v), .op = VFC_IOMMU_VFIO_IOAS_GET};
 	int saved = errno, ret = vfc_real_ioctl_call(cfd, VFC_IOMMU_VFIO_IOAS, &v);
-	struct vfc_fmt f;
+	struct vfc_fmt *f = vfc_fmt_take();
 
-	vfc_fmt_ioas(&f, cfd, group, ret, errno, v.ioas_id);
-	vfc_report_line(&f);
+	if (f) {
+		vfc_fmt_ioas(f, cfd, group, ret, errno, v.ioas_id);
+		vfc_report_line(f);
+		vfc_scratch_give(f);
+	}
 	errno = saved;
 }
 
 static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, int ret, int err)
 {
 	int group = (int)VFC_FD_DATA(e) - 1;
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	(void)fd;
 	if (request == VFIO_GROUP_SET_CONTAINER && arg && vfc_arg_was_read(ret, err)) {
@@ -187,8 +218,11 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 		atomic_fetch_add(ret == 0 ? &vfc_stats.attaches : &vfc_stats.attach_errors, 1);
 		if (ret == 0)
 			vfc_attach_add(cfd, group);
-		vfc_fmt_attach(&f, group, cfd, ret, err);
-		vfc_report_line(&f);
+		if ((f = vfc_fmt_take())) {
+			vfc_fmt_attach(f, group, cfd, ret, err);
+			vfc_report_line(f);
+			vfc_scratch_give(f);
+		}
 		if (ret == 0 && k != VFC_FD_TYPE1 && vfc_cfg.query_ioas)
 			query_ioas(cfd, group);
 	} else if (request == VFIO_GROUP_UNSET_CONTAINER) {
@@ -196,8 +230,11 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 			atomic_fetch_add(&vfc_stats.detaches, 1);
 			vfc_attach_remove_group(group);
 		}
-		vfc_fmt_detach(&f, group, ret, err);
-		vfc_report_line(&f);
+		if ((f = vfc_fmt_take())) {
+			vfc_fmt_detach(f, group, ret, err);
+			vfc_report_line(f);
+			vfc_scratch_give(f);
+		}
 	} else if (request == VFIO_GROUP_GET_DEVICE_FD && ret >= 0) {
 		atomic_fetch_add(&vfc_stats.devices, 1);
 		vfc_attach_device_opened(group);
@@ -270,24 +307,8 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	return ret;
 }
 
-struct ioctl_call {
-	int fd;
-	uint32_t e;
-	unsigned long request;
-	void *arg;
-};
-
-static long ioctl_on_side_stack(void *p)
-{
-	struct ioctl_call *c = p;
-
-	return ioctl_tracked(c->fd, c->e, c->request, c->arg);
-}
-
-/* Decoding, records and the fix-up run on a side stack (sidestack.c). */
+/* Decoding, records and the fix-up, on the caller's stack (docs/hardening.md). */
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
-	struct ioctl_call c = {fd, e, request, arg};
-
-	return (int)vfc_on_side_stack(ioctl_on_side_stack, &c);
+	return ioctl_tracked(fd, e, request, arg);
 }

@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "errmap.h"
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 
 static const char *node_name(enum vfc_node n)
@@ -33,11 +34,14 @@ static const char *node_name(enum vfc_node n)
 static void report_open(int fd, const char *path, enum vfc_node node, const char *action,
 			const char *target, int err)
 {
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	vfc_report_start_once();
-	vfc_fmt_open(&f, fd, path, node_name(node), action, target, err);
-	vfc_report_line(&f);
+	if (!(f = vfc_fmt_take()))
+		return;
+	vfc_fmt_open(f, fd, path, node_name(node), action, target, err);
+	vfc_report_line(f);
+	vfc_scratch_give(f);
 }
 
 static int real_openat(int dirfd, const char *path, int flags, mode_t mode)
@@ -51,20 +55,24 @@ static _Atomic int fallback_warned;
 
 static void warn_fallback(int err)
 {
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 	const char *name = vfc_errno_name(err);
 
 	if (atomic_exchange(&fallback_warned, 1))
 		return;
-	vfc_fmt_init(&f);
-	vfc_fmt_str(&f, "vfiocompat: cannot open ");
-	vfc_fmt_str(&f, vfc_cfg.target);
-	vfc_fmt_str(&f, " (");
-	vfc_fmt_str(&f, name ? name : "error");
-	vfc_fmt_str(&f, "): using the VFIO type1 container unchanged; load iommufd "
-			"(modprobe iommufd) or set VFIOCOMPAT_TARGET, or "
-			"VFIOCOMPAT_FALLBACK=fail to refuse");
-	vfc_warn(f.buf);
+	if (!(f = vfc_fmt_take())) {
+		atomic_store(&fallback_warned, 0); /* the next fallback warns */
+		return;
+	}
+	vfc_fmt_str(f, "vfiocompat: cannot open ");
+	vfc_fmt_str(f, vfc_cfg.target);
+	vfc_fmt_str(f, " (");
+	vfc_fmt_str(f, name ? name : "error");
+	vfc_fmt_str(f, "): using the VFIO type1 container unchanged; load iommufd "
+		       "(modprobe iommufd) or set VFIOCOMPAT_TARGET, or "
+		       "VFIOCOMPAT_FALLBACK=fail to refuse");
+	vfc_warn(f->buf);
+	vfc_scratch_give(f);
 }
 
 /*
@@ -232,24 +240,8 @@ static int open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 	}
 }
 
-struct open_call {
-	int dirfd;
-	const char *path;
-	int flags;
-	mode_t mode;
-};
-
-static long open_on_side_stack(void *p)
-{
-	struct open_call *c = p;
-
-	return open_vfio(c->dirfd, c->path, c->flags, c->mode);
-}
-
-/* The stats, probes and records run on a side stack (sidestack.c). */
+/* The stats, probes and records, on the caller's stack (docs/hardening.md). */
 int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 {
-	struct open_call c = {dirfd, path, flags, mode};
-
-	return (int)vfc_on_side_stack(open_on_side_stack, &c);
+	return open_vfio(dirfd, path, flags, mode);
 }

@@ -17,38 +17,67 @@
 #include "iova.h"
 #include "migobs.h"
 
-bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
+/* Appends `s` at *len in out (NULL: only counts). */
+static void path_put(char *out, size_t *len, const char *s)
 {
-	struct vfc_fmt f;
+	size_t n = strlen(s);
 
-	vfc_fmt_init(&f);
-	for (const char *s = tmpl; *s; s++) {
+	if (out)
+		memcpy(out + *len, s, n);
+	*len += n;
+}
+
+/* The expansion's length; written to `out` too unless it is NULL. */
+static size_t log_path_expand(const char *tmpl, pid_t pid, const char *prog, char *out)
+{
+	size_t len = 0;
+
+	for (const char *s = tmpl; *s && len < VFC_FMT_SIZE; s++) {
 		if (s[0] != '%' || !s[1]) {
 			char c[2] = {s[0], 0};
-			vfc_fmt_str(&f, c);
+			path_put(out, &len, c);
 			continue;
 		}
 		s++;
 		if (*s == 'p') {
-			vfc_fmt_u64(&f, (uint64_t)pid);
+			char d[24], *q = d + sizeof(d) - 1;
+			uint64_t v = (uint64_t)pid;
+			*q = '\0';
+			do
+				*--q = (char)('0' + v % 10);
+			while (v /= 10);
+			path_put(out, &len, q);
 		} else if (*s == 'e') {
 			/* A program name is not trusted as a path component ("..", "a/b"). */
-			for (const char *p = prog; p && *p; p++) {
+			for (const char *p = prog; p && *p && len < VFC_FMT_SIZE; p++) {
 				char c[2] = {p == prog && *p == '.' ? '_' : *p, 0};
 				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
 				      *p == '_'))
 					c[0] = '_';
-				vfc_fmt_str(&f, c);
+				path_put(out, &len, c);
 			}
 		} else {
 			char c[3] = {'%', *s == '%' ? 0 : *s, 0};
-			vfc_fmt_str(&f, c);
+			path_put(out, &len, c);
 		}
 	}
-	if (f.truncated || f.len >= size)
+	return len;
+}
+
+/*
+ * Measured first, then written straight into `out` (untouched when it does
+ * not fit): no record-sized buffer on the stack. At most VFC_FMT_SIZE - 1
+ * bytes, as when it was built in a struct vfc_fmt.
+ */
+bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
+{
+	size_t n = log_path_expand(tmpl, pid, prog, NULL);
+
+	if (n >= size || n >= VFC_FMT_SIZE)
 		return false;
-	memcpy(out, f.buf, f.len + 1);
+	log_path_expand(tmpl, pid, prog, out);
+	out[n] = '\0';
 	return true;
 }
 
@@ -342,6 +371,8 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	kv_int(f, "devices", atomic_load(&s->devices));
 	kv_int(f, "peak_live_mappings", atomic_load(&s->peak_mappings));
 	kv_int(f, "dma_entry_limit", atomic_load(&s->dma_entry_limit));
+	if (atomic_load(&s->scratch_exhausted))
+		kv_int(f, "scratch_exhausted", atomic_load(&s->scratch_exhausted));
 	fmt_counters(f, s);
 	vfc_fmt_migration(f, &vfc_mig);
 	kv_str(f, "verdict", vfc_verdict(s));

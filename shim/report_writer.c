@@ -20,6 +20,7 @@
 
 #include "core.h"
 #include "errmap.h"
+#include "scratch.h"
 
 static _Atomic int start_written;
 static _Atomic int log_warned;
@@ -107,12 +108,14 @@ static void write_stderr(const char *buf, size_t len)
 void vfc_warn(const char *line)
 {
 	int saved = errno;
-	struct vfc_fmt f;
+	struct vfc_fmt *f = vfc_fmt_take();
 
-	vfc_fmt_init(&f);
-	vfc_fmt_str(&f, line);
-	vfc_fmt_str(&f, "\n");
-	write_stderr(f.buf, f.len);
+	if (f) {
+		vfc_fmt_str(f, line);
+		vfc_fmt_str(f, "\n");
+		write_stderr(f->buf, f->len);
+		vfc_scratch_give(f);
+	}
 	errno = saved;
 }
 
@@ -147,13 +150,14 @@ static uint64_t ident_key(uint64_t ident)
 /*
  * The expanded path (%p, %e), computed once per process; a caller that finds
  * another in the middle of computing it (a handler that interrupted it)
- * computes its own copy into LOCAL instead of waiting.
+ * computes its own copy into a scratch slot (*LOCAL, the caller's to give
+ * back) instead of waiting.
  */
 enum { PATH_NONE, PATH_BUSY, PATH_READY };
 static _Atomic int path_state;
 static char log_path[PATH_MAX]; /* written only by the caller that set PATH_BUSY */
 
-static const char *log_path_get(char *local, size_t size)
+static const char *log_path_get(void **local)
 {
 	int st = PATH_NONE;
 
@@ -170,31 +174,37 @@ static const char *log_path_get(char *local, size_t size)
 	}
 	if (st == PATH_READY)
 		return log_path;
-	return vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, local, size)
-		   ? local
+	if (!*local && !(*local = vfc_scratch_take()))
+		return NULL;
+	return vfc_log_path(vfc_cfg.log, vfc_pid(), program_invocation_short_name, *local, PATH_MAX)
+		   ? *local
 		   : NULL;
 }
 
 /* Why the log was refused, for the one warning. */
 static void refuse_log(const char *path, const char *why, const struct stat *st)
 {
-	struct vfc_fmt w;
+	struct vfc_fmt *w;
 
 	atomic_store(&log_refused, 1);
 	if (atomic_exchange(&log_warned, 1))
 		return;
-	vfc_fmt_init(&w);
-	vfc_fmt_str(&w, "vfiocompat: report file ");
-	vfc_fmt_str(&w, path);
-	vfc_fmt_str(&w, why);
-	if (st) {
-		vfc_fmt_u64(&w, st->st_uid);
-		vfc_fmt_str(&w, ", not this process's uid ");
-		vfc_fmt_u64(&w, (uint64_t)syscall(SYS_geteuid));
+	if (!(w = vfc_fmt_take())) {
+		atomic_store(&log_warned, 0);
+		return;
 	}
-	vfc_fmt_str(&w, ": nothing written to it; remove it or set VFIOCOMPAT_LOG to a path of "
-			"your own");
-	vfc_warn(w.buf);
+	vfc_fmt_str(w, "vfiocompat: report file ");
+	vfc_fmt_str(w, path);
+	vfc_fmt_str(w, why);
+	if (st) {
+		vfc_fmt_u64(w, st->st_uid);
+		vfc_fmt_str(w, ", not this process's uid ");
+		vfc_fmt_u64(w, (uint64_t)syscall(SYS_geteuid));
+	}
+	vfc_fmt_str(w, ": nothing written to it; remove it or set VFIOCOMPAT_LOG to a path of "
+		       "your own");
+	vfc_warn(w->buf);
+	vfc_scratch_give(w);
 }
 
 /* Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused, already warned). */
@@ -241,10 +251,20 @@ static int open_log_file(const char *path, uint64_t *id)
  * *OWN: the fd could not be published (a number too high to pack) and is the
  * caller's to close after its write.
  */
+static int log_get_in(bool *own, void **local);
+
 static int log_get(bool *own)
 {
-	char local[PATH_MAX];
+	void *local = NULL;
+	int fd = log_get_in(own, &local), err = errno;
 
+	vfc_scratch_give(local);
+	errno = err;
+	return fd;
+}
+
+static int log_get_in(bool *own, void **local)
+{
 	*own = false;
 	for (;;) {
 		if (atomic_load(&log_refused))
@@ -256,7 +276,7 @@ static int log_get(bool *own)
 				return fd;
 			/* Closed or replaced behind our back: open it again by its path. */
 		}
-		const char *path = log_path_get(local, sizeof(local));
+		const char *path = log_path_get(local);
 		if (!path) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -295,30 +315,39 @@ void vfc_report_line(const struct vfc_fmt *f)
 		syscall(SYS_close, fd);
 		errno = err;
 	}
+	struct vfc_fmt *w;
 	if (!ok && !atomic_exchange(&log_warned, 1)) {
-		struct vfc_fmt w;
 		const char *name = vfc_errno_name(errno);
 
-		vfc_fmt_init(&w);
-		vfc_fmt_str(&w, "vfiocompat: cannot write the report to ");
-		vfc_fmt_str(&w, vfc_cfg.log);
-		vfc_fmt_str(&w, " (");
-		vfc_fmt_str(&w, name ? name : "error");
-		vfc_fmt_str(&w, "); set VFIOCOMPAT_LOG to a writable file");
-		vfc_warn(w.buf);
+		if ((w = vfc_fmt_take())) {
+			vfc_fmt_str(w, "vfiocompat: cannot write the report to ");
+			vfc_fmt_str(w, vfc_cfg.log);
+			vfc_fmt_str(w, " (");
+			vfc_fmt_str(w, name ? name : "error");
+			vfc_fmt_str(w, "); set VFIOCOMPAT_LOG to a writable file");
+			vfc_warn(w->buf);
+			vfc_scratch_give(w);
+		} else {
+			atomic_store(&log_warned, 0);
+		}
 	}
 	errno = saved;
 }
 
 void vfc_report_start_once(void)
 {
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 
 	atomic_store(&vfc_stats.used, 1);
 	if (atomic_exchange(&start_written, 1))
 		return;
-	vfc_fmt_start(&f, &vfc_cfg, vfc_pid(), program_invocation_short_name);
-	vfc_report_line(&f);
+	if (!(f = vfc_fmt_take())) {
+		atomic_store(&start_written, 0); /* the next record writes it */
+		return;
+	}
+	vfc_fmt_start(f, &vfc_cfg, vfc_pid(), program_invocation_short_name);
+	vfc_report_line(f);
+	vfc_scratch_give(f);
 }
 
 void vfc_report_exit(void)

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 #include "vfiocompat/iommufd-uapi.h"
 
@@ -20,7 +21,7 @@ void vfc_set_rlimit_mode(int fd)
 				     .option_id = VFC_IOMMU_OPTION_RLIMIT_MODE,
 				     .op = VFC_IOMMU_OPTION_OP_SET,
 				     .val64 = 1};
-	struct vfc_fmt f;
+	struct vfc_fmt *f;
 	int saved = errno, err = 0;
 
 	struct vfc_iommu_option q = o;
@@ -34,7 +35,10 @@ void vfc_set_rlimit_mode(int fd)
 		if (vfc_real_ioctl_call(fd, VFC_IOMMU_OPTION, &o))
 			err = errno;
 	atomic_store(&vfc_stats.rlimit_process, !err);
-	vfc_fmt_rlimit(&f, fd, !err, err);
-	vfc_report_line(&f);
+	if ((f = vfc_fmt_take())) {
+		vfc_fmt_rlimit(f, fd, !err, err);
+		vfc_report_line(f);
+		vfc_scratch_give(f);
+	}
 	errno = saved;
 }

@@ -48,6 +48,8 @@ struct vfc_stats {
 	_Atomic uint32_t live_mappings;
 	_Atomic uint32_t peak_mappings;
 	_Atomic uint32_t dma_entry_limit;
+	/* Scratch slots found all taken (scratch.h): records or fix-ups skipped. */
+	_Atomic uint32_t scratch_exhausted;
 };
 
 extern struct vfc_stats vfc_stats;

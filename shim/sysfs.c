@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fmt.h"
+#include "scratch.h"
 
 static long read_file(const char *path, char *buf, size_t size)
 {
@@ -52,16 +52,15 @@ static bool read_hex(const char *path, uint64_t *v)
 	return digits > 0;
 }
 
-/* First device name in the group's devices/ directory. */
-static bool first_device(const char *dir, char *name, size_t size)
+/* First device name in the group's devices/ directory (`buf`: getdents room). */
+static bool first_device(const char *dir, char *name, size_t size, char *buf, size_t bufsize)
 {
-	char buf[1024];
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bool found = false;
 
 	if (fd < 0)
 		return false;
-	long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	long n = syscall(SYS_getdents64, fd, buf, bufsize);
 	for (long off = 0; off < n && !found;) {
 		struct dirent64 *d = (struct dirent64 *)(buf + off);
 		if (d->d_name[0] != '.' && strlen(d->d_name) < size) {
@@ -74,22 +73,65 @@ static bool first_device(const char *dir, char *name, size_t size)
 	return found;
 }
 
-static void path2(struct vfc_fmt *f, const char *a, int group, const char *b)
+/* The facts' buffers, in one scratch slot (scratch.h), not on the stack. */
+struct facts_bufs {
+	char text[4096]; /* reserved_regions, then /proc/cmdline */
+	char path[1024];
+	char dev[256];
+	char link[512];
+	_Alignas(8) char dents[1024];
+};
+_Static_assert(sizeof(struct facts_bufs) <= VFC_SCRATCH_SIZE, "fits a slot");
+
+/* path = a, the decimal group, b, c (each may be ""); false if it does not fit. */
+static bool path_of(char *out, size_t size, const char *a, int group, const char *b, const char *c)
 {
-	vfc_fmt_init(f);
-	vfc_fmt_str(f, a);
-	vfc_fmt_u64(f, (uint64_t)group);
-	vfc_fmt_str(f, b);
+	char num[16], *q = num + sizeof(num) - 1;
+	unsigned v = (unsigned)group;
+	const char *parts[4] = {a, num, b, c};
+	size_t len = 0;
+
+	*q = '\0';
+	do
+		*--q = (char)('0' + v % 10);
+	while (v /= 10);
+	parts[1] = q;
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(parts[i]);
+		if (n >= size - len)
+			return false;
+		memcpy(out + len, parts[i], n + 1);
+		len += n;
+	}
+	return true;
 }
+
+static bool group_facts(int group, struct vfc_range *resv, int *nresv, int max,
+			struct vfc_iommu_facts *facts, const char **why, struct facts_bufs *s);
 
 bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 		     struct vfc_iommu_facts *facts, const char **why)
 {
-	struct vfc_fmt p;
-	char text[4096], dev[256], link[512];
+	struct facts_bufs *s = vfc_scratch_take();
 
-	path2(&p, "/sys/kernel/iommu_groups/", group, "/reserved_regions");
-	if (read_file(p.buf, text, sizeof(text)) < 0) {
+	if (!s) {
+		*why = "no scratch slot free for the sysfs reads (that many threads inside the "
+		       "shim at once)";
+		return false;
+	}
+	bool ok = group_facts(group, resv, nresv, max, facts, why, s);
+	vfc_scratch_give(s);
+	return ok;
+}
+
+static bool group_facts(int group, struct vfc_range *resv, int *nresv, int max,
+			struct vfc_iommu_facts *facts, const char **why, struct facts_bufs *s)
+{
+	char *text = s->text, *dev = s->dev, *link = s->link, *p = s->path;
+
+	if (!path_of(p, sizeof(s->path), "/sys/kernel/iommu_groups/", group, "/reserved_regions",
+		     "") ||
+	    read_file(p, text, sizeof(s->text)) < 0) {
 		*why = "cannot read the group's reserved_regions in sysfs";
 		return false;
 	}
@@ -101,15 +143,17 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 	}
 	*nresv += n;
 
-	path2(&p, "/sys/kernel/iommu_groups/", group, "/devices");
-	if (!first_device(p.buf, dev, sizeof(dev))) {
+	path_of(p, sizeof(s->path), "/sys/kernel/iommu_groups/", group, "/devices", "");
+	if (!first_device(p, dev, sizeof(s->dev), s->dents, sizeof(s->dents))) {
 		*why = "the group lists no device in sysfs";
 		return false;
 	}
-	vfc_fmt_str(&p, "/");
-	vfc_fmt_str(&p, dev);
-	vfc_fmt_str(&p, "/iommu");
-	long len = syscall(SYS_readlinkat, AT_FDCWD, p.buf, link, sizeof(link) - 1);
+	long len = -1;
+	if (path_of(p, sizeof(s->path), "/sys/kernel/iommu_groups/", group, "/devices/", dev) &&
+	    strlen(p) + sizeof("/iommu") <= sizeof(s->path)) {
+		strcat(p, "/iommu");
+		len = syscall(SYS_readlinkat, AT_FDCWD, p, link, sizeof(s->link) - 1);
+	}
 	if (len <= 0) {
 		*why = "the device has no iommu link in sysfs";
 		return false;
@@ -118,16 +162,16 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 	const char *iommu = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
 
 	uint64_t cap, ecap;
-	vfc_fmt_init(&p);
-	vfc_fmt_str(&p, "/sys/class/iommu/");
-	vfc_fmt_str(&p, iommu);
-	size_t base = p.len;
-	vfc_fmt_str(&p, "/intel-iommu/cap");
-	bool ok = read_hex(p.buf, &cap);
-	p.len = base;
-	p.buf[base] = '\0';
-	vfc_fmt_str(&p, "/intel-iommu/ecap");
-	if (!ok || !read_hex(p.buf, &ecap)) {
+	bool ok = strlen(iommu) + sizeof("/sys/class/iommu//intel-iommu/ecap") <= sizeof(s->path);
+	if (ok) {
+		strcpy(p, "/sys/class/iommu/");
+		strcat(p, iommu);
+		size_t base = strlen(p);
+		strcpy(p + base, "/intel-iommu/cap");
+		ok = read_hex(p, &cap);
+		strcpy(p + base, "/intel-iommu/ecap");
+	}
+	if (!ok || !read_hex(p, &ecap)) {
 		*why = "the IOMMU is not Intel VT-d: only VT-d domains are modelled";
 		return false;
 	}
@@ -145,9 +189,9 @@ bool vfc_group_facts(int group, struct vfc_range *resv, int *nresv, int max,
 		       "incomplete (the kernel drops regions it cannot allocate)";
 		return false;
 	}
-	char cmdline[4096];
+	/* The reserved_regions text is parsed: its buffer takes the command line. */
 	bool sp_off =
-	    read_file("/proc/cmdline", cmdline, sizeof(cmdline)) > 0 && strstr(cmdline, "sp_off");
+	    read_file("/proc/cmdline", text, sizeof(s->text)) > 0 && strstr(text, "sp_off");
 	return vfc_vtd_facts(cap, ecap, sp_off, facts, why);
 }
 

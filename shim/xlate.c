@@ -8,6 +8,7 @@
 
 #include "errmap.h"
 #include "report.h"
+#include "scratch.h"
 #include "stats.h"
 
 int vfc_errno_translate(const struct vfc_rec *r, uint32_t e, unsigned long request, int ret,
@@ -20,10 +21,13 @@ int vfc_errno_translate(const struct vfc_rec *r, uint32_t e, unsigned long reque
 	const struct vfc_errmap_rule *rule;
 	if (ret < 0 && vfc_cfg.errno_type1 && VFC_FD_KIND(e) == VFC_FD_REDIRECTED &&
 	    (rule = vfc_errmap_find(r, iommu_type, err))) {
-		struct vfc_fmt f;
+		struct vfc_fmt *f = vfc_fmt_take();
 		atomic_fetch_add(&vfc_stats.errno_translated, 1);
-		vfc_fmt_errno_translated(&f, rule, request);
-		vfc_report_line(&f);
+		if (f) {
+			vfc_fmt_errno_translated(f, rule, request);
+			vfc_report_line(f);
+			vfc_scratch_give(f);
+		}
 		*errp = rule->type1_err;
 		return rule->type1_ret;
 	}

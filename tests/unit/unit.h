@@ -20,5 +20,6 @@ Suite *inspect_suite(void);
 Suite *getinfo_suite(void);
 Suite *migration_suite(void);
 Suite *libvirtconf_suite(void);
+Suite *scratch_suite(void);
 
 #endif
