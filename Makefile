@@ -96,7 +96,7 @@ $(PATH_OBJS): CFLAGS += $(PATH_DEFS)
 FORCE:
 
 # The feature table is the shim's own: one description of each difference.
-$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o
+$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
@@ -285,7 +285,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ish
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c
+FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 FUZZ ?= decode
 SECONDS ?= 60
