@@ -164,8 +164,10 @@ static int observe_container(int fd, uint32_t e, unsigned long request, void *ar
 			vfc_decode(request, &m, iommu_type, true, &r);
 	}
 	atomic_fetch_add_explicit(&vfc_stats.calls[r.op], 1, memory_order_relaxed);
-	if (ret < 0)
+	if (ret < 0) {
 		atomic_fetch_add_explicit(&vfc_stats.errors[r.op], 1, memory_order_relaxed);
+		vfc_stats_note_error(&vfc_stats, r.op, err);
+	}
 	if (r.op == VFC_OP_SET_IOMMU && ret == 0)
 		vfc_fd_set(fd, VFC_FD_ENTRY(VFC_FD_KIND(e), r.value));
 

@@ -325,6 +325,11 @@ static void fmt_counters(struct vfc_fmt *f, const struct vfc_stats *s)
 		vfc_fmt_key(f, "calls");
 		vfc_fmt_u64(f, calls);
 		kv_int(f, "errors", (int64_t)atomic_load(&s->errors[op]));
+		/* The first failure's errno (iommufd's, before any translation). */
+		if (atomic_load(&s->first_err[op]))
+			kv_errno(f, atomic_load(&s->first_err[op]));
+		if (atomic_load(&s->err_mixed[op]))
+			vfc_fmt_str(f, ",\"errno_mixed\":true");
 		vfc_fmt_str(f, "}");
 	}
 	vfc_fmt_str(f, "}");

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
 	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
 	    "process's (ready < ready-with-differences < untested < incomplete < not-ready\n"
-	    "< failed). Malformed or truncated lines are named (file:line) and skipped.\n\n"
+	    "< failed). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
+	    "skipped; a read error is an error (exit 2).\n\n"
 	    "  --json         one JSON object\n"
 	    "  --prometheus   node_exporter textfile-collector format\n"
 	    "  --output FILE  write there atomically (temporary file, then rename); exit 0\n"
@@ -129,6 +130,23 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 			put_clean(out, f->hint[0] ? f->hint : "(no hint)", 0);
 			fputc('\n', out);
 		}
+		if (t->nunknown || vfc_trial_unlisted(t)) {
+			bool first = true;
+
+			fprintf(out, "Feature names this vfiocompat does not know (upgrade it to "
+				     "judge them): ");
+			for (size_t i = 0; i < t->nfeatures; i++) {
+				if (t->features[i].known)
+					continue;
+				fputs(first ? "" : ", ", out);
+				put_clean(out, t->features[i].name, 0);
+				first = false;
+			}
+			if (vfc_trial_unlisted(t))
+				fprintf(out, "%s+%zu more", first ? "" : ", ",
+					vfc_trial_unlisted(t));
+			fputc('\n', out);
+		}
 		fputc('\n', out);
 	} else if (t->nprocs) {
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
@@ -171,6 +189,11 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 		json_object_object_add(po, "source", json_object_new_string(p->source));
 		json_object_object_add(po, "program", json_object_new_string(p->program));
 		json_object_object_add(po, "pid", json_object_new_int64(p->pid));
+		if (p->has_id) {
+			json_object_object_add(po, "starttime",
+					       json_object_new_int64((int64_t)p->starttime));
+			json_object_object_add(po, "boot_id", json_object_new_string(p->boot_id));
+		}
 		json_object_object_add(po, "mode", json_object_new_string(p->mode));
 		json_object_object_add(po, "verdict",
 				       json_object_new_string(vfc_verdict_name(p->verdict)));
@@ -218,6 +241,7 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 		json_object_object_add(fo, "feature", json_object_new_string(f->name));
 		json_object_object_add(fo, "severity",
 				       json_object_new_string(vfc_severity_name(f->severity)));
+		json_object_object_add(fo, "known", json_object_new_boolean(f->known));
 		json_object_object_add(fo, "processes", json_object_new_int64(f->procs));
 		json_object_object_add(fo, "uses", json_object_new_int64((int64_t)f->uses));
 		json_object_object_add(fo, "iommufd", json_object_new_string(f->iommufd));
@@ -226,6 +250,8 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 	}
 	json_object_object_add(o, "processes", procs);
 	json_object_object_add(o, "features", feats);
+	json_object_object_add(o, "unknown_features_unlisted",
+			       json_object_new_int64((int64_t)vfc_trial_unlisted(t)));
 	fprintf(out, "%s\n",
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -277,10 +303,26 @@ static void print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verd
 			vfc_severity_name(t->features[i].severity), t->features[i].uses);
 	}
 	fprintf(out,
+		"# HELP vfiocompat_feature_names_unlisted Distinct unknown feature names past "
+		"the listed ones.\n# TYPE vfiocompat_feature_names_unlisted gauge\n"
+		"vfiocompat_feature_names_unlisted %zu\n",
+		vfc_trial_unlisted(t));
+	fprintf(out,
 		"# HELP vfiocompat_report_lines_skipped Malformed or truncated report lines.\n"
 		"# TYPE vfiocompat_report_lines_skipped gauge\n"
 		"vfiocompat_report_lines_skipped %lu\n",
 		t->skipped);
+}
+
+/* A stream read to its end, or the read error named (never taken for the end). */
+static int read_stream(struct vfc_trial *t, FILE *in, const char *name)
+{
+	if (!vfc_trial_add_stream(t, in, name, stderr))
+		return 0;
+	vfc_err("report: %s: read error after line %lu: %s; the verdict cannot be trusted: "
+		"read the report again once it is readable",
+		name, t->stream_lines, strerror(errno));
+	return -1;
 }
 
 /* Read one report; 0, or -1 after naming the problem. */
@@ -288,12 +330,10 @@ static int read_one(struct vfc_trial *t, const char *path)
 {
 	struct stat st;
 	FILE *in;
-	int fd;
+	int fd, ret;
 
-	if (!strcmp(path, "-")) {
-		vfc_trial_add_stream(t, stdin, "<stdin>", stderr);
-		return 0;
-	}
+	if (!strcmp(path, "-"))
+		return read_stream(t, stdin, "<stdin>");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		vfc_err("report: %s: %s; give the path of a VFIOCOMPAT_LOG file", path,
@@ -312,14 +352,9 @@ static int read_one(struct vfc_trial *t, const char *path)
 		close(fd);
 		return -1;
 	}
-	vfc_trial_add_stream(t, in, path, stderr);
-	if (ferror(in)) {
-		vfc_err("report: %s: read error; the lines before it were used", path);
-		fclose(in);
-		return -1;
-	}
+	ret = read_stream(t, in, path);
 	fclose(in);
-	return 0;
+	return ret;
 }
 
 /* Exit codes, vfiocompat(1): the verdict's, or a monitoring plugin's with --nagios. */

@@ -2,12 +2,15 @@
 /* Merge JSON Lines reports into a trial; see trial.h. Parsing is json-c's. */
 #include "trial.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "stats.h"
 
 static const char *const verdict_names[VFC_V_COUNT] = {
     [VFC_V_READY] = VFC_VERDICT_READY,	       [VFC_V_CHANGES] = VFC_VERDICT_DIFFERENCES,
@@ -70,15 +73,38 @@ void vfc_trial_init(struct vfc_trial *t)
 void vfc_trial_free(struct vfc_trial *t)
 {
 	free(t->procs);
+	for (size_t i = 0; i < t->nsources; i++)
+		free(t->sources[i]);
+	free(t->sources);
+	for (size_t i = 0; i < t->nfeatures; i++)
+		free(t->features[i].name);
+	free(t->unlisted);
 	vfc_trial_init(t);
 }
 
-void vfc_trial_begin_source(struct vfc_trial *t, const char *source)
+int vfc_trial_begin_source(struct vfc_trial *t, const char *source)
 {
+	char **n = realloc(t->sources, (t->nsources + 1) * sizeof(*n));
+	char *copy = strdup(source ? source : "");
+
 	t->files++;
 	t->cur = 0;
-	/* Remember the name for processes created from this file. */
-	t->cur_source = source;
+	if (n)
+		t->sources = n;
+	if (!n || !copy) {
+		free(copy);
+		t->cur_source = "(out of memory)";
+		return -1;
+	}
+	/* The whole name: processes are keyed by it, never by a prefix. */
+	t->sources[t->nsources++] = copy;
+	t->cur_source = copy;
+	return 0;
+}
+
+size_t vfc_trial_unlisted(const struct vfc_trial *t)
+{
+	return t->nunlisted;
 }
 
 static const char *get_str(struct json_object *o, const char *key)
@@ -110,29 +136,73 @@ static enum vfc_severity parse_severity(const char *s)
 	return VFC_SEV_DEGRADED;
 }
 
-/* Index of a feature name in the trial's table, adding it; -1 when full. */
+/* Remember an unknown name past the list, by its hash; -1 when out of memory. */
+static int note_unlisted(struct vfc_trial *t, const char *name)
+{
+	unsigned long long h = 1469598103934665603ull;
+	size_t mask, i;
+
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	h = h ? h : 1; /* 0 marks an empty slot */
+	if (2 * (t->nunlisted + 1) > t->unlisted_cap) {
+		size_t cap = t->unlisted_cap ? 2 * t->unlisted_cap : 64;
+		unsigned long long *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return -1;
+		for (size_t k = 0; k < t->unlisted_cap; k++) {
+			if (!t->unlisted[k])
+				continue;
+			for (i = t->unlisted[k] & (cap - 1); n[i]; i = (i + 1) & (cap - 1))
+				;
+			n[i] = t->unlisted[k];
+		}
+		free(t->unlisted);
+		t->unlisted = n;
+		t->unlisted_cap = cap;
+	}
+	mask = t->unlisted_cap - 1;
+	for (i = h & mask; t->unlisted[i]; i = (i + 1) & mask)
+		if (t->unlisted[i] == h)
+			return 0;
+	t->unlisted[i] = h;
+	t->nunlisted++;
+	return 0;
+}
+
+/*
+ * Index of a feature name in the trial's table, adding it. A name of our
+ * feature table always has a slot; an unknown one past the list is counted:
+ * -1. -2 when out of memory.
+ */
 static int feature_index(struct vfc_trial *t, const char *name, struct json_object *rec)
 {
+	const struct vfc_feature_info *known = NULL;
 	struct vfc_trial_feature *f;
 
 	for (size_t i = 0; i < t->nfeatures; i++)
 		if (!strcmp(t->features[i].name, name))
 			return (int)i;
-	if (t->nfeatures == VFC_TRIAL_MAX_FEATURES || strlen(name) >= sizeof(f->name))
-		return -1;
+	for (int k = 0; k < VFC_F_COUNT && !known; k++)
+		if (!strcmp(vfc_feature((enum vfc_feature)k)->name, name))
+			known = vfc_feature((enum vfc_feature)k);
+	if (!known && t->nunknown == VFC_TRIAL_MAX_UNKNOWN)
+		return note_unlisted(t, name) ? -2 : -1;
 	f = &t->features[t->nfeatures];
-	copy(f->name, sizeof(f->name), name);
+	memset(f, 0, sizeof(*f));
+	f->name = strdup(name);
+	if (!f->name)
+		return -2;
 	/* Our own table is authoritative for the features we know. */
-	for (int k = 0; k < VFC_F_COUNT; k++) {
-		const struct vfc_feature_info *fi = vfc_feature((enum vfc_feature)k);
-
-		if (!strcmp(fi->name, name)) {
-			f->severity = fi->severity;
-			copy(f->iommufd, sizeof(f->iommufd), fi->iommufd);
-			copy(f->hint, sizeof(f->hint), fi->hint);
-			return (int)t->nfeatures++;
-		}
+	if (known) {
+		f->known = true;
+		f->severity = known->severity;
+		copy(f->iommufd, sizeof(f->iommufd), known->iommufd);
+		copy(f->hint, sizeof(f->hint), known->hint);
+		return (int)t->nfeatures++;
 	}
+	t->nunknown++;
 	f->severity = parse_severity(rec ? get_str(rec, "severity") : NULL);
 	if (rec) {
 		const char *does = get_str(rec, "iommufd");
@@ -144,16 +214,67 @@ static int feature_index(struct vfc_trial *t, const char *name, struct json_obje
 	return (int)t->nfeatures++;
 }
 
-static struct vfc_trial_proc *proc_for(struct vfc_trial *t, long pid)
+/* A record's process identity: pid plus, from newer writers, start time and boot id. */
+struct ident {
+	bool has; /* "starttime" or "boot_id" given */
+	long long starttime;
+	const char *boot_id;
+};
+
+static int get_ident(struct json_object *rec, struct ident *id, char *err, size_t errlen)
 {
-	struct vfc_trial_proc *p;
+	struct json_object *v;
+
+	memset(id, 0, sizeof(*id));
+	id->boot_id = "";
+	if (json_object_object_get_ex(rec, "starttime", &v)) {
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+			return fail(err, errlen, "\"starttime\" is not a clock-tick count");
+		id->starttime = (long long)json_object_get_int64(v);
+		id->has = true;
+	}
+	if (json_object_object_get_ex(rec, "boot_id", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    strlen(json_object_get_string(v)) >= VFC_TRIAL_MAX_BOOT_ID)
+			return fail(err, errlen,
+				    "\"boot_id\" is not a boot id (a string of under %d "
+				    "bytes)",
+				    VFC_TRIAL_MAX_BOOT_ID);
+		id->boot_id = json_object_get_string(v);
+		id->has = true;
+	}
+	return 0;
+}
+
+static bool same_ident(const struct vfc_trial_proc *p, const struct ident *id)
+{
+	return p->has_id && id->has && p->starttime == id->starttime &&
+	       !strcmp(p->boot_id, id->boot_id);
+}
+
+/*
+ * The current file's process of this pid: with an identity, the one whose
+ * start record has it (NULL when none); without, the latest of the pid.
+ */
+static struct vfc_trial_proc *proc_find(struct vfc_trial *t, long pid, const struct ident *id)
+{
 	const char *src = t->cur_source ? t->cur_source : "";
 
-	for (size_t i = 0; i < t->nprocs; i++) {
-		p = &t->procs[i];
-		if (p->pid == pid && !strncmp(p->source, src, sizeof(p->source) - 1))
+	for (size_t i = t->nprocs; i-- > 0;) {
+		struct vfc_trial_proc *p = &t->procs[i];
+
+		if (p->pid != pid || strcmp(p->source, src))
+			continue;
+		if (!id || !id->has || same_ident(p, id))
 			return p;
 	}
+	return NULL;
+}
+
+static struct vfc_trial_proc *proc_new(struct vfc_trial *t, long pid, const struct ident *id)
+{
+	struct vfc_trial_proc *p;
+
 	if (t->nprocs == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		struct vfc_trial_proc *n = realloc(t->procs, cap * sizeof(*n));
@@ -165,9 +286,21 @@ static struct vfc_trial_proc *proc_for(struct vfc_trial *t, long pid)
 	}
 	p = &t->procs[t->nprocs++];
 	memset(p, 0, sizeof(*p));
-	copy(p->source, sizeof(p->source), src);
+	p->source = t->cur_source ? t->cur_source : "";
 	p->pid = pid;
+	if (id && id->has) {
+		p->has_id = true;
+		p->starttime = id->starttime;
+		copy(p->boot_id, sizeof(p->boot_id), id->boot_id);
+	}
 	return p;
+}
+
+static struct vfc_trial_proc *proc_for(struct vfc_trial *t, long pid, const struct ident *id)
+{
+	struct vfc_trial_proc *p = proc_find(t, pid, id);
+
+	return p ? p : proc_new(t, pid, id);
 }
 
 static int add_features_map(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *map,
@@ -179,23 +312,31 @@ static int add_features_map(struct vfc_trial *t, struct vfc_trial_proc *p, struc
 		return fail(err, errlen, "summary \"features\" is not an object");
 	json_object_object_foreach(map, name, count)
 	{
-		int i = feature_index(t, name, NULL);
+		int i;
 
-		if (i < 0)
-			return fail(err, errlen, "too many distinct feature names (over %d)",
-				    VFC_TRIAL_MAX_FEATURES);
 		if (!json_object_is_type(count, json_type_int) || json_object_get_int64(count) < 0)
-			return fail(err, errlen, "feature count for \"%s\" is not a count", name);
-		p->uses[i] = (unsigned long)json_object_get_int64(count);
+			return fail(err, errlen, "feature count for \"%.64s\" is not a count",
+				    name);
+		i = feature_index(t, name, NULL);
+		if (i == -2)
+			return fail(err, errlen, "out of memory");
+		if (i == -1)
+			p->unknown_unlisted += json_object_get_int64(count) > 0;
+		else
+			p->uses[i] = (unsigned long)json_object_get_int64(count);
 	}
 	return 0;
 }
 
-/* The summary's {"NAME": {"calls": n, "errors": n}}: totals and MAP_DMA's errors. */
+/*
+ * The summary's {"NAME": {"calls": n, "errors": n[, "errno": "E..",
+ * "errno_mixed": true]}}: totals, and MAP_DMA's and UNMAP_DMA's own.
+ */
 static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, char *err,
 			  size_t errlen)
 {
 	unsigned long calls = 0, errors = 0, map_errors = 0;
+	struct vfc_trial_dma dma[2] = {{0}};
 
 	if (!map)
 		return 0;
@@ -208,17 +349,36 @@ static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, cha
 		if (!json_object_is_type(counts, json_type_object) ||
 		    !get_int(counts, "calls", &c) || !get_int(counts, "errors", &e) || c < 0 ||
 		    e < 0 || e > c)
-			return fail(err, errlen,
-				    "summary \"ioctls\" entry \"%s\" is not {calls, errors} counts",
-				    name);
+			return fail(
+			    err, errlen,
+			    "summary \"ioctls\" entry \"%.64s\" is not {calls, errors} counts",
+			    name);
 		calls += (unsigned long)c;
 		errors += (unsigned long)e;
 		if (!strcmp(name, "IOMMU_MAP_DMA"))
 			map_errors += (unsigned long)e;
+		for (int k = 0; k < 2; k++) {
+			const char *sym = get_str(counts, "errno");
+			struct json_object *mixed;
+
+			if (strcmp(name, k ? "IOMMU_UNMAP_DMA" : "IOMMU_MAP_DMA"))
+				continue;
+			if (sym && (sym[0] != 'E' || strlen(sym) >= sizeof(dma[k].errno_sym)))
+				return fail(err, errlen,
+					    "summary \"ioctls\" entry \"%s\": \"errno\" is not an "
+					    "errno symbol",
+					    name);
+			dma[k].calls += (unsigned long)c;
+			dma[k].errors += (unsigned long)e;
+			copy(dma[k].errno_sym, sizeof(dma[k].errno_sym), sym);
+			dma[k].mixed = json_object_object_get_ex(counts, "errno_mixed", &mixed) &&
+				       json_object_get_boolean(mixed);
+		}
 	}
 	p->ioctl_calls = calls;
 	p->ioctl_errors = errors;
 	p->map_errors = map_errors;
+	memcpy(p->dma, dma, sizeof(dma));
 	return 0;
 }
 
@@ -266,7 +426,9 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 	const char *type = get_str(rec, "type");
 	size_t nprocs = t->nprocs, cur = t->cur;
 	struct vfc_trial_proc *p, saved;
+	struct ident id;
 	long pid, schema;
+	bool start, ends;
 	int ret;
 
 	if (!type)
@@ -277,15 +439,41 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 			    "report schema %ld is newer than this vfiocompat reads (%d); upgrade "
 			    "vfiocompat",
 			    schema, VFC_REPORT_SCHEMA);
-	if (get_int(rec, "pid", &pid))
-		p = proc_for(t, pid);
-	else if (t->cur)
-		p = &t->procs[t->cur - 1];
-	else
-		p = proc_for(t, -1);
+	if (get_ident(rec, &id, err, errlen))
+		return -1;
+	start = !strcmp(type, VFC_REC_START);
+	ends = !strcmp(type, VFC_REC_SUMMARY) || !strcmp(type, VFC_REC_EXIT);
+	if (!get_int(rec, "pid", &pid)) {
+		p = t->cur ? &t->procs[t->cur - 1] : proc_for(t, -1, NULL);
+	} else if (start && id.has) {
+		/* A start with an identity is a process of its own, unless it is the same. */
+		p = proc_find(t, pid, &id);
+		p = p ? p : proc_new(t, pid, &id);
+	} else if (ends && id.has) {
+		/*
+		 * A summary or exit record names its process: one that wrote no
+		 * start record in this file (another process with the pid, pid
+		 * reuse, another PID namespace) does not complete any.
+		 */
+		p = proc_find(t, pid, &id);
+		if (p && !p->has_start)
+			p = NULL;
+		if (!p && (!strcmp(type, VFC_REC_SUMMARY) || proc_find(t, pid, NULL)))
+			return fail(
+			    err, errlen,
+			    "%s record of pid %ld (starttime %lld, boot_id \"%s\") matches no "
+			    "start record in this file: another process with this pid",
+			    type, pid, id.starttime, id.boot_id);
+		/* run's record of a program that did no VFIO (no start record anywhere). */
+		p = p ? p : proc_new(t, pid, &id);
+	} else {
+		p = proc_for(t, pid, id.has ? &id : NULL);
+	}
 	if (!p)
 		return fail(err, errlen, "out of memory");
 	saved = *p;
+	if (start)
+		p->has_start = true;
 	t->cur = (size_t)(p - t->procs) + 1;
 	ret = apply_record(t, p, rec, type, err, errlen);
 	if (ret) {
@@ -340,10 +528,16 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 		if (!name)
 			return fail(err, errlen, "feature record without a \"feature\" name");
 		i = feature_index(t, name, rec);
-		if (i < 0)
-			return fail(err, errlen, "too many distinct feature names (over %d)",
-				    VFC_TRIAL_MAX_FEATURES);
-		p->feature_record[i] = true;
+		if (i == -2)
+			return fail(err, errlen, "out of memory");
+		if (i == -1)
+			p->unknown_unlisted++;
+		else
+			p->feature_record[i] = true;
+		/* A newer writer's blocker is one, listed or not. */
+		if ((i < 0 || !t->features[i].known) &&
+		    parse_severity(get_str(rec, "severity")) == VFC_SEV_BLOCKER)
+			p->unknown_blocker = true;
 	} else if (!strcmp(type, VFC_REC_SUMMARY)) {
 		struct json_object *map = NULL;
 		const char *v = get_str(rec, "verdict");
@@ -420,22 +614,80 @@ int vfc_trial_add_line(struct vfc_trial *t, const char *line, size_t len, char *
 	return ret;
 }
 
-unsigned long vfc_trial_add_stream(struct vfc_trial *t, FILE *in, const char *source, FILE *warn)
+/* One whole line read (over: longer than the limit, its bytes discarded). */
+static void end_line(struct vfc_trial *t, const char *line, size_t n, bool over,
+		     unsigned long lineno, const char *source, FILE *warn)
 {
-	unsigned long before = t->skipped, lineno = 0;
-	char *line = NULL, err[256];
-	size_t cap = 0;
-	ssize_t n;
+	char err[256];
 
-	vfc_trial_begin_source(t, source);
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if (vfc_trial_add_line(t, line, (size_t)n, err, sizeof(err)) && warn)
-			fprintf(warn, "vfiocompat: report: %s:%lu: %s; line skipped\n", source,
-				lineno, err);
+	if (over) {
+		t->lines++;
+		t->skipped++;
+		snprintf(err, sizeof(err), "line longer than %d bytes", VFC_TRIAL_MAX_LINE);
+	} else if (!vfc_trial_add_line(t, line, n, err, sizeof(err))) {
+		return;
 	}
+	if (warn)
+		fprintf(warn, "vfiocompat: report: %s:%lu: %s; line skipped\n", source, lineno,
+			err);
+}
+
+int vfc_trial_add_stream(struct vfc_trial *t, FILE *in, const char *source, FILE *warn)
+{
+	/* +1: a line of the limit may end in "\r\n" (add_line strips the "\r"). */
+	char *line = malloc(VFC_TRIAL_MAX_LINE + 1), *chunk = malloc(16 * 1024);
+	size_t n = 0;
+	bool over = false;
+	int ret = 0, e = 0;
+
+	t->stream_lines = 0;
+	if (vfc_trial_begin_source(t, source) || !line || !chunk) {
+		free(line);
+		free(chunk);
+		errno = ENOMEM;
+		return -1;
+	}
+	/*
+	 * Fixed buffers: a line is copied while it fits and discarded past the
+	 * limit, so memory does not grow with a line, and a failed read is an
+	 * error, never the end of the file.
+	 */
+	for (;;) {
+		size_t got = fread(chunk, 1, 16 * 1024, in);
+
+		if (!got) {
+			if (ferror(in)) {
+				e = errno ? errno : EIO;
+				ret = -1;
+			}
+			break;
+		}
+		for (size_t i = 0; i < got;) {
+			const char *nl = memchr(chunk + i, '\n', got - i);
+			size_t seg = nl ? (size_t)(nl - (chunk + i)) : got - i;
+
+			if (!over && seg <= VFC_TRIAL_MAX_LINE + 1 - n) {
+				memcpy(line + n, chunk + i, seg);
+				n += seg;
+			} else {
+				over = true;
+			}
+			i += seg;
+			if (nl) {
+				i++;
+				end_line(t, line, n, over, ++t->stream_lines, source, warn);
+				n = 0;
+				over = false;
+			}
+		}
+	}
+	/* A last line without its newline (a writer cut short) is read as it is. */
+	if (!ret && (n || over))
+		end_line(t, line, n, over, ++t->stream_lines, source, warn);
 	free(line);
-	return t->skipped - before;
+	free(chunk);
+	errno = e;
+	return ret;
 }
 
 static void because(struct vfc_trial_proc *p, const char *fmt, ...)
@@ -462,18 +714,93 @@ static void raise_to(enum vfc_verdict *v, enum vfc_verdict to)
 		*v = to;
 }
 
-/* Feature names of one severity this process used, for its reason. */
-static void features_of(const struct vfc_trial *t, const struct vfc_trial_proc *p,
-			enum vfc_severity sev, char *out, size_t size)
+/*
+ * Feature names this process used, for its reason: of one severity (sev >= 0),
+ * or the names this vfiocompat does not know (sev < 0). Names are cut at 64
+ * bytes and the list at the buffer, with "+N more" for the rest.
+ */
+static void features_of(const struct vfc_trial *t, const struct vfc_trial_proc *p, int sev,
+			char *out, size_t size)
 {
 	size_t n = 0;
+	unsigned long more = sev < 0 ? p->unknown_unlisted : 0;
 
 	out[0] = 0;
-	for (size_t i = 0; i < t->nfeatures && n + 1 < size; i++) {
-		if ((!p->uses[i] && !p->feature_record[i]) || t->features[i].severity != sev)
+	for (size_t i = 0; i < t->nfeatures; i++) {
+		const struct vfc_trial_feature *f = &t->features[i];
+		int w;
+
+		if ((!p->uses[i] && !p->feature_record[i]) ||
+		    (sev < 0 ? f->known : !f->known || (int)f->severity != sev))
 			continue;
-		n +=
-		    (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", t->features[i].name);
+		w = snprintf(out + n, size - n, "%s%.64s", n ? ", " : "", f->name);
+		if (w < 0 || (size_t)w >= size - n - 16) {
+			out[n] = 0;
+			more++;
+			continue;
+		}
+		n += (size_t)w;
+	}
+	if (more)
+		snprintf(out + n, size - n, "%s+%lu more", n ? ", " : "", more);
+}
+
+static const char *const dma_ops[2] = {"MAP_DMA", "UNMAP_DMA"};
+
+/* What failed MAP_DMA / UNMAP_DMA calls under redirect make of the verdict. */
+static void dma_rule_apply(struct vfc_trial_proc *p, bool blocker, enum vfc_verdict *v)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct vfc_trial_dma *d = &p->dma[k];
+		enum vfc_op op = k ? VFC_OP_UNMAP_DMA : VFC_OP_MAP_DMA;
+		const char *t1 = NULL, *cases = NULL;
+		bool known = d->errno_sym[0] && !d->mixed;
+		enum vfc_dma_type1 how =
+		    vfc_dma_type1(op, known ? d->errno_sym : NULL, &t1, &cases);
+		enum vfc_dma_rule r =
+		    vfc_dma_rule(op, d->calls, d->errors, d->errno_sym, d->mixed, blocker);
+		char what[96];
+
+		if (r == VFC_DMA_OK)
+			continue;
+		if (d->errors >= d->calls)
+			snprintf(what, sizeof(what), "every %s call failed (%lu of %lu)",
+				 dma_ops[k], d->errors, d->calls);
+		else
+			snprintf(what, sizeof(what), "%lu of %lu %s calls failed", d->errors,
+				 d->calls, dma_ops[k]);
+		if (!d->errno_sym[0])
+			because(p,
+				"%s (errno not recorded: an older vfiocompat wrote the summary); "
+				"whether type1 fails them too is not known",
+				what);
+		else if (d->mixed)
+			because(p,
+				"%s (first with %s, later ones with other errnos); whether type1 "
+				"fails them too is not known",
+				what, d->errno_sym);
+		else if (how == VFC_DMA_TYPE1_UNMEASURED)
+			because(p,
+				"%s with %s; type1's answer to such a call is not measured "
+				"(docs/compat-audit.md): only iommufd is known to fail it",
+				what, d->errno_sym);
+		else if (how == VFC_DMA_TYPE1_SAME)
+			because(p, "%s with %s; type1 fails the same call with %s too (%s): %s",
+				what, d->errno_sym, t1, cases,
+				r == VFC_DMA_NAMED ? "the program's own, not an iommufd difference"
+						   : "a program or setup fault, not an iommufd "
+						     "difference");
+		else
+			because(p, "%s with %s; type1 fails the same call too, with %s (%s): %s",
+				what, d->errno_sym, t1, cases,
+				r == VFC_DMA_FAILED
+				    ? "a program or setup fault, and the errno differs"
+				    : "the program sees another errno "
+				      "(VFIOCOMPAT_ERRNO=type1 gives type1's)");
+		raise_to(v, r == VFC_DMA_FAILED	       ? VFC_V_FAILED
+			    : r == VFC_DMA_NOT_READY   ? VFC_V_NOT_READY
+			    : r == VFC_DMA_DIFFERENCES ? VFC_V_CHANGES
+						       : VFC_V_READY);
 	}
 }
 
@@ -486,7 +813,7 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 			     : exit_only    ? VFC_V_UNTESTED
 					    : VFC_V_INCOMPLETE;
 	char names[160];
-	bool blocker;
+	bool blocker, unknown;
 
 	p->reason[0] = 0;
 	if (!p->has_summary && !exit_only)
@@ -501,6 +828,23 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 	features_of(t, p, VFC_SEV_DEGRADED, names, sizeof(names));
 	if (names[0] && p->has_summary)
 		raise_to(&v, VFC_V_CHANGES);
+	/*
+	 * A feature this vfiocompat does not know (a newer writer's): at best
+	 * ready-with-differences, not-ready when its writer calls it a blocker.
+	 */
+	features_of(t, p, -1, names, sizeof(names));
+	unknown = names[0];
+	for (size_t i = 0; i < t->nfeatures; i++)
+		if (!t->features[i].known && t->features[i].severity == VFC_SEV_BLOCKER &&
+		    (p->uses[i] || p->feature_record[i]))
+			p->unknown_blocker = true;
+	if (unknown) {
+		raise_to(&v, p->unknown_blocker ? VFC_V_NOT_READY : VFC_V_CHANGES);
+		because(p, "used %s (unknown to this vfiocompat%s: upgrade it to judge)", names,
+			p->unknown_blocker ? ", a blocker by its writer's word"
+					   : ": at best ready-with-differences");
+		blocker |= p->unknown_blocker;
+	}
 	if (p->fallback) {
 		raise_to(&v, VFC_V_UNTESTED);
 		because(p, "a container stayed on type1: %s%s%s", p->fallback_target,
@@ -518,6 +862,8 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 		because(p, "GET_INFO before a device was answered without the enforced ranges (%s)",
 			p->getinfo_reason);
 	}
+	if (p->redirected)
+		dma_rule_apply(p, blocker, &v);
 	/* A blocker explains failed ioctls already (not-ready, as audit predicts). */
 	if (!blocker && p->redirected && p->ioctl_calls && p->ioctl_errors == p->ioctl_calls) {
 		raise_to(&v, VFC_V_FAILED);

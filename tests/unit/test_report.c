@@ -590,13 +590,14 @@ START_TEST(test_summary_includes_only_ops_with_calls)
 	atomic_store(&s.devices, 3);
 	atomic_store(&s.calls[VFC_OP_MAP_DMA], 3);
 	atomic_store(&s.errors[VFC_OP_MAP_DMA], 1);
+	vfc_stats_note_error(&s, VFC_OP_MAP_DMA, EEXIST); /* its first failure's errno */
 	atomic_store(&s.calls[VFC_OP_GET_API_VERSION], 1);
 	/* Errors without calls cannot happen; the counters still decide. */
 	atomic_store(&s.errors[VFC_OP_UNMAP_DMA], 4);
 	vfc_fmt_summary(&f, &s, VFC_MODE_AUDIT, 1, "qemu");
 	assert_json_line(&f);
 	assert_has(&f, "\"ioctls\":{\"GET_API_VERSION\":{\"calls\":1,\"errors\":0},"
-		       "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":1}}");
+		       "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":1,\"errno\":\"EEXIST\"}}");
 	assert_lacks(&f, "IOMMU_UNMAP_DMA");
 	assert_lacks(&f, "CHECK_EXTENSION");
 	assert_has(&f, "\"containers\":2");
@@ -635,6 +636,9 @@ START_TEST(test_full_summary_is_one_json_line)
 	for (int op = 0; op < VFC_OP_COUNT; op++) {
 		atomic_store(&s.calls[op], UINT64_MAX);
 		atomic_store(&s.errors[op], UINT64_MAX / 2);
+		/* The longest errno field: an unnamed errno, later ones mixed. */
+		vfc_stats_note_error(&s, (enum vfc_op)op, 4095);
+		vfc_stats_note_error(&s, (enum vfc_op)op, EINVAL);
 	}
 	for (int ft = 0; ft < VFC_F_COUNT; ft++)
 		atomic_store(&s.feat[ft].count, UINT64_MAX);
@@ -642,6 +646,7 @@ START_TEST(test_full_summary_is_one_json_line)
 	atomic_store(&s.fallbacks, 1);
 	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 2147483647, "qemu-system-x86_64");
 	assert_json_line(&f);
+	assert_has(&f, "\"errno\":\"E4095\",\"errno_mixed\":true}");
 	for (int op = 0; op < VFC_OP_COUNT; op++)
 		assert_has(&f, vfc_op_name(op));
 	for (int ft = 0; ft < VFC_F_COUNT; ft++)

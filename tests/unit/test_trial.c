@@ -2,6 +2,7 @@
 /* Merging reports into a trial: verdict rules, attribution, bad lines. */
 #include <string.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -151,17 +152,104 @@ START_TEST(test_overlong_line_refused)
 }
 END_TEST
 
-START_TEST(test_too_many_feature_names)
+/*
+ * Issue 26: 32 unknown names in one report filled the merge's table, and
+ * another file's blocker was skipped: INCOMPLETE instead of NOT READY.
+ */
+START_TEST(test_unknown_names_cannot_push_out_a_blocker)
+{
+	char line[4096];
+	int n;
+
+	n = snprintf(line, sizeof(line),
+		     "{\"type\":\"summary\",\"pid\":1,\"containers\":1,\"redirected\":1,"
+		     "\"verdict\":\"ready\",\"features\":{");
+	for (int i = 0; i < 40; i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s\"new_f%d\":1", i ? "," : "",
+			      i);
+	snprintf(line + n, sizeof(line) - (size_t)n, "}}");
+	ck_assert_int_eq(add(line), 0);
+	vfc_trial_begin_source(&t, "b.jsonl");
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":2,\"program\":\"qemu\"}"), 0);
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"feature\":\"vaddr_map\","
+			     "\"severity\":\"blocker\"}"),
+			 0);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":2,\"containers\":1,"
+			     "\"features\":{\"vaddr_map\":1},\"verdict\":\"not-ready\"}"),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_uint_eq(t.skipped, 0);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_NOT_READY);
+	/* The unknown names: at best ready-with-differences, named with "+N more". */
+	ck_assert_int_eq(t.procs[0].verdict, VFC_V_CHANGES);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "new_f0"));
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, " more"));
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "unknown to this vfiocompat"));
+}
+END_TEST
+
+/* Issue 26: a 48-byte name was called "too many distinct feature names". */
+START_TEST(test_long_feature_name_is_an_unknown_feature)
+{
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":1,\"feature\":"
+			     "\"a_feature_name_of_forty_eight_bytes_from_a_newer\",\"severity\":"
+			     "\"info\"}"),
+			 0);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":1,\"containers\":1,\"redirected\":1,"
+			     "\"verdict\":\"ready\"}"),
+			 0);
+	/* An unknown name is never better than ready-with-differences, "info" or not. */
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_CHANGES);
+	ck_assert_ptr_nonnull(
+	    strstr(t.procs[0].reason, "a_feature_name_of_forty_eight_bytes_from_a_newer"));
+}
+END_TEST
+
+/* Every name of our table keeps its slot, however many unknown names came first. */
+START_TEST(test_known_features_always_have_a_slot)
+{
+	char line[128];
+	size_t i;
+
+	for (int k = 0; k < 100; k++) {
+		snprintf(line, sizeof(line), "{\"type\":\"feature\",\"pid\":1,\"feature\":\"x%d\"}",
+			 k);
+		ck_assert_int_eq(add(line), 0);
+	}
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":1,\"feature\":\"type1_v1\"}"), 0);
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":1,\"feature\":\"x7\"}"), 0);
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":1,\"feature\":\"x99\"}"), 0);
+	for (i = 0; i < t.nfeatures && strcmp(t.features[i].name, "type1_v1"); i++)
+		;
+	ck_assert_uint_lt(i, t.nfeatures);
+	ck_assert_int_eq(t.features[i].severity, VFC_SEV_DEGRADED);
+	ck_assert_uint_le(t.nfeatures, VFC_TRIAL_MAX_FEATURES);
+	/* Listed, then counted once per distinct name. */
+	ck_assert_uint_eq(t.nunknown, VFC_TRIAL_MAX_UNKNOWN);
+	ck_assert_uint_eq(vfc_trial_unlisted(&t), 100 - VFC_TRIAL_MAX_UNKNOWN);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+}
+END_TEST
+
+/* A writer that calls an unknown feature a blocker is believed, listed or not. */
+START_TEST(test_unknown_blocker_is_not_ready)
 {
 	char line[128];
 
-	for (int i = 0; i < VFC_TRIAL_MAX_FEATURES; i++) {
-		snprintf(line, sizeof(line), "{\"type\":\"feature\",\"pid\":1,\"feature\":\"f%d\"}",
-			 i);
+	for (int k = 0; k < VFC_TRIAL_MAX_UNKNOWN; k++) {
+		snprintf(line, sizeof(line), "{\"type\":\"feature\",\"pid\":1,\"feature\":\"x%d\"}",
+			 k);
 		ck_assert_int_eq(add(line), 0);
 	}
-	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":1,\"feature\":\"one-too-many\"}"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "too many distinct feature names"));
+	ck_assert_int_eq(add("{\"type\":\"feature\",\"pid\":2,\"feature\":\"new_blocker\","
+			     "\"severity\":\"blocker\"}"),
+			 0);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":2,\"containers\":1,"
+			     "\"verdict\":\"ready\"}"),
+			 0);
+	vfc_trial_finish(&t);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[1].reason, "+1 more"));
 }
 END_TEST
 
@@ -305,8 +393,14 @@ END_TEST
 START_TEST(test_some_failed_ioctls_keep_the_verdict)
 {
 	add("{\"type\":\"summary\",\"pid\":16,\"redirected\":1,\"containers\":1,\"ioctls\":{"
-	    "\"IOMMU_MAP_DMA\":{\"calls\":5,\"errors\":1}},\"verdict\":\"ready\"}");
+	    "\"IOMMU_MAP_DMA\":{\"calls\":5,\"errors\":1,\"errno\":\"EEXIST\"}},"
+	    "\"verdict\":\"ready\"}");
 	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+	/* Kept, but never silently: what failed, its errno, and type1's answer. */
+	ck_assert_str_eq(t.procs[0].reason,
+			 "1 of 5 MAP_DMA calls failed with EEXIST; type1 fails the same call with "
+			 "EEXIST too (the range, or part of it, is mapped already): the program's "
+			 "own, not an iommufd difference");
 }
 END_TEST
 
@@ -450,7 +544,8 @@ START_TEST(test_fixed_getinfo_is_ready)
 	add_file("q.jsonl",
 		 "{\"type\":\"start\",\"pid\":10}\n" EARLY(
 		     "fixed") "{\"type\":\"summary\",\"pid\":10,\"containers\":1,\"redirected\":1,"
-			      "\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":1}},"
+			      "\"ioctls\":{\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":1,"
+			      "\"errno\":\"EEXIST\"}},"
 			      "\"verdict\":\"ready\"}\n");
 	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
 }
@@ -587,11 +682,344 @@ START_TEST(test_shim_unfixed_getinfo_rules)
 	atomic_store(&s.get_info_early, 1);
 	atomic_store(&s.get_info_fixed, 1);
 	atomic_store(&s.errors[VFC_OP_MAP_DMA], 1);
+	vfc_stats_note_error(&s, VFC_OP_MAP_DMA, EEXIST);
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_READY); /* fixed: one EEXIST is its own */
 	atomic_store(&s.get_info_fixed, 0);
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_NOT_READY);
 	atomic_store(&s.errors[VFC_OP_MAP_DMA], 0);
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_DIFFERENCES);
+}
+END_TEST
+
+/* ---- failed MAP_DMA / UNMAP_DMA under redirect (issue 26) ---- */
+
+#define DMA_SUMMARY(pid, dma)                                                                      \
+	"{\"type\":\"summary\",\"pid\":" #pid ",\"mode\":\"redirect\",\"containers\":1,"           \
+	"\"redirected\":1,\"ioctls\":{\"SET_IOMMU\":{\"calls\":1,\"errors\":0},"                   \
+	"\"IOMMU_GET_INFO\":{\"calls\":1,\"errors\":0}," dma "},\"features\":{},"                  \
+	"\"verdict\":\"ready\"}"
+
+/* Issue 26: every MAP_DMA failed (3 of 3), the other ioctls worked: it said READY. */
+START_TEST(test_every_map_dma_failed_is_not_ready)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":3}")), 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "every MAP_DMA call failed (3 of 3)"));
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "errno not recorded"));
+}
+END_TEST
+
+/* As type1 fails them too (measured): the program's or the setup's fault, failed. */
+START_TEST(test_every_map_dma_failed_as_type1_would_is_failed)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":3,"
+					    "\"errno\":\"EINVAL\"}")),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "every MAP_DMA call failed (3 of 3) with "
+							"EINVAL; type1 fails the same call with "
+							"EINVAL too"));
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "not an iommufd difference"));
+}
+END_TEST
+
+/* type1 fails it too, with another errno (no group attached: EINVAL, iommufd ENODEV). */
+START_TEST(test_every_map_dma_failed_with_another_type1_errno)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":2,"
+					    "\"errno\":\"ENODEV\"}")),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_ptr_nonnull(
+	    strstr(t.procs[0].reason, "type1 fails the same call too, with EINVAL (no group"));
+}
+END_TEST
+
+/* An errno type1 is not measured to give for that call: iommufd's, not-ready. */
+START_TEST(test_map_dma_failed_with_unmeasured_errno_is_not_ready)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":9,\"errors\":1,"
+					    "\"errno\":\"ENOSPC\"}")),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "1 of 9 MAP_DMA calls failed with ENOSPC; "
+							"type1's answer to such a call is not "
+							"measured"));
+}
+END_TEST
+
+/* Some UNMAP_DMA calls failed with ENOENT, type1's EINVAL: a difference the program sees. */
+START_TEST(test_some_unmap_dma_failed_with_another_errno_is_a_difference)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_UNMAP_DMA\":{\"calls\":4,\"errors\":1,"
+					    "\"errno\":\"ENOENT\"}")),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_CHANGES);
+	ck_assert_ptr_nonnull(
+	    strstr(t.procs[0].reason, "1 of 4 UNMAP_DMA calls failed with ENOENT"));
+}
+END_TEST
+
+/* Failures with several errnos: the first is not the whole story. */
+START_TEST(test_mixed_errnos_are_not_vouched_for)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":4,\"errors\":4,"
+					    "\"errno\":\"EEXIST\",\"errno_mixed\":true}")),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "later ones with other errnos"));
+}
+END_TEST
+
+/* A blocker explains its own failures (vaddr_map's MAP_DMA): not-ready, not failed. */
+START_TEST(test_dma_failures_with_a_blocker_are_not_ready)
+{
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":5,\"containers\":1,\"redirected\":1,"
+			     "\"ioctls\":{\"SET_IOMMU\":{\"calls\":1,\"errors\":0},"
+			     "\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":2,\"errno\":\"EINVAL\"}},"
+			     "\"features\":{\"vaddr_map\":2},\"verdict\":\"not-ready\"}"),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+}
+END_TEST
+
+/* On type1 (audit) the failures are type1's own: no iommufd rule. */
+START_TEST(test_dma_failures_on_type1_are_not_ours)
+{
+	ck_assert_int_eq(
+	    add("{\"type\":\"summary\",\"pid\":5,\"mode\":\"audit\",\"containers\":1,"
+		"\"redirected\":0,\"ioctls\":{\"SET_IOMMU\":{\"calls\":1,\"errors\":0},"
+		"\"IOMMU_MAP_DMA\":{\"calls\":2,\"errors\":2}},\"verdict\":\"ready\"}"),
+	    0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_READY);
+}
+END_TEST
+
+START_TEST(test_bad_dma_errno_refused)
+{
+	ck_assert_int_eq(add(DMA_SUMMARY(5, "\"IOMMU_MAP_DMA\":{\"calls\":1,\"errors\":1,"
+					    "\"errno\":\"not an errno\"}")),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not an errno symbol"));
+}
+END_TEST
+
+/* The shim's own summary verdict: every MAP_DMA failed is never ready. */
+START_TEST(test_shim_every_map_dma_failed_is_not_ready)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_SET_IOMMU], 1);
+	atomic_store(&s.calls[VFC_OP_GET_INFO], 1);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 3);
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 3);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_NOT_READY); /* errno unknown */
+}
+END_TEST
+
+START_TEST(test_shim_dma_errno_rules)
+{
+	struct vfc_stats s;
+
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_SET_IOMMU], 1);
+	atomic_store(&s.calls[VFC_OP_MAP_DMA], 3);
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 3);
+	vfc_stats_note_error(&s, VFC_OP_MAP_DMA, EINVAL);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_FAILED); /* as type1: setup fault */
+	atomic_store(&s.errors[VFC_OP_MAP_DMA], 1);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_READY); /* one, as type1: its own */
+	vfc_stats_note_error(&s, VFC_OP_MAP_DMA, EFAULT);
+	ck_assert_int_eq(atomic_load(&s.err_mixed[VFC_OP_MAP_DMA]), 1);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_DIFFERENCES); /* not vouched for */
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
+	atomic_store(&s.redirected, 1);
+	atomic_store(&s.calls[VFC_OP_UNMAP_DMA], 3);
+	atomic_store(&s.errors[VFC_OP_UNMAP_DMA], 1);
+	vfc_stats_note_error(&s, VFC_OP_UNMAP_DMA, ENOSPC);
+	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_NOT_READY); /* not measured on type1 */
+}
+END_TEST
+
+/* ---- process identity (issue 26) ---- */
+
+#define ID_START(pid, st, boot)                                                                    \
+	"{\"type\":\"start\",\"schema\":1,\"pid\":" #pid ",\"starttime\":" #st                     \
+	",\"boot_id\":\"" boot "\",\"program\":\"qemu\",\"mode\":\"redirect\"}"
+#define ID_OPEN "{\"type\":\"open\",\"fd\":3,\"node\":\"container\",\"action\":\"redirected\"}"
+#define ID_SUMMARY(pid, st, boot)                                                                  \
+	"{\"type\":\"summary\",\"pid\":" #pid ",\"starttime\":" #st ",\"boot_id\":\"" boot         \
+	"\",\"containers\":1,\"redirected\":1,\"verdict\":\"ready\"}"
+
+/* Issue 26: two processes with one pid (PID namespaces) in one %p file: a crash hid. */
+START_TEST(test_same_pid_two_processes_in_one_file)
+{
+	ck_assert_int_eq(add(ID_START(7, 100, "b-1")), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	ck_assert_int_eq(add(ID_START(7, 200, "b-1")), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	ck_assert_int_eq(add(ID_SUMMARY(7, 200, "b-1")), 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_uint_eq(t.nprocs, 2);
+	ck_assert_int_eq(t.procs[0].verdict, VFC_V_INCOMPLETE);
+	ck_assert_int_eq(t.procs[1].verdict, VFC_V_READY);
+}
+END_TEST
+
+/* The same pid and start time after a reboot: another process. */
+START_TEST(test_same_pid_and_starttime_other_boot)
+{
+	ck_assert_int_eq(add(ID_START(7, 100, "b-1")), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	ck_assert_int_eq(add(ID_START(7, 100, "b-2")), 0);
+	ck_assert_int_eq(add(ID_SUMMARY(7, 100, "b-2")), 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_uint_eq(t.nprocs, 2);
+}
+END_TEST
+
+/* A summary whose identity has no start record in the file is a bad record. */
+START_TEST(test_summary_without_its_start_is_a_bad_record)
+{
+	ck_assert_int_eq(add(ID_START(7, 100, "b-1")), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	ck_assert_int_eq(add(ID_SUMMARY(7, 999, "b-1")), -1);
+	ck_assert_ptr_nonnull(strstr(err, "matches no start record in this file"));
+	ck_assert_int_eq(add(ID_SUMMARY(8, 100, "b-1")), -1);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_uint_eq(t.nprocs, 1);
+	ck_assert_uint_eq(t.skipped, 2);
+}
+END_TEST
+
+/* ...and so is an exit record of another process with the pid. */
+START_TEST(test_exit_of_another_process_is_a_bad_record)
+{
+	ck_assert_int_eq(add(ID_START(7, 100, "b-1")), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	ck_assert_int_eq(add("{\"type\":\"exit\",\"source\":\"run\",\"pid\":7,\"starttime\":5,"
+			     "\"boot_id\":\"b-1\",\"status\":0}"),
+			 -1);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	/* Its own exit record counts (a killed process: failed). */
+	ck_assert_int_eq(add("{\"type\":\"exit\",\"source\":\"run\",\"pid\":7,\"starttime\":100,"
+			     "\"boot_id\":\"b-1\",\"signal\":\"SIGKILL\"}"),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+	ck_assert_uint_eq(t.nprocs, 1);
+}
+END_TEST
+
+/* run's exit record of a program that did no VFIO (no start anywhere) is its own process. */
+START_TEST(test_exit_with_identity_alone_is_its_own_process)
+{
+	ck_assert_int_eq(add("{\"type\":\"exit\",\"source\":\"run\",\"pid\":20,\"starttime\":5,"
+			     "\"boot_id\":\"b-1\",\"program\":\"wrapper\",\"status\":3}"),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_FAILED);
+}
+END_TEST
+
+START_TEST(test_bad_identity_refused)
+{
+	char line[256];
+
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":7,\"starttime\":\"x\"}"), -1);
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":7,\"starttime\":-1}"), -1);
+	snprintf(line, sizeof(line), "{\"type\":\"start\",\"pid\":7,\"boot_id\":\"%080d\"}", 0);
+	ck_assert_int_eq(add(line), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is not a boot id"));
+	ck_assert_uint_eq(t.nprocs, 0);
+}
+END_TEST
+
+/* Issue 26: files were keyed by their first 255 bytes: two hosts' files merged. */
+START_TEST(test_long_paths_are_two_files)
+{
+	char a[600], b[600];
+
+	memset(a, 'd', sizeof(a) - 1);
+	a[sizeof(a) - 1] = 0;
+	memcpy(a, "/reports/", 9);
+	memcpy(b, a, sizeof(b));
+	memcpy(a + sizeof(a) - 12, "hostA.jsonl", 11);
+	memcpy(b + sizeof(b) - 12, "hostB.jsonl", 11);
+	vfc_trial_begin_source(&t, a);
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":7,\"program\":\"qemu\"}"), 0);
+	ck_assert_int_eq(add(ID_OPEN), 0);
+	vfc_trial_begin_source(&t, b);
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":7,\"program\":\"qemu\"}"), 0);
+	ck_assert_int_eq(add("{\"type\":\"summary\",\"pid\":7,\"containers\":1,"
+			     "\"redirected\":1,\"verdict\":\"ready\"}"),
+			 0);
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+	ck_assert_uint_eq(t.nprocs, 2);
+	ck_assert_str_eq(t.procs[0].source, a);
+	ck_assert_str_eq(t.procs[1].source, b);
+}
+END_TEST
+
+/* ---- the stream reader (issue 26) ---- */
+
+/* A line past the limit is skipped while read and named; the records after it count. */
+START_TEST(test_stream_skips_an_overlong_line)
+{
+	size_t big = 3 * VFC_TRIAL_MAX_LINE, n = 0;
+	char *buf = malloc(big + 1024), msg[4096] = "";
+	FILE *in, *warn;
+
+	ck_assert_ptr_nonnull(buf);
+	n += (size_t)sprintf(buf + n, "{\"type\":\"start\",\"pid\":7}\n");
+	memset(buf + n, 'x', big);
+	n += big;
+	n += (size_t)sprintf(buf + n, "\n{\"type\":\"feature\",\"feature\":\"vaddr_map\"}\n");
+	in = fmemopen(buf, n, "r");
+	warn = fmemopen(msg, sizeof(msg), "w");
+	ck_assert_int_eq(vfc_trial_add_stream(&t, in, "r.jsonl", warn), 0);
+	fclose(in);
+	fclose(warn);
+	ck_assert_uint_eq(t.skipped, 1);
+	ck_assert_uint_eq(t.records, 2);
+	ck_assert_ptr_nonnull(strstr(msg, "r.jsonl:2: line longer than 65536 bytes; line skipped"));
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_NOT_READY);
+	free(buf);
+}
+END_TEST
+
+static int reads;
+static ssize_t failing_read(void *cookie, char *buf, size_t size)
+{
+	static const char rec[] = "{\"type\":\"start\",\"pid\":7}\n";
+
+	(void)cookie;
+	if (reads++ == 0 && size >= sizeof(rec) - 1) {
+		memcpy(buf, rec, sizeof(rec) - 1);
+		return (ssize_t)sizeof(rec) - 1;
+	}
+	errno = ENOMEM;
+	return -1;
+}
+
+/* Issue 26: a read error (getline's ENOMEM) was taken for the end of the file. */
+START_TEST(test_stream_read_error_is_an_error)
+{
+	cookie_io_functions_t io = {.read = failing_read};
+	FILE *in;
+
+	reads = 0;
+	in = fopencookie(NULL, "r", io);
+	ck_assert_ptr_nonnull(in);
+	errno = 0;
+	ck_assert_int_eq(vfc_trial_add_stream(&t, in, "r.jsonl", NULL), -1);
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_uint_eq(t.records, 1);
+	fclose(in);
 }
 END_TEST
 
@@ -727,7 +1155,12 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_overlong_line_refused);
 	tcase_add_test(tc, test_skipped_line_adds_no_process);
 	tcase_add_test(tc, test_skipped_summary_leaves_process_unchanged);
-	tcase_add_test(tc, test_too_many_feature_names);
+	tcase_add_test(tc, test_unknown_names_cannot_push_out_a_blocker);
+	tcase_add_test(tc, test_long_feature_name_is_an_unknown_feature);
+	tcase_add_test(tc, test_known_features_always_have_a_slot);
+	tcase_add_test(tc, test_unknown_blocker_is_not_ready);
+	tcase_add_test(tc, test_stream_skips_an_overlong_line);
+	tcase_add_test(tc, test_stream_read_error_is_an_error);
 	tcase_add_test(tc, test_verdict_names_round_trip);
 	suite_add_tcase(s, tc);
 
@@ -760,6 +1193,32 @@ Suite *trial_suite(void)
 	tcase_add_test(tc, test_merge_order_is_documented_order);
 	tcase_add_test(tc, test_shim_all_ioctls_failed_is_failed);
 	tcase_add_test(tc, test_shim_unfixed_getinfo_rules);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dma-failures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_every_map_dma_failed_is_not_ready);
+	tcase_add_test(tc, test_every_map_dma_failed_as_type1_would_is_failed);
+	tcase_add_test(tc, test_every_map_dma_failed_with_another_type1_errno);
+	tcase_add_test(tc, test_map_dma_failed_with_unmeasured_errno_is_not_ready);
+	tcase_add_test(tc, test_some_unmap_dma_failed_with_another_errno_is_a_difference);
+	tcase_add_test(tc, test_mixed_errnos_are_not_vouched_for);
+	tcase_add_test(tc, test_dma_failures_with_a_blocker_are_not_ready);
+	tcase_add_test(tc, test_dma_failures_on_type1_are_not_ours);
+	tcase_add_test(tc, test_bad_dma_errno_refused);
+	tcase_add_test(tc, test_shim_every_map_dma_failed_is_not_ready);
+	tcase_add_test(tc, test_shim_dma_errno_rules);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("identity");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_same_pid_two_processes_in_one_file);
+	tcase_add_test(tc, test_same_pid_and_starttime_other_boot);
+	tcase_add_test(tc, test_summary_without_its_start_is_a_bad_record);
+	tcase_add_test(tc, test_exit_of_another_process_is_a_bad_record);
+	tcase_add_test(tc, test_exit_with_identity_alone_is_its_own_process);
+	tcase_add_test(tc, test_bad_identity_refused);
+	tcase_add_test(tc, test_long_paths_are_two_files);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exit-record");
