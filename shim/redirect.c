@@ -108,7 +108,31 @@ static void count_container(void)
 		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_limit_get());
 }
 
-static int open_container(int dirfd, const char *path, int flags, mode_t mode)
+/*
+ * The target is the container itself (by identity: VFIOCOMPAT_TARGET=
+ * /dev/vfio/vfio or a link to it): nothing to redirect to. Said once; the
+ * fallback policy then applies with EINVAL, so the run reads as one that
+ * stayed on type1, never as already on iommufd.
+ */
+static void warn_target_is_container(void)
+{
+	struct vfc_fmt f;
+
+	if (atomic_exchange(&fallback_warned, 1))
+		return;
+	vfc_fmt_init(&f);
+	vfc_fmt_str(&f, "vfiocompat: VFIOCOMPAT_TARGET ");
+	vfc_fmt_str(&f, vfc_cfg.target);
+	vfc_fmt_str(&f, " is the VFIO container itself (char 10:196), not an iommufd node: ");
+	vfc_fmt_str(&f, vfc_cfg.fallback == VFC_FALLBACK_FAIL
+			    ? "container opens are refused (VFIOCOMPAT_FALLBACK=fail)"
+			    : "using the VFIO type1 container unchanged");
+	vfc_fmt_str(&f, "; set VFIOCOMPAT_TARGET to /dev/iommu");
+	vfc_warn(f.buf);
+}
+
+static int open_container(int dirfd, const char *path, int flags, mode_t mode,
+			  bool target_is_container)
 {
 	count_container();
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
@@ -124,8 +148,16 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		errno = err;
 		return -1;
 	}
-	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
-	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
+	int fd = -1;
+	if (target_is_container) {
+		warn_target_is_container();
+		errno = EINVAL;
+	} else {
+		/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node.
+		 */
+		fd =
+		    real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
+	}
 	if (fd >= 0) {
 		atomic_fetch_add(&vfc_stats.redirected, 1);
 		vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
@@ -139,7 +171,8 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		errno = err;
 		return -1;
 	}
-	warn_fallback(err);
+	if (!target_is_container)
+		warn_fallback(err);
 	fd = real_openat(dirfd, path, flags, mode);
 	if (fd >= 0)
 		track_type1(fd, path, err);
@@ -206,13 +239,16 @@ static int open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 		return open_unclassified(dirfd, path, flags, mode, stat_err);
 	}
 	bool have_target = stat(vfc_cfg.target, &target) == 0;
-	enum vfc_node node = vfc_node_classify(path, &st, have_target ? &target : NULL);
+	/* A target that is the container: the path is a container, never "already iommufd". */
+	bool target_is_container = have_target && vfc_target_is_container(&target);
+	enum vfc_node node =
+	    vfc_node_classify(path, &st, have_target && !target_is_container ? &target : NULL);
 	errno = saved;
 
 	int fd;
 	switch (node) {
 	case VFC_NODE_CONTAINER:
-		return open_container(dirfd, path, flags, mode);
+		return open_container(dirfd, path, flags, mode, target_is_container);
 	case VFC_NODE_IOMMUFD:
 		fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0) {
