@@ -42,9 +42,13 @@ pid_t vfc_pid(void)
 	return p;
 }
 
-/* False with errno set when not all of it was written (ENOSPC on a full disk). */
-static bool write_all(int fd, const char *buf, size_t len)
+/*
+ * False with errno set when not all of it was written (ENOSPC on a full
+ * disk); *DONE: how much was. Bounded: each turn writes something or ends.
+ */
+static bool write_all(int fd, const char *buf, size_t len, size_t *done)
 {
+	*done = 0;
 	while (len) {
 		ssize_t n = syscall(SYS_write, fd, buf, len);
 
@@ -57,6 +61,7 @@ static bool write_all(int fd, const char *buf, size_t len)
 		}
 		buf += n;
 		len -= (size_t)n;
+		*done += (size_t)n;
 	}
 	return true;
 }
@@ -98,10 +103,11 @@ void vfc_report_note_stderr(void)
 static void write_stderr(const char *buf, size_t len)
 {
 	uint64_t want = atomic_load(&stderr_ident);
+	size_t done;
 
 	if (!want || vfc_fd_get(STDERR_FILENO) || file_ident(STDERR_FILENO, NULL) != want)
 		return;
-	write_all(STDERR_FILENO, buf, len);
+	write_all(STDERR_FILENO, buf, len, &done);
 }
 
 void vfc_warn(const char *line)
@@ -197,10 +203,17 @@ static void refuse_log(const char *path, const char *why, const struct stat *st)
 	vfc_warn(w.buf);
 }
 
-/* Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused, already warned). */
+/*
+ * Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused,
+ * already warned). O_NONBLOCK: a FIFO planted at the path (by anyone, in a
+ * shared /tmp) must not block the program's open for a reader that never
+ * comes; without a reader the kernel answers ENXIO, as for a socket, and
+ * with one the type check below refuses it. Nothing but a regular file is
+ * written to.
+ */
 static int open_log_file(const char *path, uint64_t *id)
 {
-	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
 	struct stat st;
 	bool created = true;
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0600);
@@ -208,6 +221,10 @@ static int open_log_file(const char *path, uint64_t *id)
 	if (fd < 0 && errno == EEXIST) {
 		created = false;
 		fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags);
+		if (fd < 0 && errno == ENXIO) {
+			refuse_log(path, " is not a regular file (a FIFO, socket or device)", NULL);
+			return -2;
+		}
 	}
 	if (fd < 0)
 		return -1;
@@ -276,6 +293,36 @@ static int log_get(bool *own)
 	}
 }
 
+/*
+ * A record cut short (ENOSPC, EDQUOT after part of it was written) ends
+ * with a newline: the cut line is one bad line a reader skips, and the next
+ * record starts a line of its own. When even the newline finds no room, it
+ * is owed: written before the next record, and that record is not written
+ * until it is (it would be glued to the cut one).
+ */
+static _Atomic int log_cut;
+
+static bool write_record(int fd, const char *buf, size_t len)
+{
+	size_t done;
+
+	if (atomic_exchange(&log_cut, 0) && !write_all(fd, "\n", 1, &done)) {
+		atomic_store(&log_cut, 1);
+		return false;
+	}
+	if (write_all(fd, buf, len, &done))
+		return true;
+	if (done) {
+		int err = errno;
+		size_t nl;
+
+		if (!write_all(fd, "\n", 1, &nl))
+			atomic_store(&log_cut, 1);
+		errno = err;
+	}
+	return false;
+}
+
 void vfc_report_line(const struct vfc_fmt *f)
 {
 	int saved = errno;
@@ -289,7 +336,7 @@ void vfc_report_line(const struct vfc_fmt *f)
 		return;
 	}
 	/* A full or failing file system loses records: say so, once. */
-	bool ok = fd >= 0 && write_all(fd, f->buf, f->len);
+	bool ok = fd >= 0 && write_record(fd, f->buf, f->len);
 	if (own) {
 		int err = errno;
 		syscall(SYS_close, fd);
@@ -363,6 +410,7 @@ void vfc_report_forked(void)
 	if (strstr(vfc_cfg.log, "%p")) {
 		vfc_report_close_log();
 		atomic_store(&path_state, PATH_NONE);
+		atomic_store(&log_cut, 0);
 	}
 	atomic_store(&log_refused, 0);
 	atomic_store(&start_written, 0);
