@@ -3,8 +3,8 @@
 # A seccomp-sandboxed type1 client (tests/helpers/seccomp-client.c) under the
 # shim, run by ns-run: strace of a plain run gives the syscalls the client
 # needs once sandboxed; the shim's run must add none but the documented
-# identity stat (docs/hardening.md), and the client must then run unchanged
-# under an allow-list of exactly those.
+# identity stat and the getpid at exit (docs/hardening.md), and the client
+# must then run unchanged under an allow-list of exactly those.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
@@ -48,8 +48,10 @@ run_shim() { # run_shim NAME [ENV=V...]: strace of the client under the shim
 run_shim default
 S=$(after "$T/default.st")
 check "shim, default mode: redirected and done" grep -q '^open ret=3' "$T/default.out"
-check "shim, default mode: no syscall beyond the plain run's but the identity stat (newfstatat)" \
-	is "$(minus "$S" "$P")" newfstatat
+# getpid: at exit, is this the process that wrote the start record (a raw
+# clone child is not, and writes no summary)?
+check "shim, default mode: no syscall beyond the plain run's but the identity stat (newfstatat) and getpid at exit" \
+	is "$(minus "$S" "$P")" "getpid newfstatat"
 check "shim, default mode: one ioctl request added, IOMMU_OPTION (VFIOCOMPAT_RLIMIT=process)" \
 	is "$(minus "$(requests "$T/default.st" | tr ';' ' ')" "$(requests "$T/plain.st" | tr ';' ' ')")" \
 	0x3b87
@@ -60,7 +62,7 @@ run_shim log VFIOCOMPAT_LOG="$T/r-%p.jsonl"
 # The log is one fd opened at the first record (openat, then one fcntl F_DUPFD_CLOEXEC
 # moving it above the low numbers), written with write after an identity newfstatat.
 check "shim with VFIOCOMPAT_LOG: openat once, one fcntl to move it high, then write per record" \
-	is "$(minus "$(after "$T/log.st")" "$P")" "fcntl newfstatat"
+	is "$(minus "$(after "$T/log.st")" "$P")" "fcntl getpid newfstatat"
 check "... the log is opened once, not per record" \
 	is "$(grep -c "openat(AT_FDCWD, \"$T/r-" "$T/log.st")" 1
 check "... and the report was written" test -n "$(ls "$T"/r-*.jsonl 2>/dev/null)"
@@ -77,10 +79,10 @@ check "strict allow-list ($P): the plain client runs" grep -q '^done$' "$T/stric
 ) 2>/dev/null
 rc=$?
 check "strict allow-list without newfstatat: the shim's identity stat is what it meets (SIGSYS, rc $rc)" is "$rc" 159
-# With newfstatat allowed (QEMU's -sandbox and cloud-hypervisor's VMM thread allow it).
+# With newfstatat and getpid allowed (QEMU's -sandbox and cloud-hypervisor's VMM thread allow them).
 # shellcheck disable=SC2086
-env LD_PRELOAD="$SHIM" "$CLIENT" $P newfstatat >"$T/allow.out" 2>"$T/allow.err"
-check "allow-list plus newfstatat: the client runs unchanged under the shim" grep -q '^done$' "$T/allow.out"
+env LD_PRELOAD="$SHIM" "$CLIENT" $P newfstatat getpid >"$T/allow.out" 2>"$T/allow.err"
+check "allow-list plus newfstatat and getpid: the client runs unchanged under the shim" grep -q '^done$' "$T/allow.out"
 check "... with the same answers as unsandboxed" is "$(cat "$T/allow.out")" "$(cat "$T/default.out")"
 
 tap_end
