@@ -434,7 +434,8 @@ void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc
 	}
 	vfc_fmt_init(f);
 	vfc_fmt_str(f, "vfiocompat: ");
-	vfc_fmt_str(f, prog ? prog : "?");
+	/* Escaped as in the JSON: control bytes in argv[0] cannot forge log lines. */
+	vfc_fmt_json_esc_n(f, prog ? prog : "?", VFC_PROG_MAX);
 	vfc_fmt_str(f, "[");
 	vfc_fmt_u64(f, (uint64_t)pid);
 	vfc_fmt_str(f, "]: mode ");

@@ -774,6 +774,22 @@ START_TEST(test_summary_line_is_one_human_line)
 }
 END_TEST
 
+/* Control bytes in the program name cannot forge a line on stderr. */
+START_TEST(test_summary_line_escapes_the_program)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	vfc_fmt_summary_line(&f, &s, VFC_MODE_REDIRECT, 3, "x\nvfiocompat: y\x1b[2J\xff\"\\");
+	ck_assert_int_eq(
+	    strncmp(f.buf, "vfiocompat: x\\u000avfiocompat: y\\u001b[2J\\ufffd\\\"\\\\[3]: ", 53),
+	    0);
+	for (const char *p = f.buf; *p; p++)
+		ck_assert(p[1] == 0 ? *p == '\n' : (*p >= 0x20 && *p < 0x7f));
+}
+END_TEST
+
 START_TEST(test_summary_line_without_features_says_none)
 {
 	struct vfc_stats s;
@@ -1282,6 +1298,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_full_summary_is_one_json_line);
 	tcase_add_test(tc, test_summary_line_is_one_human_line);
 	tcase_add_test(tc, test_summary_line_without_features_says_none);
+	tcase_add_test(tc, test_summary_line_escapes_the_program);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("verdict");
