@@ -20,5 +20,6 @@ Suite *inspect_suite(void);
 Suite *getinfo_suite(void);
 Suite *migration_suite(void);
 Suite *libvirtconf_suite(void);
+Suite *exitrec_suite(void);
 
 #endif
