@@ -131,6 +131,20 @@ static void warn_target_is_container(void)
 	vfc_warn(f.buf);
 }
 
+/* The target cannot be used (ERR): the fallback policy decides. */
+static int no_target(int dirfd, const char *path, int flags, mode_t mode, int err)
+{
+	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
+		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
+		errno = err;
+		return -1;
+	}
+	int fd = real_openat(dirfd, path, flags, mode);
+	if (fd >= 0)
+		track_type1(fd, path, err);
+	return fd;
+}
+
 static int open_container(int dirfd, const char *path, int flags, mode_t mode,
 			  bool target_is_container)
 {
@@ -148,16 +162,12 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode,
 		errno = err;
 		return -1;
 	}
-	int fd = -1;
 	if (target_is_container) {
 		warn_target_is_container();
-		errno = EINVAL;
-	} else {
-		/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node.
-		 */
-		fd =
-		    real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
+		return no_target(dirfd, path, flags, mode, EINVAL);
 	}
+	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
+	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
 	if (fd >= 0) {
 		atomic_fetch_add(&vfc_stats.redirected, 1);
 		vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
@@ -166,17 +176,9 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode,
 		return fd;
 	}
 	err = errno;
-	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
-		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
-		errno = err;
-		return -1;
-	}
-	if (!target_is_container)
+	if (vfc_cfg.fallback != VFC_FALLBACK_FAIL)
 		warn_fallback(err);
-	fd = real_openat(dirfd, path, flags, mode);
-	if (fd >= 0)
-		track_type1(fd, path, err);
-	return fd;
+	return no_target(dirfd, path, flags, mode, err);
 }
 
 static void track_group(int fd, const char *path)
