@@ -190,7 +190,16 @@ void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, const struct v
 	kv_ident(f, id);
 	kv_program(f, prog);
 	kv_str(f, "mode", vfc_mode_name(c->mode));
-	kv_str(f, "target", c->target);
+	/*
+	 * The start record must always fit (summaries and exit records are
+	 * matched to it): the target, up to PATH_MAX bytes that may each take
+	 * six characters escaped, is kept to its first VFC_TARGET_MAX bytes.
+	 */
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "target");
+	vfc_fmt_json_str_n(f, c->target, VFC_TARGET_MAX);
+	if (strnlen(c->target, VFC_TARGET_MAX + 1) > VFC_TARGET_MAX)
+		vfc_fmt_str(f, ",\"target_truncated\":true");
 	kv_str(f, "fallback", c->fallback == VFC_FALLBACK_FAIL ? "fail" : "passthrough");
 	end(f);
 }

@@ -37,6 +37,9 @@ bool vfc_parse_boot_id(const char *buf, size_t len, uint64_t *hi, uint64_t *lo);
 /* The two words back as text: 36 characters and a NUL. */
 void vfc_boot_id_text(char out[37], uint64_t hi, uint64_t lo);
 
+/* The bound on the target's name in the start record (bytes). */
+#define VFC_TARGET_MAX 512
+
 /* Pure formatters: one complete line each, newline included. */
 void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, const struct vfc_ident *id,
 		   const char *prog);

@@ -478,6 +478,27 @@ START_TEST(test_long_hostile_program_is_cut_and_said_so)
 }
 END_TEST
 
+/* The longest target and program the shim accepts, none of it UTF-8: still a start record. */
+START_TEST(test_start_record_always_fits)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/");
+	char prog[601];
+	struct vfc_fmt f;
+
+	memset(c.target + 1, 0xff, sizeof(c.target) - 2);
+	c.target[sizeof(c.target) - 1] = 0;
+	memset(prog, 0xfe, 600);
+	prog[600] = 0;
+	vfc_fmt_start(&f, &c, &(struct vfc_ident){7, 123, "be393046-04e0-4e70-9d1e-ae552a726409"},
+		      prog);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"start\"", 15), 0);
+	assert_has(&f, "\"starttime\":123,");
+	assert_has(&f, "\"target_truncated\":true");
+	assert_has(&f, "\"program_truncated\":true");
+}
+END_TEST
+
 START_TEST(test_start_record_with_null_program_is_empty_program)
 {
 	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
@@ -1282,6 +1303,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_start_record_with_null_program_is_empty_program);
 	tcase_add_test(tc, test_start_record_carries_the_identity);
 	tcase_add_test(tc, test_long_hostile_program_is_cut_and_said_so);
+	tcase_add_test(tc, test_start_record_always_fits);
 	tcase_add_test(tc, test_open_record_with_target_and_errno);
 	tcase_add_test(tc, test_open_record_without_target_or_error_omits_them);
 	tcase_add_test(tc, test_open_record_escapes_hostile_path);
