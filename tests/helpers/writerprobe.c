@@ -9,6 +9,7 @@
  *   fork-exit        fork(); the child does `api` and leaves by exit(0)
  *   clone-exit       a raw clone(SIGCHLD) child (no atfork handlers) leaves by exit(0)
  *   _fork-exit       a _Fork() child (no atfork handlers) leaves by exit(0)
+ *   vmclone-exit     a clone(CLONE_VM) child (shares the parent's memory) leaves by exit(0)
  *   pid              prints "pid N"
  *   kill9            SIGKILL to itself: no atexit, no summary of its own
  * Each child is waited for; "child pid=N status=N" is printed.
@@ -30,6 +31,12 @@
 pid_t _Fork(void);
 
 static int cur = -1;
+
+static int vm_child(void *arg)
+{
+	(void)arg;
+	exit(0);
+}
 
 static void wait_child(pid_t pid)
 {
@@ -86,6 +93,12 @@ int main(int argc, char **argv)
 			if (pid == 0)
 				exit(0);
 			wait_child(pid);
+		} else if (!strcmp(s, "vmclone-exit")) {
+			static char stack[256 * 1024] __attribute__((aligned(16)));
+
+			fflush(stdout);
+			wait_child(
+			    clone(vm_child, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL));
 		} else if (!strcmp(s, "pid")) {
 			printf("pid %d\n", (int)getpid());
 		} else if (!strcmp(s, "kill9")) {

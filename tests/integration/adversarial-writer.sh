@@ -132,7 +132,7 @@ check "... its summary names the same identity" is \
 	"$cpid/$(q "$C" start starttime)/$BOOT_ID"
 # Children without atfork handlers leave by exit(): they wrote no start, so
 # they write no summary; the parent is then killed: it has none either.
-for how in clone-exit _fork-exit; do
+for how in clone-exit _fork-exit vmclone-exit; do
 	rm -f "$T"/ck-*.jsonl
 	wp VFIOCOMPAT_LOG="$T/ck-%p.jsonl" -- pid open /dev/vfio/vfio api "$how" kill9
 	ppid=$(awk '$1=="pid"{print $2}' "$T/out")
