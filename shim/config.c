@@ -3,7 +3,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include "classify.h"
 #include "fmt.h"
 #include "vfiocompat/module.h"
 
@@ -160,4 +163,10 @@ bool vfc_config_prefer_module(struct vfc_config *c, vfc_getenv_fn *get, vfc_is_n
 		return false;
 	strcpy(c->target, VFC_MODULE_NODE);
 	return true;
+}
+
+bool vfc_target_is_container(const struct stat *target)
+{
+	return S_ISCHR(target->st_mode) &&
+	       target->st_rdev == makedev(VFC_CONTAINER_MAJOR, VFC_CONTAINER_MINOR);
 }

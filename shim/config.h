@@ -43,4 +43,11 @@ bool vfc_config_prefer_module(struct vfc_config *c, vfc_getenv_fn *get, vfc_is_n
 
 const char *vfc_mode_name(enum vfc_mode m);
 
+struct stat;
+/*
+ * The target's stat is the VFIO container itself (char 10:196, whatever its
+ * name): there is nothing to redirect to (redirect.c applies the fallback).
+ */
+bool vfc_target_is_container(const struct stat *target);
+
 #endif

@@ -107,12 +107,11 @@ static size_t utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
 	return n;
 }
 
-void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
+void vfc_fmt_json_esc_n(struct vfc_fmt *f, const char *s, size_t max)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t avail = 0;
 
-	put(f, '"');
 	while (s && avail < max && s[avail])
 		avail++;
 	/*
@@ -156,6 +155,12 @@ void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
 		}
 		i++;
 	}
+}
+
+void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max)
+{
+	put(f, '"');
+	vfc_fmt_json_esc_n(f, s, max);
 	put(f, '"');
 }
 

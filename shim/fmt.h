@@ -23,6 +23,11 @@ void vfc_fmt_str(struct vfc_fmt *f, const char *s);
 void vfc_fmt_u64(struct vfc_fmt *f, uint64_t v);
 void vfc_fmt_i64(struct vfc_fmt *f, int64_t v);
 void vfc_fmt_hex(struct vfc_fmt *f, uint64_t v);
+/*
+ * The inside of a JSON string literal (no quotes) of at most `max` source
+ * bytes: printable ASCII only, so also safe on a terminal or in a log line.
+ */
+void vfc_fmt_json_esc_n(struct vfc_fmt *f, const char *s, size_t max);
 /* A JSON string literal (quotes included) of at most `max` source bytes. */
 void vfc_fmt_json_str_n(struct vfc_fmt *f, const char *s, size_t max);
 void vfc_fmt_json_str(struct vfc_fmt *f, const char *s);

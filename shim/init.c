@@ -181,12 +181,14 @@ __attribute__((constructor)) static void vfc_ctor(void)
 	/*
 	 * Read here, before main, rather than at the first container open: a VMM
 	 * that installs a seccomp allow-list in main must see no syscall from the
-	 * shim that it does not make itself (docs/hardening.md). The pid too.
+	 * shim that it does not make itself (docs/hardening.md). The pid too,
+	 * and the rest of the process's identity (start time, boot id).
 	 */
 	if (vfc_cfg.mode != VFC_MODE_OFF) {
 		int saved = errno;
 		atomic_store(&vfc_type1_limit, vfc_type1_dma_entry_limit());
 		vfc_pid();
+		vfc_report_read_identity();
 		vfc_adopt_inherited();
 		errno = saved;
 	}

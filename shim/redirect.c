@@ -116,7 +116,49 @@ static void count_container(void)
 		atomic_store(&vfc_stats.dma_entry_limit, vfc_type1_limit_get());
 }
 
-static int open_container(int dirfd, const char *path, int flags, mode_t mode)
+/*
+ * The target is the container itself (by identity: VFIOCOMPAT_TARGET=
+ * /dev/vfio/vfio or a link to it): nothing to redirect to. Said once; the
+ * fallback policy then applies with EINVAL, so the run reads as one that
+ * stayed on type1, never as already on iommufd.
+ */
+static void warn_target_is_container(void)
+{
+	struct vfc_fmt *f;
+
+	if (atomic_exchange(&fallback_warned, 1))
+		return;
+	if (!(f = vfc_fmt_take())) {
+		atomic_store(&fallback_warned, 0); /* the next open warns */
+		return;
+	}
+	vfc_fmt_str(f, "vfiocompat: VFIOCOMPAT_TARGET ");
+	vfc_fmt_str(f, vfc_cfg.target);
+	vfc_fmt_str(f, " is the VFIO container itself (char 10:196), not an iommufd node: ");
+	vfc_fmt_str(f, vfc_cfg.fallback == VFC_FALLBACK_FAIL
+			   ? "container opens are refused (VFIOCOMPAT_FALLBACK=fail)"
+			   : "using the VFIO type1 container unchanged");
+	vfc_fmt_str(f, "; set VFIOCOMPAT_TARGET to /dev/iommu");
+	vfc_warn(f->buf);
+	vfc_scratch_give(f);
+}
+
+/* The target cannot be used (ERR): the fallback policy decides. */
+static int no_target(int dirfd, const char *path, int flags, mode_t mode, int err)
+{
+	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
+		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
+		errno = err;
+		return -1;
+	}
+	int fd = real_openat(dirfd, path, flags, mode);
+	if (fd >= 0)
+		track_type1(fd, path, err);
+	return fd;
+}
+
+static int open_container(int dirfd, const char *path, int flags, mode_t mode,
+			  bool target_is_container)
 {
 	count_container();
 	if (vfc_cfg.mode == VFC_MODE_AUDIT) {
@@ -132,6 +174,10 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		errno = err;
 		return -1;
 	}
+	if (target_is_container) {
+		warn_target_is_container();
+		return no_target(dirfd, path, flags, mode, EINVAL);
+	}
 	/* Flags are kept as given (O_CLOEXEC above all); O_CREAT is meaningless on a node. */
 	int fd = real_openat(AT_FDCWD, vfc_cfg.target, flags & ~(O_CREAT | O_EXCL | O_TRUNC), 0);
 	if (fd >= 0) {
@@ -142,16 +188,9 @@ static int open_container(int dirfd, const char *path, int flags, mode_t mode)
 		return fd;
 	}
 	err = errno;
-	if (vfc_cfg.fallback == VFC_FALLBACK_FAIL) {
-		report_open(-1, path, VFC_NODE_CONTAINER, "refused", vfc_cfg.target, err);
-		errno = err;
-		return -1;
-	}
-	warn_fallback(err);
-	fd = real_openat(dirfd, path, flags, mode);
-	if (fd >= 0)
-		track_type1(fd, path, err);
-	return fd;
+	if (vfc_cfg.fallback != VFC_FALLBACK_FAIL)
+		warn_fallback(err);
+	return no_target(dirfd, path, flags, mode, err);
 }
 
 static void track_group(int fd, const char *path)
@@ -214,13 +253,16 @@ static int open_vfio(int dirfd, const char *path, int flags, mode_t mode)
 		return open_unclassified(dirfd, path, flags, mode, stat_err);
 	}
 	bool have_target = stat(vfc_cfg.target, &target) == 0;
-	enum vfc_node node = vfc_node_classify(path, &st, have_target ? &target : NULL);
+	/* A target that is the container: the path is a container, never "already iommufd". */
+	bool target_is_container = have_target && vfc_target_is_container(&target);
+	enum vfc_node node =
+	    vfc_node_classify(path, &st, have_target && !target_is_container ? &target : NULL);
 	errno = saved;
 
 	int fd;
 	switch (node) {
 	case VFC_NODE_CONTAINER:
-		return open_container(dirfd, path, flags, mode);
+		return open_container(dirfd, path, flags, mode, target_is_container);
 	case VFC_NODE_IOMMUFD:
 		fd = real_openat(dirfd, path, flags, mode);
 		if (fd >= 0) {

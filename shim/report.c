@@ -49,7 +49,8 @@ static size_t log_path_expand(const char *tmpl, pid_t pid, const char *prog, cha
 			path_put(out, &len, q);
 		} else if (*s == 'e') {
 			/* A program name is not trusted as a path component ("..", "a/b"). */
-			for (const char *p = prog; p && *p && len < VFC_FMT_SIZE; p++) {
+			for (const char *p = prog;
+			     p && *p && p - prog < VFC_PROG_MAX && len < VFC_FMT_SIZE; p++) {
 				char c[2] = {p == prog && *p == '.' ? '_' : *p, 0};
 				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
@@ -79,6 +80,58 @@ bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size
 	log_path_expand(tmpl, pid, prog, out);
 	out[n] = '\0';
 	return true;
+}
+
+bool vfc_parse_starttime(const char *buf, size_t len, uint64_t *out)
+{
+	unsigned long long v;
+
+	if (!vfc_stat_starttime(buf, len, &v))
+		return false;
+	*out = v;
+	return true;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool vfc_parse_boot_id(const char *buf, size_t len, uint64_t *hi, uint64_t *lo)
+{
+	uint64_t w[2] = {0, 0};
+	int nib = 0;
+
+	if (!vfc_boot_id_ok(buf, len))
+		return false;
+	for (size_t i = 0; i < VFC_BOOT_ID_LEN; i++) {
+		int v = hexval(buf[i]);
+
+		if (v < 0)
+			continue; /* a dash */
+		w[nib / 16] = w[nib / 16] << 4 | (uint64_t)v;
+		nib++;
+	}
+	*hi = w[0];
+	*lo = w[1];
+	return true;
+}
+
+void vfc_boot_id_text(char out[37], uint64_t hi, uint64_t lo)
+{
+	static const char digits[] = "0123456789abcdef";
+	int nib = 0;
+
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			out[i] = '-';
+			continue;
+		}
+		uint64_t w = nib < 16 ? hi : lo;
+		out[i] = digits[(w >> (60 - 4 * (nib % 16))) & 0xf];
+		nib++;
+	}
+	out[36] = 0;
 }
 
 static void kv_str(struct vfc_fmt *f, const char *k, const char *v)
@@ -119,6 +172,27 @@ static void kv_errno(struct vfc_fmt *f, int err)
 	}
 }
 
+/* `"pid":N,"starttime":N,"boot_id":"..."`, after a comma. */
+static void kv_ident(struct vfc_fmt *f, const struct vfc_ident *id)
+{
+	kv_int(f, "pid", id->pid);
+	kv_int(f, "starttime", (int64_t)id->starttime);
+	kv_str(f, "boot_id", id->boot_id ? id->boot_id : "");
+}
+
+/* The program name, at most VFC_PROG_MAX bytes of it, and whether it was cut. */
+static void kv_program(struct vfc_fmt *f, const char *prog)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "program");
+	vfc_fmt_json_str_n(f, prog ? prog : "", VFC_PROG_MAX);
+	if (prog && strnlen(prog, VFC_PROG_MAX + 1) > VFC_PROG_MAX) {
+		vfc_fmt_str(f, ",");
+		vfc_fmt_key(f, "program_truncated");
+		vfc_fmt_str(f, "true");
+	}
+}
+
 static void begin(struct vfc_fmt *f, const char *type)
 {
 	vfc_fmt_init(f);
@@ -137,15 +211,25 @@ static void end(struct vfc_fmt *f)
 	}
 }
 
-void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, pid_t pid, const char *prog)
+void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, const struct vfc_ident *id,
+		   const char *prog)
 {
 	begin(f, VFC_REC_START);
 	kv_int(f, "schema", VFC_REPORT_SCHEMA);
 	kv_str(f, "version", VFC_VERSION);
-	kv_int(f, "pid", pid);
-	kv_str(f, "program", prog ? prog : "");
+	kv_ident(f, id);
+	kv_program(f, prog);
 	kv_str(f, "mode", vfc_mode_name(c->mode));
-	kv_str(f, "target", c->target);
+	/*
+	 * The start record must always fit (summaries and exit records are
+	 * matched to it): the target, up to PATH_MAX bytes that may each take
+	 * six characters escaped, is kept to its first VFC_TARGET_MAX bytes.
+	 */
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "target");
+	vfc_fmt_json_str_n(f, c->target, VFC_TARGET_MAX);
+	if (strnlen(c->target, VFC_TARGET_MAX + 1) > VFC_TARGET_MAX)
+		vfc_fmt_str(f, ",\"target_truncated\":true");
 	kv_str(f, "fallback", c->fallback == VFC_FALLBACK_FAIL ? "fail" : "passthrough");
 	end(f);
 }
@@ -351,12 +435,12 @@ static void fmt_counters(struct vfc_fmt *f, const struct vfc_stats *s)
 	vfc_fmt_str(f, "}");
 }
 
-void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode, pid_t pid,
-		     const char *prog)
+void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode mode,
+		     const struct vfc_ident *id, const char *prog)
 {
 	begin(f, VFC_REC_SUMMARY);
-	kv_int(f, "pid", pid);
-	kv_str(f, "program", prog ? prog : "");
+	kv_ident(f, id);
+	kv_program(f, prog);
 	kv_str(f, "mode", vfc_mode_name(mode));
 	kv_int(f, "containers", atomic_load(&s->containers));
 	kv_int(f, "redirected", atomic_load(&s->redirected));
@@ -396,7 +480,8 @@ void vfc_fmt_summary_line(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc
 	}
 	vfc_fmt_init(f);
 	vfc_fmt_str(f, "vfiocompat: ");
-	vfc_fmt_str(f, prog ? prog : "?");
+	/* Escaped as in the JSON: control bytes in argv[0] cannot forge log lines. */
+	vfc_fmt_json_esc_n(f, prog ? prog : "?", VFC_PROG_MAX);
 	vfc_fmt_str(f, "[");
 	vfc_fmt_u64(f, (uint64_t)pid);
 	vfc_fmt_str(f, "]: mode ");

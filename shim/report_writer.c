@@ -43,9 +43,83 @@ pid_t vfc_pid(void)
 	return p;
 }
 
-/* False with errno set when not all of it was written (ENOSPC on a full disk). */
-static bool write_all(int fd, const char *buf, size_t len)
+/*
+ * The rest of the identity (report.h, struct vfc_ident): the start time,
+ * read from /proc/self/stat at start and lazily in a fork child, and the
+ * boot id, read once per process image. Raw syscalls into a small stack
+ * buffer: the constructor and any record may run in a signal handler.
+ * Stored as words (starttime + 1, 0: not read yet; the boot id as two words
+ * and a state), so a handler never sees half of one.
+ */
+static _Atomic uint64_t cached_start; /* starttime + 1; 0: not read in this process */
+static _Atomic uint64_t boot_hi, boot_lo;
+static _Atomic int boot_state; /* 0 not read, 1 unreadable, 2 read */
+
+/* Up to size-1 bytes of PATH into BUF; the length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
 {
+	int saved = errno;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		do
+			n = syscall(SYS_read, fd, buf, size - 1);
+		while (n < 0 && errno == EINTR);
+		syscall(SYS_close, fd);
+	}
+	errno = saved;
+	return n;
+}
+
+void vfc_report_read_identity(void)
+{
+	/* Fields 1-22 of /proc/self/stat: comm is at most 16 bytes, 20 numbers of <= 20 digits. */
+	char buf[512];
+	ssize_t n;
+
+	if (!atomic_load(&cached_start)) {
+		uint64_t st = 0;
+
+		n = read_small("/proc/self/stat", buf, sizeof(buf));
+		if (n <= 0 || !vfc_parse_starttime(buf, (size_t)n, &st))
+			st = 0;
+		atomic_store(&cached_start, st + 1);
+	}
+	if (!atomic_load(&boot_state)) {
+		uint64_t hi, lo;
+
+		n = read_small(VFC_BOOT_ID_PATH, buf, 64);
+		if (n > 0 && vfc_parse_boot_id(buf, (size_t)n, &hi, &lo)) {
+			atomic_store(&boot_hi, hi);
+			atomic_store(&boot_lo, lo);
+			atomic_store(&boot_state, 2);
+		} else {
+			atomic_store(&boot_state, 1);
+		}
+	}
+}
+
+/* This process's identity; TEXT holds the boot id. */
+static struct vfc_ident identity(char text[37])
+{
+	struct vfc_ident id = {vfc_pid(), 0, text};
+
+	vfc_report_read_identity();
+	id.starttime = atomic_load(&cached_start) - 1;
+	text[0] = 0;
+	if (atomic_load(&boot_state) == 2)
+		vfc_boot_id_text(text, atomic_load(&boot_hi), atomic_load(&boot_lo));
+	return id;
+}
+
+/*
+ * False with errno set when not all of it was written (ENOSPC on a full
+ * disk); *DONE: how much was. Bounded: each turn writes something or ends.
+ */
+static bool write_all(int fd, const char *buf, size_t len, size_t *done)
+{
+	*done = 0;
 	while (len) {
 		ssize_t n = syscall(SYS_write, fd, buf, len);
 
@@ -58,6 +132,7 @@ static bool write_all(int fd, const char *buf, size_t len)
 		}
 		buf += n;
 		len -= (size_t)n;
+		*done += (size_t)n;
 	}
 	return true;
 }
@@ -99,10 +174,11 @@ void vfc_report_note_stderr(void)
 static void write_stderr(const char *buf, size_t len)
 {
 	uint64_t want = atomic_load(&stderr_ident);
+	size_t done;
 
 	if (!want || vfc_fd_get(STDERR_FILENO) || file_ident(STDERR_FILENO, NULL) != want)
 		return;
-	write_all(STDERR_FILENO, buf, len);
+	write_all(STDERR_FILENO, buf, len, &done);
 }
 
 void vfc_warn(const char *line)
@@ -207,10 +283,17 @@ static void refuse_log(const char *path, const char *why, const struct stat *st)
 	vfc_scratch_give(w);
 }
 
-/* Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused, already warned). */
+/*
+ * Open PATH; the fd (its identity in *ID), or -1 with errno (-2: refused,
+ * already warned). O_NONBLOCK: a FIFO planted at the path (by anyone, in a
+ * shared /tmp) must not block the program's open for a reader that never
+ * comes; without a reader the kernel answers ENXIO, as for a socket, and
+ * with one the type check below refuses it. Nothing but a regular file is
+ * written to.
+ */
 static int open_log_file(const char *path, uint64_t *id)
 {
-	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
 	struct stat st;
 	bool created = true;
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0600);
@@ -218,6 +301,10 @@ static int open_log_file(const char *path, uint64_t *id)
 	if (fd < 0 && errno == EEXIST) {
 		created = false;
 		fd = (int)syscall(SYS_openat, AT_FDCWD, path, flags);
+		if (fd < 0 && errno == ENXIO) {
+			refuse_log(path, " is not a regular file (a FIFO, socket or device)", NULL);
+			return -2;
+		}
 	}
 	if (fd < 0)
 		return -1;
@@ -296,6 +383,36 @@ static int log_get_in(bool *own, void **local)
 	}
 }
 
+/*
+ * A record cut short (ENOSPC, EDQUOT after part of it was written) ends
+ * with a newline: the cut line is one bad line a reader skips, and the next
+ * record starts a line of its own. When even the newline finds no room, it
+ * is owed: written before the next record, and that record is not written
+ * until it is (it would be glued to the cut one).
+ */
+static _Atomic int log_cut;
+
+static bool write_record(int fd, const char *buf, size_t len)
+{
+	size_t done;
+
+	if (atomic_exchange(&log_cut, 0) && !write_all(fd, "\n", 1, &done)) {
+		atomic_store(&log_cut, 1);
+		return false;
+	}
+	if (write_all(fd, buf, len, &done))
+		return true;
+	if (done) {
+		int err = errno;
+		size_t nl;
+
+		if (!write_all(fd, "\n", 1, &nl))
+			atomic_store(&log_cut, 1);
+		errno = err;
+	}
+	return false;
+}
+
 void vfc_report_line(const struct vfc_fmt *f)
 {
 	int saved = errno;
@@ -309,7 +426,7 @@ void vfc_report_line(const struct vfc_fmt *f)
 		return;
 	}
 	/* A full or failing file system loses records: say so, once. */
-	bool ok = fd >= 0 && write_all(fd, f->buf, f->len);
+	bool ok = fd >= 0 && write_record(fd, f->buf, f->len);
 	if (own) {
 		int err = errno;
 		syscall(SYS_close, fd);
@@ -334,9 +451,18 @@ void vfc_report_line(const struct vfc_fmt *f)
 	errno = saved;
 }
 
+/*
+ * The pid that wrote this image's start record. A child made without the
+ * atfork handlers (a raw clone, _Fork) inherits start_written and the
+ * counters but is not that process: its exit must not write a summary in
+ * the parent's name, or a parent killed later would read as complete.
+ */
+static _Atomic pid_t start_pid;
+
 void vfc_report_start_once(void)
 {
 	struct vfc_fmt *f;
+	char boot[37];
 
 	atomic_store(&vfc_stats.used, 1);
 	if (atomic_exchange(&start_written, 1))
@@ -345,7 +471,9 @@ void vfc_report_start_once(void)
 		atomic_store(&start_written, 0); /* the next record writes it */
 		return;
 	}
-	vfc_fmt_start(f, &vfc_cfg, vfc_pid(), program_invocation_short_name);
+	struct vfc_ident id = identity(boot);
+	atomic_store(&start_pid, id.pid);
+	vfc_fmt_start(f, &vfc_cfg, &id, program_invocation_short_name);
 	vfc_report_line(f);
 	vfc_scratch_give(f);
 }
@@ -353,12 +481,17 @@ void vfc_report_start_once(void)
 void vfc_report_exit(void)
 {
 	struct vfc_fmt f;
+	char boot[37];
 
 	if (!atomic_load(&vfc_stats.used))
 		return;
+	/* One getpid, at exit, only when a summary would be written. */
+	if (atomic_load(&start_pid) != (pid_t)syscall(SYS_getpid))
+		return;
 	if (vfc_cfg.log[0]) {
-		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, vfc_pid(),
-				program_invocation_short_name);
+		struct vfc_ident id = identity(boot);
+
+		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, &id, program_invocation_short_name);
 		vfc_report_line(&f);
 	} else {
 		vfc_fmt_summary_line(&f, &vfc_stats, vfc_cfg.mode, vfc_pid(),
@@ -392,10 +525,14 @@ void vfc_report_forked(void)
 	if (strstr(vfc_cfg.log, "%p")) {
 		vfc_report_close_log();
 		atomic_store(&path_state, PATH_NONE);
+		atomic_store(&log_cut, 0);
 	}
 	atomic_store(&log_refused, 0);
 	atomic_store(&start_written, 0);
+	atomic_store(&start_pid, 0);
 	atomic_store(&log_warned, 0);
+	/* Its own start time, read at its first record; the boot id is the parent's. */
+	atomic_store(&cached_start, 0);
 	vfc_stats_reset(&vfc_stats);
 	vfc_mig_reset();
 }

@@ -19,9 +19,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "cli.h"
 #include "exitrec.h"
 #include "inspect.h"
@@ -104,6 +106,29 @@ static int mount_ns(const char *target)
 	return 0;
 }
 
+/*
+ * A report the run left, for reading: never through a link, and never
+ * waiting (a FIFO planted where a report would be has no writer to wait
+ * for); anything but a regular file is named in one line and skipped.
+ */
+static FILE *open_report(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "vfiocompat run: %s is not a regular file; not read\n", path);
+		close(fd);
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "r")))
+		close(fd);
+	return f;
+}
+
 /* The verdict of what the run left, on stderr: one line, or one JSON object with --json. */
 static void print_verdict(const char *pattern, const char *dir, bool json, const char *cmd,
 			  const char *how, int status)
@@ -116,7 +141,7 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 
 	vfc_trial_init(&t);
 	for (size_t i = 0; !none && i < g.gl_pathc; i++) {
-		FILE *f = fopen(g.gl_pathv[i], "re");
+		FILE *f = open_report(g.gl_pathv[i]);
 
 		if (f) {
 			vfc_trial_add_stream(&t, f, g.gl_pathv[i], stderr);
@@ -343,6 +368,19 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: --log and --target take absolute paths");
 		return VFC_EXIT_USAGE;
 	}
+	/* By identity, as the shim decides: the container is no target. */
+	if (target) {
+		struct stat st;
+
+		if (!stat(target, &st) && S_ISCHR(st.st_mode) &&
+		    st.st_rdev == makedev(VFC_CONTAINER_MAJOR, VFC_CONTAINER_MINOR)) {
+			vfc_err(
+			    "run: --target %s is the VFIO container itself (char 10:196), not an "
+			    "iommufd node; give /dev/iommu or leave --target out",
+			    target);
+			return VFC_EXIT_USAGE;
+		}
+	}
 	if (how == HOW_MOUNT_NS && audit) {
 		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
 			"per-ioctl log");
@@ -468,12 +506,33 @@ int vfc_cmd_run(int argc, char **argv)
 	while ((n = read(pipefd[0], &err, sizeof(err))) < 0 && errno == EINTR)
 		;
 	close(pipefd[0]);
+	/*
+	 * Ended, not yet reaped (WNOWAIT): its /proc/PID/stat still names it, so
+	 * the exit record carries its start time, as its start record does.
+	 */
+	siginfo_t si;
+	struct vfc_exit_id id;
+	int wr;
+
+	while ((wr = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT)) < 0 && errno == EINTR)
+		;
+	if (wr == 0)
+		vfc_exit_read_id(pid, &id);
+	else
+		id = (struct vfc_exit_id){.pid = pid};
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			vfc_err("run: waitpid: %s", strerror(errno));
 			return VFC_EXIT_RUN_ERROR;
 		}
 	child_pid = 0;
+	/* Nobody left to forward to: a SIGTERM now ends run itself. */
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (forwarded[i] != SIGWINCH)
+			sigaction(forwarded[i], &sa, NULL);
 	if (n == sizeof(err)) {
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
 		if (dir[0])
@@ -484,7 +543,7 @@ int vfc_cmd_run(int argc, char **argv)
 		char why[512];
 
 		/* How it ended goes into its report: a failed program is never READY. */
-		if (vfc_exit_append(log, pid, argv[optind], status, why, sizeof(why)) < 0)
+		if (vfc_exit_append_id(log, &id, argv[optind], status, why, sizeof(why)) < 0)
 			fprintf(stderr, "vfiocompat run: the exit record was not written: %s\n",
 				why);
 	}

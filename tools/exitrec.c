@@ -29,16 +29,54 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-bool vfc_exit_format(char *out, size_t size, pid_t pid, const char *program, int status)
+bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id)
 {
-	char name[64], sig[24];
+	char path[64], buf[512];
+	ssize_t n;
+	int fd;
+
+	memset(id, 0, sizeof(*id));
+	id->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0 || !vfc_stat_starttime(buf, (unsigned long)n, &id->starttime))
+		return false;
+	fd = open(VFC_BOOT_ID_PATH, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0) {
+		n = read(fd, buf, 64);
+		close(fd);
+		if (n > 0 && vfc_boot_id_ok(buf, (unsigned long)n)) {
+			memcpy(id->boot_id, buf, VFC_BOOT_ID_LEN);
+			id->boot_id[VFC_BOOT_ID_LEN] = 0;
+		}
+	}
+	id->known = true;
+	return true;
+}
+
+bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, const char *program,
+			int status)
+{
+	char name[VFC_PROG_MAX + 1], sig[24], ident[160] = "";
+	const char *s = program ? program : "";
 	size_t n = 0;
 	int len;
 
 	/* Printable ASCII only: the record must stay valid JSON and UTF-8 for any argv[0]. */
-	for (const char *s = program ? program : ""; *s && n + 1 < sizeof(name); s++)
+	for (; *s && n + 1 < sizeof(name); s++)
 		name[n++] = *s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\' ? '?' : *s;
 	name[n] = 0;
+	/* The shared identity (pid, starttime, boot_id), when it was read. */
+	if (id->known)
+		snprintf(ident, sizeof(ident), ",\"starttime\":%llu,\"boot_id\":\"%s\"",
+			 id->starttime, id->boot_id);
+	if (*s)
+		snprintf(ident + strlen(ident), sizeof(ident) - strlen(ident), "%s",
+			 ",\"program_truncated\":true");
 	if (WIFSIGNALED(status)) {
 		const char *abbrev = sigabbrev_np(WTERMSIG(status));
 
@@ -46,17 +84,25 @@ bool vfc_exit_format(char *out, size_t size, pid_t pid, const char *program, int
 			snprintf(sig, sizeof(sig), "SIG%s", abbrev);
 		else
 			snprintf(sig, sizeof(sig), "SIG%d", WTERMSIG(status));
-		len = snprintf(out, size,
-			       "{\"type\":\"" VFC_REC_EXIT "\",\"source\":\"run\",\"pid\":%ld,"
-			       "\"program\":\"%s\",\"signal\":\"%s\",\"core_dumped\":%s}\n",
-			       (long)pid, name, sig, WCOREDUMP(status) ? "true" : "false");
+		len =
+		    snprintf(out, size,
+			     "{\"type\":\"" VFC_REC_EXIT "\",\"source\":\"run\",\"pid\":%ld,"
+			     "\"program\":\"%s\"%s,\"signal\":\"%s\",\"core_dumped\":%s}\n",
+			     (long)id->pid, name, ident, sig, WCOREDUMP(status) ? "true" : "false");
 	} else {
 		len = snprintf(out, size,
 			       "{\"type\":\"" VFC_REC_EXIT "\",\"source\":\"run\",\"pid\":%ld,"
-			       "\"program\":\"%s\",\"status\":%d}\n",
-			       (long)pid, name, WEXITSTATUS(status));
+			       "\"program\":\"%s\"%s,\"status\":%d}\n",
+			       (long)id->pid, name, ident, WEXITSTATUS(status));
 	}
 	return len > 0 && (size_t)len < size;
+}
+
+bool vfc_exit_format(char *out, size_t size, pid_t pid, const char *program, int status)
+{
+	struct vfc_exit_id id = {.pid = pid};
+
+	return vfc_exit_format_id(out, size, &id, program, status);
 }
 
 /* Expand a VFIOCOMPAT_LOG template: %p the pid, %e as given (NULL: a glob '*'). */
@@ -79,7 +125,7 @@ static bool expand(const char *tmpl, pid_t pid, const char *prog, bool glob_esca
 			s++;
 		} else if (s[0] == '%' && s[1] == 'e') {
 			/* The shim's spelling: [A-Za-z0-9._-], no leading dot. */
-			for (const char *p = prog; *p; p++) {
+			for (const char *p = prog; *p && p - prog < VFC_PROG_MAX; p++) {
 				bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 					  (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
 					  *p == '_';
@@ -116,20 +162,66 @@ bool vfc_exit_path(const char *tmpl, pid_t pid, const char *prog, char *out, siz
 	return expand(tmpl, pid, prog && *prog ? prog : "unknown", false, out, size);
 }
 
-/* Does the file hold a record of pid? (A template without %p is shared.) */
-static bool names_pid(const char *path, pid_t pid)
+/*
+ * Open a report for FLAGS without blocking (a FIFO planted at its path has
+ * no writer or reader to wait for) or following a link; the fd when it is a
+ * regular file with one link owned by this user, as the shim requires of the
+ * files it appends to; else -1 with why in err.
+ */
+static int open_report(const char *path, int flags, char *err, size_t errlen)
 {
-	char want[40], line[4096];
-	bool found = false;
-	FILE *f = fopen(path, "re");
+	struct stat st;
+	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
 
-	if (!f)
+	if (fd < 0)
+		return fail(err, errlen, "%s: %s", path,
+			    errno == ENXIO ? "not a regular file (a FIFO or socket); not used"
+					   : strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(err, errlen, "%s: not a regular file; not used", path);
+	}
+	/* Another user's file, or a link to one, could hold a forged summary. */
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return fail(err, errlen,
+			    "%s: not a regular file of this user (owned by uid %lu); not used",
+			    path, (unsigned long)st.st_uid);
+	}
+	if (st.st_nlink != 1) {
+		close(fd);
+		return fail(err, errlen, "%s: has more than one link; not used", path);
+	}
+	return fd;
+}
+
+/*
+ * Does the file hold the start of the process? By pid, starttime and boot id
+ * when known (a file shared by processes of one pid in two namespaces), else
+ * by pid. (A template without %p is shared.)
+ */
+static bool names_proc(const char *path, const struct vfc_exit_id *id, bool by_start)
+{
+	char want[128], line[4096], why[256];
+	bool found = false;
+	int fd = open_report(path, O_RDONLY, why, sizeof(why));
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return false;
-	snprintf(want, sizeof(want), "\"pid\":%ld", (long)pid);
+	}
+	if (by_start)
+		snprintf(want, sizeof(want), "\"pid\":%ld,\"starttime\":%llu,\"boot_id\":\"%s\"",
+			 (long)id->pid, id->starttime, id->boot_id);
+	else
+		snprintf(want, sizeof(want), "\"pid\":%ld", (long)id->pid);
 	while (!found && fgets(line, sizeof(line), f)) {
 		char *at = strstr(line, want);
+		char next = at ? at[strlen(want)] : 0;
 
-		found = at && (at[strlen(want)] == ',' || at[strlen(want)] == '}');
+		found = at && (by_start || next == ',' || next == '}');
 	}
 	fclose(f);
 	return found;
@@ -137,19 +229,19 @@ static bool names_pid(const char *path, pid_t pid)
 
 static int append(const char *path, bool create, const char *line, char *err, size_t errlen)
 {
-	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
-	int fd = open(path, flags | (create ? O_CREAT | O_EXCL : 0), 0600);
+	int fd =
+	    create
+		? open(path,
+		       O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_CREAT | O_EXCL,
+		       0600)
+		: open_report(path, O_WRONLY | O_APPEND, err, errlen);
 	size_t len = strlen(line);
-	struct stat st;
 	ssize_t w;
 
-	if (fd < 0)
+	if (fd < 0 && create)
 		return fail(err, errlen, "%s: %s", path, strerror(errno));
-	/* Another user's file could hold a forged summary: add nothing to it. */
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
-		close(fd);
-		return fail(err, errlen, "%s: not a regular file of this user; not written", path);
-	}
+	if (fd < 0)
+		return -1;
 	w = write(fd, line, len);
 	if (w != (ssize_t)len) {
 		int e = w < 0 ? errno : ENOSPC;
@@ -165,24 +257,48 @@ static int append(const char *path, bool create, const char *line, char *err, si
 int vfc_exit_append(const char *tmpl, pid_t pid, const char *program, int status, char *err,
 		    size_t errlen)
 {
-	char pattern[8192], path[4096], line[256];
+	struct vfc_exit_id id = {.pid = pid};
+
+	return vfc_exit_append_id(tmpl, &id, program, status, err, errlen);
+}
+
+int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const char *program,
+		       int status, char *err, size_t errlen)
+{
+	pid_t pid = id->pid;
+	char pattern[8192], path[4096], line[384];
 	const char *base = program ? strrchr(program, '/') : NULL;
 	bool failed = !WIFEXITED(status) || WEXITSTATUS(status);
+	/*
+	 * The identity goes into the record only where a start record names the
+	 * same process: a reader takes an exit record whose identity matches no
+	 * start as a bad record, and one without it by pid (an older shim's
+	 * report, or a report made for a wrapper that wrote none).
+	 */
+	struct vfc_exit_id by_pid = {.pid = pid};
 	glob_t g;
 	int ret;
 
 	base = base ? base + 1 : program;
-	if (!vfc_exit_format(line, sizeof(line), pid, base, status) ||
+	if (!vfc_exit_format_id(line, sizeof(line), id, base, status) ||
 	    !vfc_exit_glob(tmpl, pid, pattern, sizeof(pattern)))
 		return fail(err, errlen, "report path too long");
 	if (!glob(pattern, 0, NULL, &g)) {
-		size_t pick = 0;
+		size_t pick = g.gl_pathc;
+		bool matched = false;
 
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			if (names_pid(g.gl_pathv[i], pid)) {
-				pick = i;
-				break;
-			}
+		/* Its start record by identity; else (an older shim's report) by pid. */
+		for (int by_start = id->known; pick == g.gl_pathc && by_start >= 0; by_start--)
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				if (names_proc(g.gl_pathv[i], id, by_start)) {
+					pick = i;
+					matched = by_start;
+					break;
+				}
+		if (pick == g.gl_pathc)
+			pick = 0;
+		if (!matched)
+			vfc_exit_format_id(line, sizeof(line), &by_pid, base, status);
 		ret = append(g.gl_pathv[pick], false, line, err, errlen);
 		globfree(&g);
 		return ret;
@@ -195,7 +311,8 @@ int vfc_exit_append(const char *tmpl, pid_t pid, const char *program, int status
 	if (glob(pattern, 0, NULL, &g))
 		return 0;
 	globfree(&g);
-	if (!vfc_exit_path(tmpl, pid, base, path, sizeof(path)))
+	if (!vfc_exit_path(tmpl, pid, base, path, sizeof(path)) ||
+	    !vfc_exit_format_id(line, sizeof(line), &by_pid, base, status))
 		return fail(err, errlen, "report path too long");
 	return append(path, true, line, err, errlen);
 }

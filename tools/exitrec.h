@@ -19,6 +19,24 @@
  */
 bool vfc_exit_format(char *out, size_t size, pid_t pid, const char *program, int status);
 
+/*
+ * The identity of the process `run` started, read from /proc/PID/stat while
+ * it is a zombie not yet reaped (waitid WNOWAIT): pid, start time, boot id.
+ */
+struct vfc_exit_id {
+	pid_t pid;
+	bool known; /* starttime and boot_id were read (boot_id "" if unreadable) */
+	unsigned long long starttime;
+	char boot_id[40];
+};
+
+/* Fill *ID for PID; false (only the pid known) when /proc could not say. */
+bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id);
+
+/* vfc_exit_format with the identity: ...,"pid":N,"program":"...","starttime":N,"boot_id":"..." */
+bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, const char *program,
+			int status);
+
 /* A glob(3) pattern for the reports of pid: %p the pid, %e any program. */
 bool vfc_exit_glob(const char *tmpl, pid_t pid, char *out, size_t size);
 
@@ -35,5 +53,14 @@ bool vfc_exit_path(const char *tmpl, pid_t pid, const char *prog, char *out, siz
  */
 int vfc_exit_append(const char *tmpl, pid_t pid, const char *program, int status, char *err,
 		    size_t errlen);
+/*
+ * The same with the identity: the report chosen is the one whose start
+ * names this pid, starttime and boot id, and then the record carries them
+ * (elsewhere, without a start to match, it names the pid only).
+ * Only a regular file with one link owned by the caller is opened (without
+ * blocking: a FIFO at the path is refused).
+ */
+int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const char *program,
+		       int status, char *err, size_t errlen);
 
 #endif

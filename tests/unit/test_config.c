@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "config.h"
 #include "fmt.h"
@@ -546,6 +548,26 @@ START_TEST(test_mode_names)
 }
 END_TEST
 
+/* The container (char 10:196) is no target, whatever its name; iommufd's node is. */
+START_TEST(test_target_that_is_the_container_is_known_by_identity)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFCHR | 0666;
+	st.st_rdev = makedev(10, 196);
+	ck_assert(vfc_target_is_container(&st));
+	st.st_rdev = makedev(10, 197);
+	ck_assert(!vfc_target_is_container(&st));
+	st.st_rdev = makedev(1, 3);
+	ck_assert(!vfc_target_is_container(&st));
+	/* A regular file that happens to carry the number is no device. */
+	st.st_mode = S_IFREG | 0666;
+	st.st_rdev = makedev(10, 196);
+	ck_assert(!vfc_target_is_container(&st));
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -590,6 +612,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_control_bytes_in_path_are_refused_and_escaped);
 	tcase_add_test(tc, test_del_byte_in_path_is_refused);
 	tcase_add_test(tc, test_quote_in_value_is_escaped_in_warning);
+	tcase_add_test(tc, test_target_that_is_the_container_is_known_by_identity);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -308,18 +311,67 @@ START_TEST(test_log_path_too_long_template_is_refused)
 }
 END_TEST
 
-START_TEST(test_log_path_too_long_program_is_refused)
+START_TEST(test_log_path_long_program_is_cut_to_its_bound)
 {
 	static char prog[5001];
-	char out[PATH_MAX];
+	char out[PATH_MAX], want[8 + VFC_PROG_MAX];
 
 	memset(prog, 'p', sizeof(prog) - 1);
 	prog[sizeof(prog) - 1] = '\0';
-	ck_assert(!expand("/tmp/%e", 1, prog, out, sizeof(out)));
+	ck_assert(expand("/tmp/%e", 1, prog, out, sizeof(out)));
+	strcpy(want, "/tmp/");
+	memset(want + 5, 'p', VFC_PROG_MAX);
+	want[5 + VFC_PROG_MAX] = 0;
+	ck_assert_str_eq(out, want);
+}
+END_TEST
+
+/* ---- the process identity ---- */
+
+START_TEST(test_starttime_is_field_22_after_the_last_paren)
+{
+	/* comm with spaces and ')' : fields are counted from the last ')'. */
+	static const char stat[] = "4242 (a) b) (c ) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 "
+				   "20 0 1 0 987654321 1000 200 18446744073709551615\n";
+	uint64_t v = 0;
+
+	ck_assert(vfc_parse_starttime(stat, strlen(stat), &v));
+	ck_assert_uint_eq(v, 987654321);
+	/* Without its last fields, or a ')' at all, or with a bad number: none. */
+	ck_assert(!vfc_parse_starttime(stat, 30, &v));
+	ck_assert(!vfc_parse_starttime("4242 comm S 1", 13, &v));
+	ck_assert(!vfc_parse_starttime("1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 9x ",
+				       56, &v));
+	ck_assert(!vfc_parse_starttime("1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 "
+				       "99999999999999999999999",
+				       76, &v));
+	/* The last field of a short text counts when it is field 22. */
+	ck_assert(
+	    vfc_parse_starttime("1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 77", 55, &v));
+	ck_assert_uint_eq(v, 77);
+}
+END_TEST
+
+START_TEST(test_boot_id_round_trip_and_bad_ones)
+{
+	const char *id = "be393046-04e0-4e70-9d1e-ae552a726409\n";
+	char text[37];
+	uint64_t hi, lo;
+
+	ck_assert(vfc_parse_boot_id(id, strlen(id), &hi, &lo));
+	vfc_boot_id_text(text, hi, lo);
+	ck_assert_str_eq(text, "be393046-04e0-4e70-9d1e-ae552a726409");
+	ck_assert(!vfc_parse_boot_id("BE393046-04e0-4e70-9d1e-ae552a726409", 36, &hi, &lo));
+	ck_assert(!vfc_parse_boot_id("be393046-04e0-4e70-9d1e-ae552a72640", 35, &hi, &lo));
+	ck_assert(!vfc_parse_boot_id("be393046x04e0-4e70-9d1e-ae552a726409", 36, &hi, &lo));
+	ck_assert(!vfc_parse_boot_id("", 0, &hi, &lo));
 }
 END_TEST
 
 /* ---- records ---- */
+
+/* An identity with no start time or boot id read. */
+#define ID(pid) (&(struct vfc_ident){(pid), 0, ""})
 
 static struct vfc_config config(enum vfc_mode mode, enum vfc_fallback fb, const char *target)
 {
@@ -337,7 +389,7 @@ START_TEST(test_start_record_is_one_json_line_with_config)
 	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
 	struct vfc_fmt f;
 
-	vfc_fmt_start(&f, &c, 42, "qemu");
+	vfc_fmt_start(&f, &c, ID(42), "qemu");
 	assert_json_line(&f);
 	ck_assert_str_eq(f.buf + f.len - 2, "}\n");
 	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"start\"", 15), 0);
@@ -356,7 +408,7 @@ START_TEST(test_start_record_shows_audit_and_fail)
 	struct vfc_config c = config(VFC_MODE_AUDIT, VFC_FALLBACK_FAIL, "/dev/iommu2");
 	struct vfc_fmt f;
 
-	vfc_fmt_start(&f, &c, 1, "x");
+	vfc_fmt_start(&f, &c, ID(1), "x");
 	assert_json_line(&f);
 	assert_has(&f, "\"mode\":\"audit\"");
 	assert_has(&f, "\"fallback\":\"fail\"");
@@ -369,10 +421,81 @@ START_TEST(test_start_record_escapes_hostile_program)
 	struct vfc_config c = config(VFC_MODE_OFF, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
 	struct vfc_fmt f;
 
-	vfc_fmt_start(&f, &c, 1, "a\"b\\c\n\x01\xff");
+	vfc_fmt_start(&f, &c, ID(1), "a\"b\\c\n\x01\xff");
 	assert_json_line(&f);
 	assert_has(&f, "\"program\":\"a\\\"b\\\\c\\u000a\\u0001\\ufffd\"");
 	assert_has(&f, "\"mode\":\"off\"");
+}
+END_TEST
+
+START_TEST(test_start_record_carries_the_identity)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	struct vfc_ident id = {4242, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, &id, "qemu");
+	assert_json_line(&f);
+	assert_has(&f, "\"pid\":4242,\"starttime\":987654321,"
+		       "\"boot_id\":\"be393046-04e0-4e70-9d1e-ae552a726409\"");
+	ck_assert_ptr_null(strstr(f.buf, "program_truncated"));
+	vfc_fmt_start(&f, &c, ID(1), "qemu");
+	assert_has(&f, "\"pid\":1,\"starttime\":0,\"boot_id\":\"\"");
+}
+END_TEST
+
+/* argv[0] is anyone's choice: 600 bytes that are not UTF-8 still leave a summary. */
+START_TEST(test_long_hostile_program_is_cut_and_said_so)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	char prog[601], want[64 + 6 * VFC_PROG_MAX];
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	memset(prog, 0xff, 600);
+	prog[600] = 0;
+	vfc_stats_reset(&s);
+	for (int op = 0; op < VFC_OP_COUNT; op++)
+		atomic_store(&s.calls[op], UINT64_MAX);
+	for (int ft = 0; ft < VFC_F_COUNT; ft++)
+		atomic_store(&s.feat[ft].count, UINT64_MAX);
+	strcpy(want, "\"program\":\"");
+	for (int i = 0; i < VFC_PROG_MAX; i++)
+		strcat(want, "\\ufffd");
+	strcat(want, "\",\"program_truncated\":true");
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, ID(1), prog);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"summary\"", 17), 0);
+	assert_has(&f, want);
+	vfc_fmt_start(&f, &c, ID(1), prog);
+	assert_json_line(&f);
+	assert_has(&f, want);
+	/* Exactly the bound: kept whole, not cut. */
+	memset(prog, 'q', VFC_PROG_MAX);
+	prog[VFC_PROG_MAX] = 0;
+	vfc_fmt_start(&f, &c, ID(1), prog);
+	ck_assert_ptr_null(strstr(f.buf, "program_truncated"));
+}
+END_TEST
+
+/* The longest target and program the shim accepts, none of it UTF-8: still a start record. */
+START_TEST(test_start_record_always_fits)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/");
+	char prog[601];
+	struct vfc_fmt f;
+
+	memset(c.target + 1, 0xff, sizeof(c.target) - 2);
+	c.target[sizeof(c.target) - 1] = 0;
+	memset(prog, 0xfe, 600);
+	prog[600] = 0;
+	vfc_fmt_start(&f, &c, &(struct vfc_ident){7, 123, "be393046-04e0-4e70-9d1e-ae552a726409"},
+		      prog);
+	assert_json_line(&f);
+	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"start\"", 15), 0);
+	assert_has(&f, "\"starttime\":123,");
+	assert_has(&f, "\"target_truncated\":true");
+	assert_has(&f, "\"program_truncated\":true");
 }
 END_TEST
 
@@ -381,7 +504,7 @@ START_TEST(test_start_record_with_null_program_is_empty_program)
 	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
 	struct vfc_fmt f;
 
-	vfc_fmt_start(&f, &c, 1, NULL);
+	vfc_fmt_start(&f, &c, ID(1), NULL);
 	assert_json_line(&f);
 	assert_has(&f, "\"program\":\"\"");
 }
@@ -564,7 +687,7 @@ START_TEST(test_empty_summary_has_empty_counters_and_untested)
 	struct vfc_fmt f;
 
 	vfc_stats_reset(&s);
-	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 77, "qemu");
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, ID(77), "qemu");
 	assert_json_line(&f);
 	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"summary\"", 17), 0);
 	assert_has(&f, "\"pid\":77");
@@ -594,7 +717,7 @@ START_TEST(test_summary_includes_only_ops_with_calls)
 	atomic_store(&s.calls[VFC_OP_GET_API_VERSION], 1);
 	/* Errors without calls cannot happen; the counters still decide. */
 	atomic_store(&s.errors[VFC_OP_UNMAP_DMA], 4);
-	vfc_fmt_summary(&f, &s, VFC_MODE_AUDIT, 1, "qemu");
+	vfc_fmt_summary(&f, &s, VFC_MODE_AUDIT, ID(1), "qemu");
 	assert_json_line(&f);
 	assert_has(&f, "\"ioctls\":{\"GET_API_VERSION\":{\"calls\":1,\"errors\":0},"
 		       "\"IOMMU_MAP_DMA\":{\"calls\":3,\"errors\":1,\"errno\":\"EEXIST\"}}");
@@ -619,7 +742,7 @@ START_TEST(test_summary_includes_only_features_seen)
 	atomic_store(&s.containers, 1);
 	atomic_store(&s.feat[VFC_F_DIRTY_PAGES].count, 5);
 	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
-	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 1, NULL);
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, ID(1), NULL);
 	assert_json_line(&f);
 	assert_has(&f, "\"features\":{\"dirty_pages\":5,\"type1_v1\":1}");
 	assert_has(&f, "\"program\":\"\"");
@@ -644,7 +767,7 @@ START_TEST(test_full_summary_is_one_json_line)
 		atomic_store(&s.feat[ft].count, UINT64_MAX);
 	atomic_store(&s.containers, 2147483647);
 	atomic_store(&s.fallbacks, 1);
-	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, 2147483647, "qemu-system-x86_64");
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, ID(2147483647), "qemu-system-x86_64");
 	assert_json_line(&f);
 	assert_has(&f, "\"errno\":\"E4095\",\"errno_mixed\":true}");
 	for (int op = 0; op < VFC_OP_COUNT; op++)
@@ -674,6 +797,22 @@ START_TEST(test_summary_line_is_one_human_line)
 	ck_assert_str_eq(f.buf, "vfiocompat: qemu[99]: mode redirect, 1/2 containers redirected, "
 				"6 container ioctls (1 failed), features: vaddr_map, p2p_map; "
 				"verdict: not-ready\n");
+}
+END_TEST
+
+/* Control bytes in the program name cannot forge a line on stderr. */
+START_TEST(test_summary_line_escapes_the_program)
+{
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_stats_reset(&s);
+	vfc_fmt_summary_line(&f, &s, VFC_MODE_REDIRECT, 3, "x\nvfiocompat: y\x1b[2J\xff\"\\");
+	ck_assert_int_eq(
+	    strncmp(f.buf, "vfiocompat: x\\u000avfiocompat: y\\u001b[2J\\ufffd\\\"\\\\[3]: ", 53),
+	    0);
+	for (const char *p = f.buf; *p; p++)
+		ck_assert(p[1] == 0 ? *p == '\n' : (*p >= 0x20 && *p < 0x7f));
 }
 END_TEST
 
@@ -1025,13 +1164,86 @@ START_TEST(test_exit_without_log_prints_summary_line_on_stderr)
 {
 	char buf[1024];
 
-	atomic_store(&vfc_stats.used, 1);
+	vfc_report_start_once(); /* no log: nothing written, but this process started */
 	capture_stderr();
 	vfc_report_exit();
 	ck_assert_int_gt(captured_stderr(buf, sizeof(buf)), 0);
 	ck_assert_int_eq(count_lines(buf), 1);
 	ck_assert_int_eq(strncmp(buf, "vfiocompat: ", 12), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "; verdict: untested\n"));
+}
+END_TEST
+
+/* The start record names this process: the identity /proc gives. */
+START_TEST(test_start_record_names_this_process)
+{
+	char buf[2 * VFC_FMT_SIZE], stat[1024], boot[64], want[256];
+	unsigned long long st = 0;
+	ssize_t n;
+
+	n = slurp("/proc/self/stat", stat, sizeof(stat));
+	ck_assert(n > 0 && vfc_stat_starttime(stat, (unsigned long)n, &st));
+	ck_assert_int_eq(slurp(VFC_BOOT_ID_PATH, boot, sizeof(boot)), 37);
+	boot[36] = 0;
+	set_log("ident.jsonl");
+	vfc_report_start_once();
+	atomic_store(&vfc_stats.containers, 1);
+	vfc_report_exit();
+	ck_assert_int_gt(slurp_log("ident.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 2);
+	snprintf(want, sizeof(want), "\"pid\":%d,\"starttime\":%llu,\"boot_id\":\"%s\"",
+		 (int)getpid(), st, boot);
+	ck_assert_ptr_nonnull(strstr(buf, want));
+	ck_assert_ptr_nonnull(strstr(strchr(buf, '\n') + 1, want)); /* the summary too */
+}
+END_TEST
+
+/*
+ * A child made without the atfork handlers (a raw clone) inherits the
+ * parent's state; leaving by exit() it must not write the parent's summary.
+ */
+START_TEST(test_child_without_atfork_writes_no_summary)
+{
+	char buf[2 * VFC_FMT_SIZE];
+	int st;
+
+	set_log("clone.jsonl");
+	vfc_report_start_once();
+	atomic_store(&vfc_stats.containers, 1);
+	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		vfc_report_exit();
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_gt(slurp_log("clone.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 1);
+	ck_assert_ptr_null(strstr(buf, "summary"));
+	vfc_report_exit(); /* the parent itself: its summary */
+	ck_assert_int_gt(slurp_log("clone.jsonl", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 2);
+}
+END_TEST
+
+/* Nothing but a regular file is written to, and opening one never waits. */
+START_TEST(test_fifo_log_is_refused_without_blocking)
+{
+	char path[PATH_MAX], buf[1024];
+	struct vfc_fmt f;
+
+	set_log("fifo.jsonl");
+	snprintf(path, sizeof(path), "%s", vfc_cfg.log);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	capture_stderr();
+	vfc_fmt_attach(&f, 3, 5, 0, 0);
+	alarm(10); /* blocking would be a failure, not a hang */
+	vfc_report_line(&f);
+	vfc_report_line(&f);
+	alarm(0);
+	ck_assert_int_gt(captured_stderr(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(count_lines(buf), 1);
+	ck_assert_ptr_nonnull(strstr(buf, "is not a regular file"));
+	unlink(path);
 }
 END_TEST
 
@@ -1084,7 +1296,9 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_log_path_exact_fit_is_accepted);
 	tcase_add_test(tc, test_log_path_one_byte_short_is_refused_untouched);
 	tcase_add_test(tc, test_log_path_too_long_template_is_refused);
-	tcase_add_test(tc, test_log_path_too_long_program_is_refused);
+	tcase_add_test(tc, test_log_path_long_program_is_cut_to_its_bound);
+	tcase_add_test(tc, test_starttime_is_field_22_after_the_last_paren);
+	tcase_add_test(tc, test_boot_id_round_trip_and_bad_ones);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("records");
@@ -1092,6 +1306,9 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_start_record_shows_audit_and_fail);
 	tcase_add_test(tc, test_start_record_escapes_hostile_program);
 	tcase_add_test(tc, test_start_record_with_null_program_is_empty_program);
+	tcase_add_test(tc, test_start_record_carries_the_identity);
+	tcase_add_test(tc, test_long_hostile_program_is_cut_and_said_so);
+	tcase_add_test(tc, test_start_record_always_fits);
 	tcase_add_test(tc, test_open_record_with_target_and_errno);
 	tcase_add_test(tc, test_open_record_without_target_or_error_omits_them);
 	tcase_add_test(tc, test_open_record_escapes_hostile_path);
@@ -1108,6 +1325,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_full_summary_is_one_json_line);
 	tcase_add_test(tc, test_summary_line_is_one_human_line);
 	tcase_add_test(tc, test_summary_line_without_features_says_none);
+	tcase_add_test(tc, test_summary_line_escapes_the_program);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("verdict");
@@ -1134,6 +1352,9 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_exit_appends_summary_after_start);
 	tcase_add_test(tc, test_exit_without_log_prints_summary_line_on_stderr);
 	tcase_add_test(tc, test_forked_child_starts_its_own_report);
+	tcase_add_test(tc, test_start_record_names_this_process);
+	tcase_add_test(tc, test_child_without_atfork_writes_no_summary);
+	tcase_add_test(tc, test_fifo_log_is_refused_without_blocking);
 	tcase_add_test(tc, test_warn_writes_one_line_on_stderr);
 	suite_add_tcase(s, tc);
 	return s;

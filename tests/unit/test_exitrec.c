@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `vfiocompat run`'s exit record (tools/exitrec.c): identity and file checks. */
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exitrec.h"
+#include "unit.h"
+#include "vfiocompat/report.h"
+
+static char dir[32];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vfc-exitid.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put(const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void get(const char *name, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+START_TEST(test_exit_record_carries_the_identity)
+{
+	struct vfc_exit_id id = {42, true, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	char line[384], prog[200];
+
+	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, "qemu-io", 1 << 8));
+	ck_assert_str_eq(line,
+			 "{\"type\":\"exit\",\"source\":\"run\",\"pid\":42,\"program\":\"qemu-io\","
+			 "\"starttime\":987654321,"
+			 "\"boot_id\":\"be393046-04e0-4e70-9d1e-ae552a726409\",\"status\":1}\n");
+	/* A name past the record's bound is cut, and said to be. */
+	memset(prog, 'p', sizeof(prog) - 1);
+	prog[sizeof(prog) - 1] = 0;
+	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, prog, SIGKILL));
+	ck_assert_ptr_nonnull(strstr(line, "\"program_truncated\":true,\"signal\":\"SIGKILL\""));
+}
+END_TEST
+
+START_TEST(test_exit_id_of_a_live_process_is_its_start_time)
+{
+	struct vfc_exit_id id;
+	char stat[1024], boot[64];
+	unsigned long long st;
+	int fd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = read(fd, stat, sizeof(stat));
+
+	close(fd);
+	ck_assert(vfc_stat_starttime(stat, (unsigned long)n, &st));
+	fd = open(VFC_BOOT_ID_PATH, O_RDONLY);
+	ck_assert_int_eq(read(fd, boot, sizeof(boot)), 37);
+	close(fd);
+	boot[36] = 0;
+	ck_assert(vfc_exit_read_id(getpid(), &id));
+	ck_assert(id.known);
+	ck_assert_uint_eq(id.starttime, st);
+	ck_assert_str_eq(id.boot_id, boot);
+	ck_assert(!vfc_exit_read_id(0x7ffffff0, &id));
+	ck_assert(!id.known);
+}
+END_TEST
+
+/* Two reports with pid 5 (two pid namespaces): the one whose start names it. */
+START_TEST(test_exit_record_goes_to_the_start_with_its_starttime)
+{
+	struct vfc_exit_id id = {5, true, 200, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	char tmpl[PATH_MAX], err[256], buf[1024];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
+	put("a-5.jsonl", "{\"type\":\"start\",\"pid\":5,\"starttime\":100,"
+			 "\"boot_id\":\"be393046-04e0-4e70-9d1e-ae552a726409\"}\n");
+	put("b-5.jsonl", "{\"type\":\"start\",\"pid\":5,\"starttime\":200,"
+			 "\"boot_id\":\"be393046-04e0-4e70-9d1e-ae552a726409\"}\n");
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &id, "b", 0, err, sizeof(err)), 1);
+	get("a-5.jsonl", buf, sizeof(buf));
+	ck_assert_ptr_null(strstr(buf, "exit"));
+	get("b-5.jsonl", buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"exit\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"program\":\"b\",\"starttime\":200,\"boot_id\""));
+}
+END_TEST
+
+/* Where no start names it (an older report, a wrapper's), the record names the pid only. */
+START_TEST(test_exit_record_without_its_start_names_the_pid_only)
+{
+	struct vfc_exit_id id = {5, true, 300, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	char tmpl[PATH_MAX], err[256], buf[1024];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
+	put("a-5.jsonl", "{\"type\":\"start\",\"pid\":5,\"program\":\"a\"}\n");
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &id, "a", 0, err, sizeof(err)), 1);
+	get("a-5.jsonl", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "{\"type\":\"start\",\"pid\":5,\"program\":\"a\"}\n"
+			      "{\"type\":\"exit\",\"source\":\"run\",\"pid\":5,\"program\":\"a\","
+			      "\"status\":0}\n");
+	/* A failed wrapper with no report of its own, beside another's: pid only. */
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &(struct vfc_exit_id){6, true, 9, ""}, "w",
+					    1 << 8, err, sizeof(err)),
+			 1);
+	get("w-6.jsonl", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "{\"type\":\"exit\",\"source\":\"run\",\"pid\":6,\"program\":\"w\","
+			      "\"status\":1}\n");
+}
+END_TEST
+
+/* A FIFO or a hard link where the report is: refused at once, nothing written. */
+START_TEST(test_exit_record_refuses_fifo_and_links)
+{
+	struct vfc_exit_id id = {7, false, 0, ""};
+	char tmpl[PATH_MAX], path[PATH_MAX], other[PATH_MAX], err[256], buf[256];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/r-%%p.jsonl", dir);
+	snprintf(path, sizeof(path), "%s/r-7.jsonl", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(10); /* blocking would be a failure, not a hang */
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &id, "vmm", 1 << 8, err, sizeof(err)), -1);
+	alarm(0);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	unlink(path);
+	put("r-7.jsonl", "{\"type\":\"start\",\"pid\":7}\n");
+	snprintf(other, sizeof(other), "%s/elsewhere", dir);
+	ck_assert_int_eq(link(path, other), 0);
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &id, "vmm", 1 << 8, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "more than one link"));
+	get("r-7.jsonl", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "{\"type\":\"start\",\"pid\":7}\n");
+}
+END_TEST
+
+Suite *exitrec_suite(void)
+{
+	Suite *s = suite_create("exitrec");
+	TCase *tc = tcase_create("exitrec");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_exit_record_carries_the_identity);
+	tcase_add_test(tc, test_exit_id_of_a_live_process_is_its_start_time);
+	tcase_add_test(tc, test_exit_record_goes_to_the_start_with_its_starttime);
+	tcase_add_test(tc, test_exit_record_without_its_start_names_the_pid_only);
+	tcase_add_test(tc, test_exit_record_refuses_fifo_and_links);
+	suite_add_tcase(s, tc);
+	return s;
+}
