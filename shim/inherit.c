@@ -49,7 +49,11 @@ static void adopt(int dirfd, int fd, const struct stat *target)
 	long len = syscall(SYS_readlinkat, dirfd, name, path, sizeof(path) - 1);
 	path[len > 0 ? len : 0] = '\0';
 
-	if (S_ISCHR(st.st_mode) && target && st.st_rdev == target->st_rdev &&
+	bool container =
+	    S_ISCHR(st.st_mode) && st.st_rdev == makedev(VFC_CONTAINER_MAJOR, VFC_CONTAINER_MINOR);
+
+	/* The container is type1's whatever VFIOCOMPAT_TARGET names (it may name the container). */
+	if (!container && S_ISCHR(st.st_mode) && target && st.st_rdev == target->st_rdev &&
 	    !strcmp(path, vfc_cfg.target)) {
 		/*
 		 * An iommufd opened as the target: a redirected container before the
@@ -60,8 +64,7 @@ static void adopt(int dirfd, int fd, const struct stat *target)
 		atomic_fetch_add(&vfc_stats.already_iommufd, 1);
 		vfc_fd_track(fd, VFC_FD_ENTRY(VFC_FD_IOMMUFD, 0));
 		record(fd, path, "iommufd");
-	} else if (S_ISCHR(st.st_mode) &&
-		   st.st_rdev == makedev(VFC_CONTAINER_MAJOR, VFC_CONTAINER_MINOR)) {
+	} else if (container) {
 		/* Its iommu type is unknown (0): failed ioctls are then not decoded. */
 		atomic_fetch_add(&vfc_stats.containers, 1);
 		vfc_type1_limit_get();

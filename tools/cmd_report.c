@@ -334,7 +334,12 @@ static int read_one(struct vfc_trial *t, const char *path)
 
 	if (!strcmp(path, "-"))
 		return read_stream(t, stdin, "<stdin>");
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * O_NONBLOCK: a FIFO nobody writes to must not hang the open. A pipe
+	 * (`report <(zcat r.jsonl.gz)`) is then read as usual; a device or a
+	 * socket never ends as a report does, and is refused.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		vfc_err("report: %s: %s; give the path of a VFIOCOMPAT_LOG file", path,
 			strerror(errno));
@@ -343,6 +348,18 @@ static int read_one(struct vfc_trial *t, const char *path)
 	if (fstat(fd, &st) || S_ISDIR(st.st_mode)) {
 		vfc_err("report: %s: is a directory; give the report files in it (e.g. %s/*.jsonl)",
 			path, path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		vfc_err("report: %s: not a regular file (a device or socket); give the path of a "
+			"VFIOCOMPAT_LOG file",
+			path);
+		close(fd);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		vfc_err("report: %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}

@@ -137,19 +137,26 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 	enum vfc_verdict v = VFC_V_UNTESTED;
 	glob_t g;
 	char list[512] = "";
-	bool none = !pattern[0] || glob(pattern, 0, NULL, &g);
+	bool none = !pattern[0] || glob(pattern, 0, NULL, &g), unread = false;
 
 	vfc_trial_init(&t);
 	for (size_t i = 0; !none && i < g.gl_pathc; i++) {
 		FILE *f = open_report(g.gl_pathv[i]);
 
 		if (f) {
-			vfc_trial_add_stream(&t, f, g.gl_pathv[i], stderr);
+			/* A report that cannot be read to its end makes no verdict better. */
+			if (vfc_trial_add_stream(&t, f, g.gl_pathv[i], stderr)) {
+				vfc_err("run: %s: read error: %s; the verdict is incomplete",
+					g.gl_pathv[i], strerror(errno));
+				unread = true;
+			}
 			fclose(f);
 		}
 	}
 	if (!none)
 		v = vfc_trial_finish(&t);
+	if (unread && v < VFC_V_INCOMPLETE)
+		v = VFC_V_INCOMPLETE;
 	/* Our own empty report directory is litter: remove it. */
 	if (none && dir[0])
 		rmdir(dir);

@@ -138,4 +138,14 @@ rep --prometheus "$T/label.jsonl"
 check "prometheus: a hostile feature name stays one escaped label" has "$T/o" '^vfiocompat_feature_uses{feature="x\\"} 1\\nvfiocompat_verdict{verdict=\\"ready\\"} 1\\\\",severity="info"} 1$'
 check "prometheus: every line is HELP, TYPE or a sample" test -z "$(grep -Ev '^# (HELP|TYPE) vfiocompat_[a-z_]+ |^vfiocompat_[a-z_]+(\{[a-z_]+="([^"\\]|\\.)*"(,[a-z_]+="([^"\\]|\\.)*")*\})? [0-9]+$' "$T/o")"
 
+# --- a FIFO nobody writes to, a device: never a hang, one line
+mkfifo "$T/fifo"
+timeout 10 env "${SAN_ENV[@]}" "$V" report "$T/fifo" >"$T/o" 2>"$T/e"; rc=$?
+check "a FIFO with no writer: report does not hang (rc $rc)" test "$rc" != 124
+printf '%s\n%s\n%s\n' "$START" "$OPEN" "$READY" >"$T/piped.jsonl"
+rep <(cat "$T/piped.jsonl"); rc=$?
+check "a pipe (process substitution) is still read: READY (exit 0)" is "$rc/$(verdict)" "0/READY"
+timeout 10 env "${SAN_ENV[@]}" "$V" report /dev/zero >"$T/o" 2>"$T/e"; rc=$?
+check "a device (/dev/zero): refused in one line, exit 2" is "$rc/$(grep -c 'not a regular file' "$T/e")/$(wc -l <"$T/e")" "2/1/1"
+
 tap_end

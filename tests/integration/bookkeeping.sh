@@ -119,6 +119,13 @@ if [ "$REAL" = 1 ]; then
 	run VFIOCOMPAT_MODE=off -- open /dev/vfio/vfio keep 3 setenv VFIOCOMPAT_MODE redirect exec api 3
 	check "type1 container inherited across exec: tracked as type1" is \
 		"$(api_calls)/$(q "$L" open node fd=3 action=inherited)" 1/container
+	# An inherited container stays a container when VFIOCOMPAT_TARGET names the
+	# container itself (issue 26): never taken for an already-iommufd node (the
+	# host's stand-in 10:196 node cannot be opened: the lab runs this).
+	run VFIOCOMPAT_MODE=off -- open /dev/vfio/vfio keep 3 setenv VFIOCOMPAT_MODE redirect \
+		setenv VFIOCOMPAT_TARGET /dev/vfio/vfio exec
+	check "inherited container, VFIOCOMPAT_TARGET=/dev/vfio/vfio: recorded as the container" is \
+		"$(q "$L" open node fd=3 action=inherited)/$(q "$L" summary already_iommufd)" container/0
 fi
 
 # 9. Every shim path a signal handler takes fits an 8 KiB sigaltstack (guard page below).
