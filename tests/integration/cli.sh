@@ -63,6 +63,10 @@ for kv in "6.12.118:measured in the lab:still has TYPE1_NESTING (as the lab meas
 	check "check --config for Linux $rel: $where" has "$T/o" "INFO  kernel vs lab .*$where"
 	if [ -n "$diff" ]; then
 		check "... and its type1 $diff" has "$T/o" "INFO  kernel differences .*$diff"
+		ov=0
+		[ "${rel%%.*}" = 6 ] && ov=1
+		check "... and names MAP_DMA's overflow errno only for the 6.12 series ($ov)" \
+			test "$(grep -c 'kernel differences .*wraps with EINVAL, iommufd with EOVERFLOW' "$T/o")" = "$ov"
 	else
 		check "... and no TYPE1_NESTING claim for a series not measured" sh -c '! grep -q "kernel differences" "$1"' _ "$T/o"
 	fi
