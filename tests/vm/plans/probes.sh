@@ -91,7 +91,7 @@ CHECK_DIAG=$(grep nesting_extension "$T/x.jsonl")
 check "ERRNO=type1: CHECK_EXTENSION(TYPE1_NESTING) stays iommufd's 0/0" test "$e" = 0/0
 check "ERRNO=type1: the nesting_extension record names type1's answer here (${t1_nest_ext%/*})" \
 	test "$("$Q" "$T/x.jsonl" feature type1_ret "feature=nesting_extension")" = "${t1_nest_ext%/*}"
-diff=same
+diff="the same"
 [ "$t1_nest_ext" = 1/0 ] && diff=otherwise
 check "ERRNO=type1: ... and says type1 answers $diff on this kernel" \
 	grep -q "\"on_this_kernel\":\"type1 answers $diff" "$T/x.jsonl"
