@@ -257,17 +257,18 @@ check-vm: all module $(LEAK_SAMPLE)
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.
 # One lab VM per IOMMU variant (VFC_VM_IOMMUS to choose); each run's raw
-# answers go to docs/compat-audit/, the table is generated from them all.
+# answers go to docs/compat-audit/ (7.3) or docs/compat-audit/6.12/
+# (VFC_VM_KERNEL=6.12), the table is generated from them all.
 VFC_VM_IOMMUS ?= intel intel-sm intel-flts amd virtio
 audit-doc: deps deps-vm all
-	mkdir -p docs/compat-audit
-	for v in $(VFC_VM_IOMMUS); do \
-		B=$(abspath $(B)) VFC_VM_IOMMU=$$v VFC_VM_OUT=$(abspath $(B))/vm-audit-$$v tests/vm/run audit; \
-		test -s $(B)/vm-audit-$$v/results/compat-audit/$$v.type1 || exit 1; \
-		cp $(B)/vm-audit-$$v/results/compat-audit/$$v.type1 \
-			$(B)/vm-audit-$$v/results/compat-audit/$$v.iommufd docs/compat-audit/; \
+	d=docs/compat-audit; [ "$${VFC_VM_KERNEL:-7.3}" = 7.3 ] || d=$$d/$$VFC_VM_KERNEL; \
+	mkdir -p $$d && for v in $(VFC_VM_IOMMUS); do \
+		r=$(abspath $(B))/vm-audit-$${VFC_VM_KERNEL:-7.3}-$$v/results/compat-audit; \
+		B=$(abspath $(B)) VFC_VM_IOMMU=$$v VFC_VM_OUT=$${r%/results/*} tests/vm/run audit; \
+		test -s $$r/$$v.type1 || exit 1; \
+		cp $$r/$$v.type1 $$r/$$v.iommufd $$r/release $$d/ || exit 1; \
 	done
-	tests/vm/audit-table docs/compat-audit 7.3.4 >docs/compat-audit.md
+	tests/vm/audit-table docs/compat-audit >docs/compat-audit.md
 
 sanitize: deps
 	$(MAKE) B=build/san SAN=1 all

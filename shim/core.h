@@ -87,6 +87,13 @@ bool vfc_safe_copy(void *dst, const void *src, size_t n);
 extern _Atomic uint32_t vfc_type1_limit;
 uint32_t vfc_type1_limit_get(void); /* read now if the constructor has not yet */
 
+/*
+ * What this kernel's type1 answers to CHECK_EXTENSION(VFIO_TYPE1_NESTING_IOMMU):
+ * 1 (type1 still has nesting: 6.12), 0 (7.3), or -1 not known. Asked once by
+ * the constructor, only with VFIOCOMPAT_ERRNO=type1 (errmap.c's rules).
+ */
+extern _Atomic int vfc_type1_nesting;
+
 /* rlimit.c: ask a redirected container for per-process memlock accounting. */
 void vfc_set_rlimit_mode(int fd);
 

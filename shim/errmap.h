@@ -24,9 +24,12 @@ struct vfc_errmap_rule {
 
 /*
  * The rule for a failed request (`err`) on a redirected container whose
- * SET_IOMMU type is `iommu_type` (0 before), or NULL.
+ * SET_IOMMU type is `iommu_type` (0 before), or NULL. `type1_nesting` is
+ * what this kernel's type1 answers to CHECK_EXTENSION(VFIO_TYPE1_NESTING_IOMMU),
+ * asked at start (1 up to 6.12, where type1 still has nesting; 0 on 7.3),
+ * or -1 when not known: then the table measured on 7.3 applies.
  */
 const struct vfc_errmap_rule *vfc_errmap_find(const struct vfc_rec *rec, uint32_t iommu_type,
-					      int err);
+					      int err, int type1_nesting);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core.h"
 
 #include <dlfcn.h>
+#include <linux/vfio.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -174,6 +175,25 @@ uint32_t vfc_type1_limit_get(void)
 	return v;
 }
 
+_Atomic int vfc_type1_nesting = -1;
+
+/*
+ * Ask the real type1 container whether it still offers TYPE1_NESTING: a
+ * container with no group holds nothing and changes nothing. Raw syscalls,
+ * so our own open and ioctl wrappers never see it; errno is the caller's to
+ * keep. -1 when there is no type1 container to ask.
+ */
+static int type1_nesting_probe(void)
+{
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, "/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	long ret = syscall(SYS_ioctl, fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_NESTING_IOMMU);
+	syscall(SYS_close, fd);
+	return ret < 0 ? -1 : ret > 0;
+}
+
 __attribute__((constructor)) static void vfc_ctor(void)
 {
 	vfc_init();
@@ -189,6 +209,9 @@ __attribute__((constructor)) static void vfc_ctor(void)
 		atomic_store(&vfc_type1_limit, vfc_type1_dma_entry_limit());
 		vfc_pid();
 		vfc_report_read_identity();
+		/* Only the errno table depends on it (errmap.c): asked only for it. */
+		if (vfc_cfg.mode == VFC_MODE_REDIRECT && vfc_cfg.errno_type1)
+			atomic_store(&vfc_type1_nesting, type1_nesting_probe());
 		vfc_adopt_inherited();
 		errno = saved;
 	}

@@ -62,6 +62,10 @@ static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, i
 	s->ret = ret;
 	s->err = err;
 	s->on_type1 = on_type1;
+	/* Type1's nesting answer depends on the kernel: 1 on 6.12, 0 on 7.3. */
+	int nesting = atomic_load(&vfc_type1_nesting);
+	s->type1_known = !on_type1 && ft == VFC_F_NESTING_EXT && nesting >= 0;
+	s->type1_ret = nesting;
 	vfc_fmt_feature(f, ft, s);
 	vfc_report_line(f);
 	vfc_scratch_give(f);

@@ -383,6 +383,13 @@ void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_
 	kv_str(f, "backend", s->on_type1 ? "type1" : "iommufd");
 	kv_int(f, "ret", s->ret);
 	kv_errno(f, s->ret < 0 ? s->err : 0);
+	/* What type1 would have answered on this kernel (probed), beside iommufd's. */
+	if (s->type1_known) {
+		kv_int(f, "type1_ret", s->type1_ret);
+		kv_str(f, "on_this_kernel",
+		       s->type1_ret == s->ret ? "type1 answers the same"
+					      : "type1 answers otherwise: a real difference");
+	}
 	/* On type1 the iommufd answer is a prediction from the known differences. */
 	kv_str(f, s->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
 	kv_str(f, "hint", info->hint);

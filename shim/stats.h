@@ -20,6 +20,9 @@ struct vfc_feature_seen {
 	int ret;
 	int err;
 	bool on_type1; /* answered by the type1 container (audit, fallback) */
+	/* On iommufd, what this kernel's type1 answers instead, when known. */
+	bool type1_known;
+	int type1_ret;
 };
 
 struct vfc_stats {

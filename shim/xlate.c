@@ -20,7 +20,7 @@ int vfc_errno_translate(const struct vfc_rec *r, uint32_t e, unsigned long reque
 	/* The features above record the kernel's answer; the caller may get type1's. */
 	const struct vfc_errmap_rule *rule;
 	if (ret < 0 && vfc_cfg.errno_type1 && VFC_FD_KIND(e) == VFC_FD_REDIRECTED &&
-	    (rule = vfc_errmap_find(r, iommu_type, err))) {
+	    (rule = vfc_errmap_find(r, iommu_type, err, atomic_load(&vfc_type1_nesting)))) {
 		struct vfc_fmt *f = vfc_fmt_take();
 		atomic_fetch_add(&vfc_stats.errno_translated, 1);
 		if (f) {

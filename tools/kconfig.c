@@ -154,3 +154,77 @@ const char *vfc_kconfig_unreadable(const char *path, char *buf, size_t size)
 	close(fd);
 	return NULL;
 }
+
+/* major.minor.patch as one number; false when release does not start so. */
+static bool kver(const char *release, unsigned long *v)
+{
+	unsigned a = 0, b = 0, c = 0;
+	int n = sscanf(release, "%u.%u.%u", &a, &b, &c);
+
+	if (n < 2 || a > 255 || b > 255 || c > 65535)
+		return false;
+	*v = (unsigned long)a << 24 | (unsigned long)b << 16 | c;
+	return true;
+}
+
+static const unsigned long measured[] = {6ul << 24 | 12ul << 16 | 118, 7ul << 24 | 3ul << 16 | 4};
+#define NMEASURED (sizeof(measured) / sizeof(measured[0]))
+
+int vfc_kernel_measured(const char *release, char *out, size_t size)
+{
+	unsigned long v;
+
+	if (!kver(release, &v)) {
+		snprintf(out, size, "Linux %s: version not understood; the lab measured %s",
+			 release, VFC_MEASURED_KERNELS);
+		return 2;
+	}
+	for (size_t i = 0; i < NMEASURED; i++) {
+		if (v == measured[i]) {
+			snprintf(out, size,
+				 "Linux %s was measured in the lab (docs/compat-audit.md)",
+				 release);
+			return 0;
+		}
+		if (v >> 16 == measured[i] >> 16) {
+			snprintf(out, size,
+				 "Linux %s: the lab measured this series at %lu.%lu.%lu; answers "
+				 "should match docs/compat-audit.md",
+				 release, measured[i] >> 24, measured[i] >> 16 & 255,
+				 measured[i] & 65535);
+			return 0;
+		}
+	}
+	if (v < measured[0]) {
+		snprintf(out, size,
+			 "Linux %s is older than any kernel the lab measured (%s): its answers may "
+			 "differ from docs/compat-audit.md",
+			 release, VFC_MEASURED_KERNELS);
+		return -1;
+	}
+	if (v > measured[NMEASURED - 1]) {
+		snprintf(out, size,
+			 "Linux %s is newer than any kernel the lab measured (%s): its answers may "
+			 "differ from docs/compat-audit.md",
+			 release, VFC_MEASURED_KERNELS);
+		return 1;
+	}
+	snprintf(out, size,
+		 "Linux %s was not measured: it lies between the lab's %s; its answers may differ "
+		 "from docs/compat-audit.md",
+		 release, VFC_MEASURED_KERNELS);
+	return 0;
+}
+
+int vfc_kernel_type1_nesting(const char *release)
+{
+	unsigned long v;
+
+	if (!kver(release, &v))
+		return -1;
+	if (v >> 16 == measured[0] >> 16)
+		return 1;
+	if (v >> 16 == measured[1] >> 16)
+		return 0;
+	return -1;
+}

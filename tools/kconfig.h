@@ -36,6 +36,23 @@ bool vfc_kconfig_plausible(const char *text, size_t len);
  */
 bool vfc_kconfig_release(const char *text, size_t len, char *out, size_t size);
 
+/* The kernels the lab measured (docs/compat-audit.md, docs/vm-lab.md). */
+#define VFC_MEASURED_KERNELS "6.12.118 and 7.3.4"
+
+/*
+ * Where `release` ("6.12.118-amd64") sits among the kernels the lab
+ * measured: -1 older than all, 1 newer than all, 0 measured, of a measured
+ * series or between them (2 when the release cannot be read). `out` gets
+ * one phrase saying which.
+ */
+int vfc_kernel_measured(const char *release, char *out, size_t size);
+
+/*
+ * What type1 on `release` answers to CHECK_EXTENSION(TYPE1_NESTING), as the
+ * lab measured it for its series: 1 (6.12), 0 (7.3), -1 not measured.
+ */
+int vfc_kernel_type1_nesting(const char *release);
+
 /*
  * Why path cannot serve as a kernel config, in one phrase ("no such file",
  * "a directory", "empty"...), or NULL when it can be read.

@@ -52,6 +52,25 @@ printf 'CONFIG_IOMMUFD=y\n# CONFIG_IOMMUFD_VFIO_CONTAINER is not set\nCONFIG_VFI
 v check --config "$T/good.config"
 check "check --config: CONFIG_IOMMUFD=y passes" has "$T/o" 'PASS  CONFIG_IOMMUFD  *=y'
 check "check --config: names the file read" has "$T/o" "read from $T/good.config"
+# The kernel against the lab's measured kernels, and its known differences.
+for kv in "6.12.118:measured in the lab:still has TYPE1_NESTING (as the lab measured this series)" \
+	"7.3.4:measured in the lab:has no TYPE1_NESTING (as the lab measured this series)" \
+	"6.8.0-45-generic:older than any kernel the lab measured:" \
+	"7.5.1:newer than any kernel the lab measured:"; do
+	IFS=: read -r rel where diff <<<"$kv"
+	{ printf '#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 %s Kernel Configuration\n#\n' "$rel"; cat "$T/good.config"; } >"$T/k.config"
+	v check --config "$T/k.config"
+	check "check --config for Linux $rel: $where" has "$T/o" "INFO  kernel vs lab .*$where"
+	if [ -n "$diff" ]; then
+		check "... and its type1 $diff" has "$T/o" "INFO  kernel differences .*$diff"
+		ov=0
+		[ "${rel%%.*}" = 6 ] && ov=1
+		check "... and names MAP_DMA's overflow errno only for the 6.12 series ($ov)" \
+			test "$(grep -c 'kernel differences .*wraps with EINVAL, iommufd with EOVERFLOW' "$T/o")" = "$ov"
+	else
+		check "... and no TYPE1_NESTING claim for a series not measured" sh -c '! grep -q "kernel differences" "$1"' _ "$T/o"
+	fi
+done
 printf '# CONFIG_IOMMUFD is not set\nCONFIG_IOMMUFD_TEST=y\n' >"$T/bad.config"
 v check --config "$T/bad.config"; rc=$?
 check "check --config: IOMMUFD not set fails (IOMMUFD_TEST=y does not count)" has "$T/o" 'FAIL  CONFIG_IOMMUFD  *not set'

@@ -80,6 +80,28 @@ check "... the log is opened once, not per record" \
 	is "$(grep -c "openat(AT_FDCWD, \"$T/r-" "$T/log.st")" 1
 check "... and the report was written" test -n "$(ls "$T"/r-*.jsonl 2>/dev/null)"
 
+# VFIOCOMPAT_ERRNO=type1: before main (so before the sandbox), one question to
+# the real container, CHECK_EXTENSION(VFIO_TYPE1_NESTING_IOMMU = 6): its answer
+# differs between kernels and decides an errno rule (shim/errmap.c). Only then.
+before() { awk '/^[0-9]+ +seccomp\(/ {exit} 1' "$1"; }
+opens() { before "$1" | grep -E 'openat\(AT_FDCWD, "/dev/vfio/vfio", O_RDWR\|O_CLOEXEC\) = '; }
+probes() { before "$1" | grep -cE '^[0-9]+ +ioctl\([0-9]+, 0x3b65, 0x6\)'; }
+run_shim errno VFIOCOMPAT_ERRNO=type1
+CHECK_DIAG=$(opens "$T/errno.st")
+check "VFIOCOMPAT_ERRNO=type1: the constructor opens the container once, O_CLOEXEC" \
+	is "$(opens "$T/errno.st" | wc -l)" 1
+# This host has no vfio driver behind the node (ENODEV): the VM lab's probes
+# plan sees the question itself answered; here the open's failure must end it.
+want=0
+opens "$T/errno.st" | grep -qE '= [0-9]+$' && want=1
+check "... asks CHECK_EXTENSION(TYPE1_NESTING) only if that open succeeded ($want)" \
+	is "$(probes "$T/errno.st")" "$want"
+CHECK_DIAG=
+check "... and nothing more once sandboxed than the default mode" \
+	is "$(minus "$(after "$T/errno.st")" "$P")" newfstatat
+check "... with the same answers as the default mode" is "$(cat "$T/errno.out")" "$(cat "$T/default.out")"
+check "default mode: no such open before main" is "$(opens "$T/default.st" | wc -l)" 0
+
 # The allow-list of exactly the plain run's syscalls is strict: the shim's stat is killed.
 # shellcheck disable=SC2086
 "$CLIENT" $P >"$T/strict-plain.out" 2>&1

@@ -37,6 +37,31 @@ START_TEST(test_kconfig_values)
 }
 END_TEST
 
+START_TEST(test_kernel_measured)
+{
+	char b[256];
+
+	ck_assert_int_eq(vfc_kernel_measured("7.3.4", b, sizeof(b)), 0);
+	ck_assert_ptr_nonnull(strstr(b, "was measured in the lab"));
+	ck_assert_int_eq(vfc_kernel_measured("6.12.118-amd64", b, sizeof(b)), 0);
+	ck_assert_ptr_nonnull(strstr(b, "was measured in the lab"));
+	ck_assert_int_eq(vfc_kernel_measured("6.12.40-1-rt", b, sizeof(b)), 0);
+	ck_assert_ptr_nonnull(strstr(b, "measured this series at 6.12.118"));
+	ck_assert_int_eq(vfc_kernel_measured("6.8.0-45-generic", b, sizeof(b)), -1);
+	ck_assert_ptr_nonnull(
+	    strstr(b, "older than any kernel the lab measured (6.12.118 and 7.3.4)"));
+	ck_assert_int_eq(vfc_kernel_measured("7.4", b, sizeof(b)), 1);
+	ck_assert_ptr_nonnull(strstr(b, "newer than any"));
+	ck_assert_int_eq(vfc_kernel_measured("6.18.44-fc", b, sizeof(b)), 0);
+	ck_assert_ptr_nonnull(strstr(b, "not measured: it lies between"));
+	ck_assert_int_eq(vfc_kernel_measured("x", b, sizeof(b)), 2);
+	ck_assert_int_eq(vfc_kernel_type1_nesting("6.12.118"), 1);
+	ck_assert_int_eq(vfc_kernel_type1_nesting("7.3.9"), 0);
+	ck_assert_int_eq(vfc_kernel_type1_nesting("6.18.1"), -1);
+	ck_assert_int_eq(vfc_kernel_type1_nesting(""), -1);
+}
+END_TEST
+
 START_TEST(test_preload_value)
 {
 	char out[64];
@@ -218,6 +243,7 @@ Suite *cli_pure_suite(void)
 	TCase *tc = tcase_create("cli");
 
 	tcase_add_test(tc, test_kconfig_values);
+	tcase_add_test(tc, test_kernel_measured);
 	tcase_add_test(tc, test_preload_value);
 	tcase_add_test(tc, test_log_glob);
 	tcase_add_test(tc, test_which);

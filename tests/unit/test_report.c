@@ -664,6 +664,28 @@ START_TEST(test_feature_record_on_type1_has_predicted_answer)
 }
 END_TEST
 
+START_TEST(test_nesting_extension_names_this_kernels_type1_answer)
+{
+	/* iommufd answers 0; 6.12's type1 1 (a difference), 7.3's 0 (none). */
+	struct vfc_feature_seen s = seen(VFC_OP_CHECK_EXTENSION, VFIO_CHECK_EXTENSION, 0,
+					 VFIO_TYPE1_NESTING_IOMMU, 0, 0, false);
+	struct vfc_fmt f;
+
+	vfc_fmt_feature(&f, VFC_F_NESTING_EXT, &s);
+	assert_lacks(&f, "type1_ret");
+	s.type1_known = true;
+	s.type1_ret = 1;
+	vfc_fmt_feature(&f, VFC_F_NESTING_EXT, &s);
+	assert_json_line(&f);
+	assert_has(&f, "\"type1_ret\":1");
+	assert_has(&f, "\"on_this_kernel\":\"type1 answers otherwise: a real difference\"");
+	s.type1_ret = 0;
+	vfc_fmt_feature(&f, VFC_F_NESTING_EXT, &s);
+	assert_has(&f, "\"type1_ret\":0");
+	assert_has(&f, "\"on_this_kernel\":\"type1 answers the same\"");
+}
+END_TEST
+
 START_TEST(test_every_feature_record_is_one_json_line)
 {
 	struct vfc_feature_seen s =
@@ -1318,6 +1340,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_attach_record_failure_has_errno);
 	tcase_add_test(tc, test_feature_record_on_iommufd_has_actual_answer);
 	tcase_add_test(tc, test_feature_record_on_type1_has_predicted_answer);
+	tcase_add_test(tc, test_nesting_extension_names_this_kernels_type1_answer);
 	tcase_add_loop_test(tc, test_every_feature_record_is_one_json_line, 0, 2 * VFC_F_COUNT);
 	tcase_add_test(tc, test_empty_summary_has_empty_counters_and_untested);
 	tcase_add_test(tc, test_summary_includes_only_ops_with_calls);

@@ -32,6 +32,15 @@ assert o["result"] == "warn", o["result"]
 k = {c["name"]: c for c in o["checks"]}
 assert k["kernel config"]["status"] == "WARN" and "--config" in k["kernel config"]["hint"]
 assert k["/dev/iommu"]["status"] == "PASS"' "$T/o"
+# The running kernel's known differences: type1's TYPE1_NESTING, asked of the
+# container by check as by the feature probe here (6.12: 1, 7.3: 0).
+nest=$("$PROBE" nesting_ext "$BDF" 2>&1 | sed -n 's/^probe nesting_ext ret=\([0-9-]*\) .*/\1/p')
+want="has no TYPE1_NESTING (asked of /dev/vfio/vfio)"
+[ "$nest" = 1 ] && want="still has TYPE1_NESTING (asked of /dev/vfio/vfio)"
+tmo 300 "$V" check >"$T/o" 2>&1
+check "check on $(uname -r) names type1's TYPE1_NESTING as the kernel answers ($nest)" \
+	has "$T/o" "INFO  kernel differences .*$want"
+check "check places $(uname -r) among the lab's measured kernels" has "$T/o" "INFO  kernel vs lab .*measured"
 
 # check --migration: the real answer for idle lab devices.
 tmo 300 "$V" check --migration "$BDF" "$VFC_NVME" >"$T/o" 2>&1; rc=$?
