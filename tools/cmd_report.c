@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -351,7 +352,9 @@ static int read_one(struct vfc_trial *t, const char *path)
 		close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+	/* /dev/null is the empty report; any other device never ends as a file does. */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))) {
 		vfc_err("report: %s: not a regular file (a device or socket); give the path of a "
 			"VFIOCOMPAT_LOG file",
 			path);
