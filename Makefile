@@ -76,7 +76,7 @@ $(B)/obj/%.o: %.c $(HDRS)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/libvfiocompat.so: $(SHIM_OBJ)
-	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,-soname,libvfiocompat.so \
+	$(CC) -shared -fvisibility=hidden -Wl,-z,defs -Wl,-z,now -Wl,-soname,libvfiocompat.so \
 		-o $@ $^ $(LDFLAGS) -ldl -lpthread
 
 # An installed `vfiocompat run` finds the installed library, and `check` names

@@ -48,6 +48,11 @@ counts() { # counts NAME: the summary's api/ext calls against the helper's own
 
 # 1. Nested: a handler on the altstack, SIGALRM every 50 us on the same altstack.
 rc=$(sd nested nested 300)
+# Bound at load (-z now): a lazily bound first call from a handler runs the
+# dynamic linker's resolver on the handler's stack (the lab's bookkeeping plan
+# died on an 8 KiB sigaltstack that way).
+check "the shim's imports are bound at load (BIND_NOW), never from a handler" \
+	is "$(readelf -d "$SHIM" | grep -c 'Flags: NOW')" 1
 check "nested: 300 rounds of container work in a handler on a guarded $kib KiB sigaltstack, nested SA_ONSTACK signals arriving (rc $rc)" is "$rc" 0
 check "nested: nested signals landed ($(kv nested "$T/nested.out"))" positive "$(kv nested "$T/nested.out")"
 check "nested: every nested frame below the live handler's (the thread stayed on its altstack)" is \
