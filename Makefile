@@ -101,9 +101,11 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c libvirt/native.c libvirt/native.h \
+		$(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
-		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+		$< libvirt/native.c $(B)/obj/tools/libvirtconf.o $(LDFLAGS) \
+		$$(pkg-config --libs $(LIBVIRT_PKGS))
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
