@@ -3,6 +3,8 @@
 #include "native.h"
 
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,16 +94,33 @@ static void because(struct vfc_native *n, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Reports under a directory named libvirt-UUID: a QEMU libvirt started (docs/libvirt.md). */
+static bool libvirt_dir(const char *dir, size_t len)
+{
+	const char *b = dir + len;
+
+	while (b > dir && b[-1] != '/')
+		b--;
+	return (size_t)(dir + len - b) > 8 && !strncmp(b, "libvirt-", 8);
+}
+
+/*
+ * Reports under a directory named libvirt-UUID: a QEMU libvirt started
+ * (docs/libvirt.md), also when read through the DIR/DOMAIN link to it.
+ */
 static bool under_libvirt(const char *source)
 {
-	const char *end = source ? strrchr(source, '/') : NULL, *dir;
+	const char *end = source ? strrchr(source, '/') : NULL;
+	char dir[PATH_MAX], real[PATH_MAX];
 
 	if (!end)
 		return false;
-	for (dir = end; dir > source && dir[-1] != '/'; dir--)
-		;
-	return end - dir > 8 && !strncmp(dir, "libvirt-", 8);
+	if (libvirt_dir(source, (size_t)(end - source)))
+		return true;
+	if ((size_t)(end - source) >= sizeof(dir))
+		return false;
+	memcpy(dir, source, (size_t)(end - source));
+	dir[end - source] = 0;
+	return realpath(dir, real) && libvirt_dir(real, strlen(real));
 }
 
 void vfc_native_judge(const struct vfc_trial *t, const struct vfc_trial_proc *p,
@@ -155,11 +174,13 @@ void vfc_native_judge(const struct vfc_trial *t, const struct vfc_trial_proc *p,
 	if (!n->starts)
 		because(n, "%s stops when a BAR mapping is refused: it would not start",
 			n->prog->name);
-	if (p->dma[0].calls > p->dma[0].errors) {
+	/* Per user and VmPin only is the change; libvirt's per-process mode keeps VmLck. */
+	if (p->dma[0].calls > p->dma[0].errors && n->managed) {
+		because(n, "pinned memory counted per process as on type1 (libvirt >= 12.2 sets "
+			   "RLIMIT_MODE), shown as VmLck and VmPin");
+	} else if (p->dma[0].calls > p->dma[0].errors) {
 		raise_to(&v, VFC_V_CHANGES);
-		because(n, "pinned memory counted %s, shown as %s (type1: VmLck)",
-			n->managed ? "per process (libvirt >= 12.2 sets RLIMIT_MODE)" : "per user",
-			n->locked);
+		because(n, "pinned memory counted per user, shown as VmPin, not VmLck as on type1");
 	}
 	if (n->migv == VFC_MV_BLOCKED || n->migv == VFC_MV_DEGRADED)
 		because(n, "migration %s as on compat, unless the IOMMU tracks dirty pages",

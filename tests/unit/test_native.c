@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The native prediction: the table covers every feature, programs, the judge. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "native.h"
@@ -130,6 +134,28 @@ START_TEST(test_libvirt_managed_counts_per_process)
 	vfc_native_judge(&t, &t.procs[0], &n);
 	ck_assert(n.managed);
 	ck_assert_str_eq(n.locked, "VmLck+VmPin");
+	/* Per process and VmLck, as type1: not a difference. */
+	ck_assert_int_eq(n.verdict, VFC_V_READY);
+}
+END_TEST
+
+START_TEST(test_libvirt_link_to_its_directory_counts_too)
+{
+	struct vfc_native n;
+	char dir[] = "/tmp/vfc-native-XXXXXX", real[300], link[300], src[340];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(real, sizeof(real), "%s/libvirt-0f7e", dir);
+	snprintf(link, sizeof(link), "%s/guest1", dir);
+	ck_assert_int_eq(mkdir(real, 0700), 0);
+	ck_assert_int_eq(symlink("libvirt-0f7e", link), 0);
+	snprintf(src, sizeof(src), "%s/vfiocompat-qemu.jsonl", link);
+	feed(src, "qemu-system-x86_64", "", "4");
+	vfc_native_judge(&t, &t.procs[0], &n);
+	unlink(link);
+	rmdir(real);
+	rmdir(dir);
+	ck_assert(n.managed);
 }
 END_TEST
 
@@ -168,6 +194,7 @@ Suite *native_suite(void)
 	tcase_add_test(tc, test_nothing_pinned_nothing_used_is_ready);
 	tcase_add_test(tc, test_cloud_hypervisor_does_not_start_with_p2p);
 	tcase_add_test(tc, test_libvirt_managed_counts_per_process);
+	tcase_add_test(tc, test_libvirt_link_to_its_directory_counts_too);
 	tcase_add_test(tc, test_no_backend_says_so);
 	tcase_add_test(tc, test_spapr_blocks_natively_too);
 	suite_add_tcase(s, tc);
