@@ -287,7 +287,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ish
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c
+FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c tools/native.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the
