@@ -85,7 +85,7 @@ res() { sed -n "s/^$2=//p" "$T/$1.res" 2>/dev/null | head -1; }
 # destroy. NAME.res: started, fds, VmLck, VmPin, locked, errors.
 run() {
 	local name=$1 pid l0 rc l p acct="" st=no
-	l0=$(wc -l </var/log/libvirt/qemu/$DOM.log 2>/dev/null || echo 0)
+	l0=$({ wc -l </var/log/libvirt/qemu/$DOM.log; } 2>/dev/null || echo 0)
 	V start "$DOM" >"$T/$name.start" 2>&1
 	rc=$?
 	[ "$rc" = 0 ] && st=yes
