@@ -101,9 +101,11 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c libvirt/native.c libvirt/native.h \
+		$(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
-		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+		$< libvirt/native.c $(B)/obj/tools/libvirtconf.o $(LDFLAGS) \
+		$$(pkg-config --libs $(LIBVIRT_PKGS))
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
@@ -286,7 +288,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ish
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c
+FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c tools/native.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "native.h"
 #include "trial.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,6 +40,17 @@ static void check_trial(struct vfc_trial *t, unsigned long added, unsigned long 
 		    (!t->procs[i].neutral && v < t->procs[i].verdict) || !t->procs[i].source)
 			abort();
 	(void)vfc_verdict_title(v);
+	/* The native judge on every process: a verdict in range, a bounded reason. */
+	for (size_t i = 0; i < t->nprocs; i++) {
+		struct vfc_native n;
+
+		vfc_native_judge(t, &t->procs[i], &n);
+		if ((unsigned)n.verdict >= VFC_V_COUNT || !n.prog || !n.error || !n.locked ||
+		    strlen(n.reason) >= sizeof(n.reason))
+			abort();
+	}
+	enum vfc_verdict nv;
+	(void)vfc_native_merge(t, &nv);
 }
 
 static void by_lines(const uint8_t *data, size_t size)

@@ -48,6 +48,7 @@
 #include <libxml/xpath.h>
 
 #include "libvirtconf.h"
+#include "native.h"
 
 #ifndef VFC_LIBDIR
 #define VFC_LIBDIR "/usr/local/lib"
@@ -62,7 +63,7 @@ static const char *prog = "vfiocompat libvirt";
 
 struct opts {
 	const char *uri, *log_dir, *state_dir, *qemu_conf, *apparmor_local, *target, *lib;
-	bool dry_run;
+	bool dry_run, native;
 	int apparmor; /* -1 auto (where active), 0 never, 1 always */
 };
 
@@ -90,6 +91,9 @@ static void usage(FILE *f)
 	    "Trial a libvirt domain's QEMU on iommufd under the vfiocompat shim, and undo it.\n"
 	    "enable prints each change it makes; disable reverts each, keeping the reports.\n\n"
 	    "  --dry-run          print the changes, make none\n"
+	    "  --native           enable: trial libvirt's own iommufd back end instead (libvirt\n"
+	    "                     >= 12.1: <driver iommufd='yes'/> on each PCI hostdev; disable\n"
+	    "                     restores the XML byte for byte)\n"
 	    "  --connect URI      libvirt connection (default: libvirt's, qemu:///system as root)\n"
 	    "  --log-dir DIR      reports go to DIR/libvirt-UUID, linked from DIR/DOMAIN\n"
 	    "                     (default /var/log/vfiocompat/libvirt; root's, not group- or\n"
@@ -1081,6 +1085,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"dry-run", no_argument, 0, 'n'},
+	    {"native", no_argument, 0, 'N'},
 	    {"connect", required_argument, 0, 'c'},
 	    {"log-dir", required_argument, 0, 'l'},
 	    {"state-dir", required_argument, 0, 's'},
@@ -1110,6 +1115,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			o.dry_run = true;
+			break;
+		case 'N':
+			o.native = true;
 			break;
 		case 'c':
 			o.uri = optarg;
@@ -1180,7 +1188,17 @@ int main(int argc, char **argv)
 		virConnectClose(conn);
 		return rc;
 	}
-	if (!strcmp(verb, "enable"))
+	/* libvirt's own back end on trial (libvirt/native.c): its verbs are its own. */
+	if (!strcmp(verb, "enable") && o.native)
+		rc = vfc_lv_native_enable(conn, dom, name, o.state_dir, o.dry_run);
+	else if (vfc_lv_native_marked(dom) && strcmp(verb, "enable"))
+		rc = !strcmp(verb, "disable") ? vfc_lv_native_disable(conn, dom, name, o.dry_run)
+					      : vfc_lv_native_status(dom, name);
+	else if (vfc_lv_native_marked(dom))
+		rc = fail("domain '%s' runs libvirt's iommufd back end on trial; 'vfiocompat "
+			  "libvirt disable %s' first",
+			  name, name);
+	else if (!strcmp(verb, "enable"))
 		rc = cmd_enable(conn, dom, name, &o, o.lib);
 	else if (!strcmp(verb, "disable"))
 		rc = cmd_disable(conn, dom, name, &o, o.lib);

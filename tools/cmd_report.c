@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "decode.h"
+#include "native.h"
 #include "trial.h"
 
 enum format { HUMAN, JSON, PROMETHEUS };
@@ -100,6 +101,8 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 				put_clean(out, p->reason, 0);
 				fputc('\n', out);
 			}
+			if (!p->neutral)
+				vfc_native_print_proc(out, t, p);
 		}
 		/* Why each migration verdict, for processes that touched migration. */
 		for (size_t i = 0; i < t->nprocs; i++) {
@@ -125,11 +128,7 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 			put_clean(out, f->name, 24);
 			fprintf(out, " %-9s %5u %7lu\n", vfc_severity_name(f->severity), f->procs,
 				f->uses);
-			fprintf(out, "    iommufd: ");
-			put_clean(out, f->iommufd[0] ? f->iommufd : "(not described)", 0);
-			fprintf(out, "\n    do:      ");
-			put_clean(out, f->hint[0] ? f->hint : "(no hint)", 0);
-			fputc('\n', out);
+			vfc_native_print_finding(out, f);
 		}
 		if (t->nunknown || vfc_trial_unlisted(t)) {
 			bool first = true;
@@ -152,6 +151,7 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 	} else if (t->nprocs) {
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
 	}
+	vfc_native_print_memlock(out, t);
 	fprintf(out,
 		"verdict: %s (%u ready, %u with changes, %u untested, %u incomplete, %u not ready, "
 		"%u failed)\n",
@@ -159,6 +159,7 @@ static void print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v
 		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
 		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
 		count_verdict(t, VFC_V_FAILED));
+	vfc_native_print_verdict(out, t);
 	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
 			     "'vfiocompat run -- CMD' and report its log.\n");
@@ -180,6 +181,7 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 
 	json_object_object_add(o, "schema", json_object_new_int(VFC_REPORT_SCHEMA));
 	json_object_object_add(o, "verdict", json_object_new_string(vfc_verdict_name(v)));
+	vfc_native_json_verdict(o, t);
 	json_object_object_add(o, "files", json_object_new_int64((int64_t)t->files));
 	json_object_object_add(o, "records", json_object_new_int64((int64_t)t->records));
 	json_object_object_add(o, "skipped_lines", json_object_new_int64((int64_t)t->skipped));
@@ -229,6 +231,8 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 						       json_object_new_int64((int64_t)n));
 		}
 		json_object_object_add(po, "features", pf);
+		if (!p->neutral)
+			json_object_object_add(po, "native", vfc_native_json_proc(t, p));
 		json_object_array_add(procs, po);
 	}
 	for (size_t i = 0; i < t->nfeatures; i++) {
@@ -247,6 +251,7 @@ static void print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
 		json_object_object_add(fo, "uses", json_object_new_int64((int64_t)f->uses));
 		json_object_object_add(fo, "iommufd", json_object_new_string(f->iommufd));
 		json_object_object_add(fo, "hint", json_object_new_string(f->hint));
+		vfc_native_json_feature(fo, f);
 		json_object_array_add(feats, fo);
 	}
 	json_object_object_add(o, "processes", procs);
@@ -285,6 +290,7 @@ static void print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verd
 		fprintf(out, "vfiocompat_processes{verdict=\"%s\"} %u\n",
 			vfc_verdict_name((enum vfc_verdict)k),
 			count_verdict(t, (enum vfc_verdict)k));
+	vfc_native_prometheus(out, t);
 	fprintf(out, "# HELP vfiocompat_migration_processes Trialled processes by migration "
 		     "verdict after the switch.\n# TYPE vfiocompat_migration_processes gauge\n");
 	for (int k = 0; k < VFC_MV_COUNT; k++) {

@@ -108,7 +108,11 @@ v report "$A"; rc=$?
 check "report: a TYPE1 v1 trial whose every ioctl failed (stand-in node) is FAILED, exit 1" rc_is "$rc" 1
 check "report: the verdict line" has "$T/o" '^verdict: FAILED'
 check "report: the feature row with what iommufd does and what to do" has "$T/o" '^type1_v1 *degraded *1 *1$'
-check "report: what to do" has "$T/o" 'do: *set TYPE1v2'
+check "report: what to do" has "$T/o" 'the remedy: set TYPE1v2'
+check "report: the finding on the compat layer" has "$T/o" 'on the compat layer: TYPE1 v1: huge IOPTEs disabled'
+check "report: the same finding with a native back end" has "$T/o" "with the VMM's native iommufd back end: no TYPE1 v1 emulation"
+check "report: a program without a native back end says so" has "$T/o" '^    native: no native iommufd back end: no native iommufd back end known'
+check "report: the native verdict line" has "$T/o" '^native verdict: none (no trialled program has a native iommufd back end'
 v report "$A" "$Bf"; rc=$?
 check "report: merging a not-ready process gives NOT READY, exit 1" rc_is "$rc" 1
 check "report: two processes merged" has "$T/o" '^vfiocompat report: 2 processes from 2 files'
@@ -122,11 +126,19 @@ assert o["verdict"] == "failed", o["verdict"]
 assert len(o["processes"]) == 2 and all(p["program"] == "fdprobe" and p["complete"] for p in o["processes"])
 f = {x["feature"]: x for x in o["features"]}
 assert f["type1_v1"]["uses"] == 2 and f["dirty_pages"]["severity"] == "blocker", f' "$T/o"
+check "report --json: the native verdict, per process and per feature" python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+assert o["native_verdict"] == "no-native-backend", o["native_verdict"]
+assert all(not p["native"]["available"] for p in o["processes"]), o["processes"]
+f = {x["feature"]: x for x in o["features"]}
+assert f["dirty_pages"]["native_effect"] == "blocker" and f["type1_v1"]["native_effect"] == "none", f' "$T/o"
 v report --prometheus --output "$T/prom/vfc.prom" "$A"; rc=$?
 check "report --output into a missing directory: exit 2 with a fix" has "$T/e" 'choose a writable --output path'
 mkdir -p "$T/prom"
 v report --prometheus --output "$T/prom/vfc.prom" "$A" "$Bf"
 check "report --prometheus: textfile format, verdict gauge" has "$T/prom/vfc.prom" '^vfiocompat_verdict{verdict="failed"} 1$'
+check "report --prometheus: the native verdict gauge" has "$T/prom/vfc.prom" '^vfiocompat_native_verdict{verdict="no-native-backend"} 1$'
 check "report --prometheus: feature counter" has "$T/prom/vfc.prom" '^vfiocompat_feature_uses{feature="type1_v1",severity="degraded"} 2$'
 check "report --prometheus: every line is HELP, TYPE or a sample" test -z "$(grep -Ev '^# (HELP|TYPE) vfiocompat_[a-z_]+ |^vfiocompat_[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9]+$' "$T/prom/vfc.prom")"
 check "report --output: no temporary file left" test "$(ls "$T/prom" | wc -l)" = 1

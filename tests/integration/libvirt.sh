@@ -63,6 +63,14 @@ check "enable --dry-run names the emulator change" grep -q "would: domain XML: <
 check "enable --dry-run names the qemu.conf change and the restart" grep -q "would: restart libvirtd" <<<"$out"
 check "enable --dry-run changed no file" sh -c "cmp -s '$T/orig.conf' '$T/qemu.conf' && test ! -e '$T/state' && test ! -e '$T/log'"
 
+# libvirt's own iommufd back end needs 12.1; this host's is older (11.3).
+out=$(L enable d1 --native 2>&1); rc=$?
+CHECK_DIAG=$out
+if [ "$(virsh -c "test://$T/node.xml" version 2>/dev/null | sed -n 's/^Using library: libvirt \([0-9]*\)\..*/\1/p')" -lt 12 ] 2>/dev/null; then
+	check "enable --native on libvirt < 12.1: one line naming the version needed, exit 1" \
+		test "$rc" = 1 -a "$(wc -l <<<"$out")" = 1 -a -n "$(grep -F "needs libvirt >= 12.1.0" <<<"$out")"
+	check "enable --native refused: no file changed" sh -c "cmp -s '$T/orig.conf' '$T/qemu.conf' && test ! -e '$T/state' && test ! -e '$T/log'"
+fi
 out=$(L enable d1 --apparmor yes 2>&1); rc=$?
 CHECK_DIAG=$out
 check "enable exits 0" test "$rc" = 0
