@@ -47,9 +47,11 @@ EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
-# against KDIR, by default the VM lab's cached kernel tree.
+# against KDIR, by default the running kernel's build tree (linux-headers).
+# The lab's targets (check-module, check-vm) pass the VM lab's kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
-KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
+MODULE_KDIR_CMD = $${KDIR:-/lib/modules/$$(uname -r)/build}
+LAB_KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 LIBVIRT_PKGS := libvirt libxml-2.0
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
@@ -150,10 +152,21 @@ $(B)/examples/%: examples/%.c
 
 module: $(B)/kernel/vfiocompat.ko
 
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
+# The module is rebuilt when KDIR names another tree (the stamp holds its path).
+$(B)/kernel/kdir.stamp: FORCE
 	@mkdir -p $(B)/kernel
+	@kdir=$(MODULE_KDIR_CMD); echo "$$kdir" | cmp -s - $@ || echo "$$kdir" >$@
+$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(B)/kernel/kdir.stamp
+	@kdir=$(MODULE_KDIR_CMD); \
+	if [ ! -f "$$kdir/Makefile" ] && [ -n "$$KDIR" ]; then \
+		echo "module: KDIR=$$kdir is not a kernel build tree (no Makefile); name a configured, built kernel tree"; exit 1; \
+	elif [ ! -f "$$kdir/Makefile" ]; then \
+		echo "module: no kernel build tree at $$kdir: install linux-headers-$$(uname -r), or make module KDIR=<kernel build tree>"; exit 1; \
+	elif ! grep -Eqs '^CONFIG_IOMMUFD=(y|m)$$' "$$kdir/include/config/auto.conf" "$$kdir/.config"; then \
+		echo "module: $$kdir: kernel built without CONFIG_IOMMUFD, which the module serves; make module KDIR=<kernel build tree with CONFIG_IOMMUFD>"; exit 1; \
+	fi
 	cp $(MODULE_SRC) $(B)/kernel/
-	kdir=$(KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
+	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
 # kept in this repository): the hardening plan loads it to show that kmemleak
@@ -161,14 +174,15 @@ $(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
 LEAK_SAMPLE := $(B)/leak-sample/kmemleak-test.ko
 $(LEAK_SAMPLE): tests/vm/kernel.fragment
 	@mkdir -p $(B)/leak-sample
-	kdir=$(KDIR_CMD) && cp "$$kdir/samples/kmemleak/kmemleak-test.c" $(B)/leak-sample/ && \
+	kdir=$(LAB_KDIR_CMD) && cp "$$kdir/samples/kmemleak/kmemleak-test.c" $(B)/leak-sample/ && \
 		echo 'obj-m := kmemleak-test.o' >$(B)/leak-sample/Kbuild && \
 		$(MAKE) -C "$$kdir" M=$(abspath $(B)/leak-sample) modules
 
 # The module builds warning-free with W=1 and passes checkpatch --strict, and
 # builds the same against Debian's linux-headers (DKMS): 6.12 and newest 7.x.
-check-module: module
-	kdir=$(KDIR_CMD) && "$$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet -f \
+check-module:
+	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
+	kdir=$(LAB_KDIR_CMD) && "$$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet -f \
 		$(filter %.c %.h,$(MODULE_SRC))
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
 	B=$(abspath $(B)) scripts/check-module-headers
@@ -252,7 +266,8 @@ check-unit: $(B)/unit-tests
 check-host: all
 	B=$(B) tests/integration/run
 
-check-vm: all module $(LEAK_SAMPLE)
+check-vm: all $(LEAK_SAMPLE)
+	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.
