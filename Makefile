@@ -9,6 +9,7 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/vfiocompat
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
 B ?= build
@@ -188,7 +189,8 @@ check-module:
 	B=$(abspath $(B)) scripts/check-module-headers
 
 # Installed text names the install's own paths, not the default /usr/local.
-INSTALL_PATHS := sed -e 's|/usr/local/lib|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
+INSTALL_PATHS := sed -e 's|/usr/local/libexec/vfiocompat|$(LIBEXECDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+	-e 's|/usr/local/lib/|$(LIBDIR)/|g' -e 's|/usr/local/lib\b|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
 	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
 VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
 install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
@@ -205,9 +207,16 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
-	install -m 0644 examples/*.md examples/*.c examples/*.xml examples/*.conf \
-		$(DESTDIR)$(DOCDIR)/examples/
-	install -m 0755 examples/*.sh $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 examples/*.md examples/*.c examples/*.xml $(DESTDIR)$(DOCDIR)/examples/
+	for f in examples/*.conf; do $(INSTALL_PATHS) "$$f" >$(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; done
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL_PATHS) systemd/report-textfile >$(DESTDIR)$(LIBEXECDIR)/report-textfile
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/report-textfile
+	for u in systemd/*.service systemd/*.timer; do $(INSTALL_PATHS) "$$u" >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; done
+	for f in examples/*.sh; do m=0644; [ ! -x "$$f" ] || m=0755; \
+		install -m $$m "$$f" $(DESTDIR)$(DOCDIR)/examples/ || exit 1; done
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' 'libdir=$(LIBDIR)' \
 		'# LD_PRELOAD this (vfiocompat run does); never link it into a program.' \
 		'preload=$${libdir}/libvfiocompat.so' '' 'Name: vfiocompat' \
@@ -220,7 +229,9 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc \
-		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
+		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/report-textfile \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
