@@ -10,6 +10,8 @@ MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/vfiocompat
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The module's source for DKMS: $(USRSRCDIR)/vfiocompat-VERSION (make install-dkms).
+USRSRCDIR ?= /usr/src
 DESTDIR ?=
 
 B ?= build
@@ -57,7 +59,7 @@ LIBVIRT_PKGS := libvirt libxml-2.0
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 
-.PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
+.PHONY: all lib install install-dkms uninstall deb check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress check-mutants
 
@@ -225,6 +227,12 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 
+# The module's source where DKMS looks (`dkms add vfiocompat/VERSION`, then
+# `dkms install`): the package vfiocompat-dkms holds this.
+install-dkms:
+	v=$(VERSION_NUM) && install -d $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v && \
+		install -m 0644 $(MODULE_SRC) kernel/Makefile kernel/dkms.conf $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/
+
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
@@ -234,6 +242,35 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
+
+# Debian packages, vfiocompat and vfiocompat-dkms (docs/packaging.md):
+# dpkg-buildpackage -b in a copy of the tree's files ($(B)/deb/src), so that
+# neither this tree nor its parent directory gets build products; the .deb,
+# .changes and .buildinfo files and lintian's output (lintian.txt; an error
+# fails) land in $(B)/deb. Rebuilt only when a packaged file changed.
+deb:
+	@scripts/install-deps deb
+	@$(MAKE) --no-print-directory $(B)/deb/stamp
+
+ifneq ($(filter %/deb/stamp,$(MAKECMDGOALS)),)
+DEB_FILES := $(shell { git ls-files -co --exclude-standard 2>/dev/null || \
+	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
+# Tests, fuzzing and benchmarks are not packaged: editing them rebuilds nothing.
+DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/%,$(DEB_FILES)))
+endif
+$(B)/deb/stamp: $(DEB_INPUTS)
+	rm -rf $(B)/deb
+	v=$(VERSION_NUM) && src=$(B)/deb/src/vfiocompat-$$v && mkdir -p "$$src" && \
+		printf '%s\n' $(wildcard $(DEB_FILES)) | tar -cf - -T - | tar -C "$$src" -xf - && \
+		cd "$$src" && DEB_BUILD_OPTIONS="parallel=$$(nproc) $$DEB_BUILD_OPTIONS" \
+		dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -n 30 ../build.log; \
+		echo "deb: dpkg-buildpackage failed; the whole log: $(B)/deb/src/build.log"; exit 1; }
+	mv $(B)/deb/src/*.deb $(B)/deb/src/*.changes $(B)/deb/src/*.buildinfo $(B)/deb/
+	lintian --fail-on error --display-info --show-overrides $(B)/deb/*.changes >$(B)/deb/lintian.txt 2>&1 || \
+		{ cat $(B)/deb/lintian.txt; echo "deb: lintian found errors ($(B)/deb/lintian.txt)"; exit 1; }
+	cat $(B)/deb/lintian.txt
+	@ls $(B)/deb/*.deb
+	@touch $@
 
 deps:
 	@scripts/install-deps build
