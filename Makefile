@@ -9,6 +9,9 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/vfiocompat
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The module's source for DKMS: $(USRSRCDIR)/vfiocompat-VERSION (make install-dkms).
+USRSRCDIR ?= /usr/src
 DESTDIR ?=
 
 B ?= build
@@ -47,14 +50,16 @@ EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
-# against KDIR, by default the VM lab's cached kernel tree.
+# against KDIR, by default the running kernel's build tree (linux-headers).
+# The lab's targets (check-module, check-vm) pass the VM lab's kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
-KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
+MODULE_KDIR_CMD = $${KDIR:-/lib/modules/$$(uname -r)/build}
+LAB_KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 LIBVIRT_PKGS := libvirt libxml-2.0
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 
-.PHONY: all lib install uninstall check check-unit check-host check-vm deps deps-vm audit-doc \
+.PHONY: all lib install install-dkms uninstall deb check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress check-mutants
 
@@ -152,10 +157,21 @@ $(B)/examples/%: examples/%.c
 
 module: $(B)/kernel/vfiocompat.ko
 
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
+# The module is rebuilt when KDIR names another tree (the stamp holds its path).
+$(B)/kernel/kdir.stamp: FORCE
 	@mkdir -p $(B)/kernel
+	@kdir=$(MODULE_KDIR_CMD); echo "$$kdir" | cmp -s - $@ || echo "$$kdir" >$@
+$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(B)/kernel/kdir.stamp
+	@kdir=$(MODULE_KDIR_CMD); \
+	if [ ! -f "$$kdir/Makefile" ] && [ -n "$$KDIR" ]; then \
+		echo "module: KDIR=$$kdir is not a kernel build tree (no Makefile); name a configured, built kernel tree"; exit 1; \
+	elif [ ! -f "$$kdir/Makefile" ]; then \
+		echo "module: no kernel build tree at $$kdir: install linux-headers-$$(uname -r), or make module KDIR=<kernel build tree>"; exit 1; \
+	elif ! grep -Eqs '^CONFIG_IOMMUFD=(y|m)$$' "$$kdir/include/config/auto.conf" "$$kdir/.config"; then \
+		echo "module: $$kdir: kernel built without CONFIG_IOMMUFD, which the module serves; make module KDIR=<kernel build tree with CONFIG_IOMMUFD>"; exit 1; \
+	fi
 	cp $(MODULE_SRC) $(B)/kernel/
-	kdir=$(KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
+	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
 # kept in this repository): the hardening plan loads it to show that kmemleak
@@ -163,20 +179,22 @@ $(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
 LEAK_SAMPLE := $(B)/leak-sample/kmemleak-test.ko
 $(LEAK_SAMPLE): tests/vm/kernel.fragment
 	@mkdir -p $(B)/leak-sample
-	kdir=$(KDIR_CMD) && cp "$$kdir/samples/kmemleak/kmemleak-test.c" $(B)/leak-sample/ && \
+	kdir=$(LAB_KDIR_CMD) && cp "$$kdir/samples/kmemleak/kmemleak-test.c" $(B)/leak-sample/ && \
 		echo 'obj-m := kmemleak-test.o' >$(B)/leak-sample/Kbuild && \
 		$(MAKE) -C "$$kdir" M=$(abspath $(B)/leak-sample) modules
 
 # The module builds warning-free with W=1 and passes checkpatch --strict, and
 # builds the same against Debian's linux-headers (DKMS): 6.12 and newest 7.x.
-check-module: module
-	kdir=$(KDIR_CMD) && "$$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet -f \
+check-module:
+	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
+	kdir=$(LAB_KDIR_CMD) && "$$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet -f \
 		$(filter %.c %.h,$(MODULE_SRC))
 	@echo "check-module: vfiocompat.ko built with W=1, checkpatch --strict clean"
 	B=$(abspath $(B)) scripts/check-module-headers
 
 # Installed text names the install's own paths, not the default /usr/local.
-INSTALL_PATHS := sed -e 's|/usr/local/lib|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
+INSTALL_PATHS := sed -e 's|/usr/local/libexec/vfiocompat|$(LIBEXECDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+	-e 's|/usr/local/lib/|$(LIBDIR)/|g' -e 's|/usr/local/lib\b|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
 	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
 VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
 install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
@@ -193,9 +211,16 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
-	install -m 0644 examples/*.md examples/*.c examples/*.xml examples/*.conf \
-		$(DESTDIR)$(DOCDIR)/examples/
-	install -m 0755 examples/*.sh $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 examples/*.md examples/*.c examples/*.xml $(DESTDIR)$(DOCDIR)/examples/
+	for f in examples/*.conf; do $(INSTALL_PATHS) "$$f" >$(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; done
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL_PATHS) systemd/report-textfile >$(DESTDIR)$(LIBEXECDIR)/report-textfile
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/report-textfile
+	for u in systemd/*.service systemd/*.timer; do $(INSTALL_PATHS) "$$u" >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; done
+	for f in examples/*.sh; do m=0644; [ ! -x "$$f" ] || m=0755; \
+		install -m $$m "$$f" $(DESTDIR)$(DOCDIR)/examples/ || exit 1; done
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' 'libdir=$(LIBDIR)' \
 		'# LD_PRELOAD this (vfiocompat run does); never link it into a program.' \
 		'preload=$${libdir}/libvfiocompat.so' '' 'Name: vfiocompat' \
@@ -204,13 +229,50 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 		>$(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc
 
+# The module's source where DKMS looks (`dkms add vfiocompat/VERSION`, then
+# `dkms install`): the package vfiocompat-dkms holds this.
+install-dkms:
+	v=$(VERSION_NUM) && install -d $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v && \
+		install -m 0644 $(MODULE_SRC) kernel/Makefile kernel/dkms.conf $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/
+
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc \
-		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt
+		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/report-textfile \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
+
+# Debian packages, vfiocompat and vfiocompat-dkms (docs/packaging.md):
+# dpkg-buildpackage -b in a copy of the tree's files ($(B)/deb/src), so that
+# neither this tree nor its parent directory gets build products; the .deb,
+# .changes and .buildinfo files and lintian's output (lintian.txt; an error
+# fails) land in $(B)/deb. Rebuilt only when a packaged file changed.
+deb:
+	@scripts/install-deps deb
+	@$(MAKE) --no-print-directory $(B)/deb/stamp
+
+ifneq ($(filter %/deb/stamp,$(MAKECMDGOALS)),)
+DEB_FILES := $(shell { git ls-files -co --exclude-standard 2>/dev/null || \
+	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
+# Tests, fuzzing and benchmarks are not packaged: editing them rebuilds nothing.
+DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/%,$(DEB_FILES)))
+endif
+$(B)/deb/stamp: $(DEB_INPUTS)
+	rm -rf $(B)/deb
+	v=$(VERSION_NUM) && src=$(B)/deb/src/vfiocompat-$$v && mkdir -p "$$src" && \
+		printf '%s\n' $(wildcard $(DEB_FILES)) | tar -cf - -T - | tar -C "$$src" -xf - && \
+		cd "$$src" && DEB_BUILD_OPTIONS="parallel=$$(nproc) $$DEB_BUILD_OPTIONS" \
+		dpkg-buildpackage -b -us -uc >../build.log 2>&1 || { tail -n 30 ../build.log; \
+		echo "deb: dpkg-buildpackage failed; the whole log: $(B)/deb/src/build.log"; exit 1; }
+	mv $(B)/deb/src/*.deb $(B)/deb/src/*.changes $(B)/deb/src/*.buildinfo $(B)/deb/
+	lintian --fail-on error --display-info --show-overrides $(B)/deb/*.changes >$(B)/deb/lintian.txt 2>&1 || \
+		{ cat $(B)/deb/lintian.txt; echo "deb: lintian found errors ($(B)/deb/lintian.txt)"; exit 1; }
+	cat $(B)/deb/lintian.txt
+	@ls $(B)/deb/*.deb
+	@touch $@
 
 deps:
 	@scripts/install-deps build
@@ -254,7 +316,8 @@ check-unit: $(B)/unit-tests
 check-host: all
 	B=$(B) tests/integration/run
 
-check-vm: all module $(LEAK_SAMPLE)
+check-vm: all $(LEAK_SAMPLE)
+	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.

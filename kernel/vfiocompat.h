@@ -5,7 +5,7 @@
 #ifndef VFIOCOMPAT_KMOD_H
 #define VFIOCOMPAT_KMOD_H
 
-#define VFC_VERSION "0.1"
+#define VFC_VERSION "0.1.0"
 
 int vfc_provider_init(void);
 void vfc_provider_exit(void);

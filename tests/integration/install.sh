@@ -70,8 +70,15 @@ for m in man1/vfiocompat.1 man7/libvfiocompat.7; do
 done
 D=$R2/usr/share/doc/vfiocompat
 for f in "$top"/examples/*; do
+	case $f in *.conf) continue ;; esac
 	check "example installed under the docs dir: examples/${f##*/}" cmp -s "$f" "$D/examples/${f##*/}"
 done
+# The systemd drop-in names the install's library, not the default /usr/local one.
+CHECK_DIAG=$(grep -n /usr/ "$D/examples/vfiocompat-trial.conf")
+check "the example drop-in names the installed library: LD_PRELOAD=/usr/lib/libvfiocompat.so" \
+	grep -qx 'Environment=LD_PRELOAD=/usr/lib/libvfiocompat.so' "$D/examples/vfiocompat-trial.conf"
+check "... otherwise as in examples/" sh -c "diff '$top/examples/vfiocompat-trial.conf' '$D/examples/vfiocompat-trial.conf' | grep '^[<>]' | grep -vc LD_PRELOAD | grep -qx 0"
+check "... and the sourced trial-lib.sh is not executable (it has no #!)" test ! -x "$D/examples/trial-lib.sh"
 check "... the trial scripts stay executable" test -x "$D/examples/qemu-trial.sh"
 for img in $(sed -n 's/.*](\([^)]*\.svg\)).*/\1/p' "$top/docs/performance.md"); do
 	check "performance.md's plot $img installed beside it" test -s "$D/$img"
