@@ -318,6 +318,7 @@ check-host: all
 
 check-vm: all $(LEAK_SAMPLE)
 	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
+	$(MAKE) deb
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.
