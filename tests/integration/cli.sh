@@ -133,7 +133,8 @@ v report "$T/nonexistent.jsonl"; rc=$?
 check "report on a missing file: exit 2, one line with a fix" rc_is "$rc/$(wc -l <"$T/e")" 2/1
 v report "$T"; rc=$?
 check "report on a directory: exit 2 naming it" has "$T/e" "is a directory"
-v report /dev/null; rc=$?
+: >"$T/empty.jsonl"
+v report "$T/empty.jsonl"; rc=$?
 check "report of an empty input: UNTESTED, exit 4" rc_is "$rc" 4
 v report - <"$A"; rc=$?
 check "report reads stdin as -" rc_is "$rc" 1
