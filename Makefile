@@ -45,10 +45,13 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
+HDRS := $(wildcard shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h)
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
+# The headers the module shares with user space: copied beside its sources.
+MODULE_HDRS := include/vfiocompat/features.def include/vfiocompat/module.h \
+	include/vfiocompat/version.h
 KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 LIBVIRT_PKGS := libvirt libxml-2.0
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
@@ -95,7 +98,7 @@ $(PATH_OBJS): CFLAGS += $(PATH_DEFS)
 .PHONY: FORCE
 FORCE:
 
-# The feature table is the shim's own: one description of each difference.
+# One description of each difference: include/vfiocompat/features.def.
 $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
@@ -150,9 +153,10 @@ $(B)/examples/%: examples/%.c
 
 module: $(B)/kernel/vfiocompat.ko
 
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) tests/vm/kernel.fragment
-	@mkdir -p $(B)/kernel
+$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) tests/vm/kernel.fragment
+	@mkdir -p $(B)/kernel/include/vfiocompat
 	cp $(MODULE_SRC) $(B)/kernel/
+	cp $(MODULE_HDRS) $(B)/kernel/include/vfiocompat/
 	kdir=$(KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
@@ -176,7 +180,7 @@ check-module: module
 # Installed text names the install's own paths, not the default /usr/local.
 INSTALL_PATHS := sed -e 's|/usr/local/lib|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
 	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
-VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
+VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION[[:space:]]*"\(.*\)"/\1/p' include/vfiocompat/version.h)
 install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
@@ -188,7 +192,7 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	$(INSTALL_PATHS) docs/man/libvfiocompat.7 >$(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
-	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
+	install -m 0644 include/vfiocompat/*.h include/vfiocompat/*.def $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
 	install -m 0644 examples/*.md examples/*.c examples/*.xml examples/*.conf \

@@ -82,19 +82,8 @@ static const char *const op_names[OP_COUNT] = {
 };
 
 enum vfc_feat {
-	F_VADDR_MAP,
-	F_VADDR_UNMAP,
-	F_UPDATE_VADDR_EXT,
-	F_NESTING_EXT,
-	F_NESTING_SET,
-	F_SPAPR,
-	F_DIRTY_PAGES,
-	F_DIRTY_BITMAP_UNMAP,
-	F_TYPE1_V1,
-	F_P2P_MAP,
-	F_DMA_AVAIL,
-	F_SPAPR_EXT,
-	F_DMA_ENTRY_LIMIT,
+#define VFC_FEATURE(id, ...) F_##id,
+#include "vfiocompat/features.def"
 	F_COUNT
 };
 
@@ -109,51 +98,13 @@ struct vfc_feat_info {
 };
 
 /*
- * Keep in sync with shim/feature.c and include/vfiocompat/report.h: the same
- * names and texts, so one reader handles both reports.
+ * The shim's table (include/vfiocompat/features.def), so one reader handles
+ * both reports.
  */
 static const struct vfc_feat_info feats[F_COUNT] = {
-	[F_VADDR_MAP] = { "vaddr_map", SEV_BLOCKER,
-		"MAP_DMA with FLAG_VADDR fails with EINVAL",
-		"live update (QEMU cpr) needs type1; "
-		"iommufd offers IOMMU_IOAS_CHANGE_PROCESS instead" },
-	[F_VADDR_UNMAP] = { "vaddr_unmap", SEV_BLOCKER,
-		"UNMAP_DMA with FLAG_VADDR fails with EINVAL",
-		"live update (QEMU cpr) needs type1" },
-	[F_UPDATE_VADDR_EXT] = { "update_vaddr_extension", SEV_INFO,
-		"CHECK_EXTENSION(VFIO_UPDATE_VADDR) answers 0",
-		"the VMM learns VADDR is absent; cpr modes become unavailable" },
-	[F_NESTING_EXT] = { "nesting_extension", SEV_INFO,
-		"CHECK_EXTENSION(TYPE1_NESTING) answers 0",
-		"nested translation needs native iommufd HWPT objects" },
-	[F_NESTING_SET] = { "nesting_set_iommu", SEV_BLOCKER,
-		"SET_IOMMU(TYPE1_NESTING) fails with EINVAL",
-		"use TYPE1v2, or native iommufd for nesting" },
-	[F_SPAPR] = { "spapr", SEV_BLOCKER,
-		"SPAPR/EEH container ioctls are not implemented",
-		"SPAPR platforms must stay on the VFIO container" },
-	[F_DIRTY_PAGES] = { "dirty_pages", SEV_BLOCKER,
-		"VFIO_IOMMU_DIRTY_PAGES fails with ENOTTY",
-		"migration with VFIO devices needs device or IOMMU hardware dirty tracking" },
-	[F_DIRTY_BITMAP_UNMAP] = { "dirty_bitmap_unmap", SEV_BLOCKER,
-		"UNMAP_DMA with GET_DIRTY_BITMAP fails with EINVAL",
-		"migration with VFIO devices needs hardware dirty tracking" },
-	[F_TYPE1_V1] = { "type1_v1", SEV_DEGRADED,
-		"TYPE1 v1: huge IOPTEs disabled (same unmap semantics, more IOTLB pressure)",
-		"set TYPE1v2 in the VMM if it supports it" },
-	[F_P2P_MAP] = { "p2p_map", SEV_BLOCKER,
-		"MAP_DMA of a device BAR mmap fails with EFAULT (no P2P)",
-		"peer-to-peer DMA between assigned devices needs type1 or dma-buf support" },
-	[F_DMA_AVAIL] = { "dma_avail", SEV_DEGRADED,
-		"GET_INFO reports DMA_AVAIL U32_MAX: dma_entry_limit is ignored",
-		"bound pinned memory with memory cgroups instead of dma_entry_limit" },
-	[F_SPAPR_EXT] = { "spapr_extension", SEV_INFO,
-		"CHECK_EXTENSION(SPAPR_TCE / EEH) answers 0",
-		"a probe (DPDK and QEMU ask); only SPAPR platforms lose anything" },
-	[F_DMA_ENTRY_LIMIT] = { "dma_entry_limit", SEV_INFO,
-		"no per-container mapping limit: MAP_DMA that type1 refused with ENOSPC succeeds",
-		"type1's vfio_iommu_type1.dma_entry_limit was hit; "
-		"bound pinned memory with memory cgroups" },
+#define VFC_FEATURE(id, name, sev, iommufd, hint) \
+	[F_##id] = { name, SEV_##sev, iommufd, hint },
+#include "vfiocompat/features.def"
 };
 
 #define VFC_EXE_LEN 128
@@ -561,8 +512,8 @@ static void vfc_show_proc(struct seq_file *m, const struct vfc_rec *p)
 	u64 total = 0;
 	int i;
 
-	seq_printf(m, "{\"type\":\"start\",\"schema\":1,\"version\":\"%s\",\"source\":\"kernel\",\"pid\":%d,\"program\":",
-		   VFC_VERSION, p->tgid);
+	seq_printf(m, "{\"type\":\"start\",\"schema\":%d,\"version\":\"%s\",\"source\":\"kernel\",\"pid\":%d,\"program\":",
+		   VFC_REPORT_SCHEMA, VFC_VERSION, p->tgid);
 	vfc_json_str(m, p->comm);
 	seq_puts(m, ",\"exe\":");
 	vfc_json_str(m, p->exe);
@@ -662,8 +613,8 @@ static int vfc_report_show(struct seq_file *m, void *unused)
 	dropped = vfc_dropped;
 	evicted = vfc_evicted;
 	raw_spin_unlock(&vfc_lock);
-	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":1,\"version\":\"%s\",\"probe\":\"%s\",\"probe_state\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"evicted_processes\":%llu,\"dropped_calls\":%llu,\"missed_calls\":%d}\n",
-		   VFC_VERSION, vfc_krp.kp.symbol_name, vfc_probe_state(), used,
+	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":%d,\"version\":\"%s\",\"probe\":\"%s\",\"probe_state\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"evicted_processes\":%llu,\"dropped_calls\":%llu,\"missed_calls\":%d}\n",
+		   VFC_REPORT_SCHEMA, VFC_VERSION, vfc_krp.kp.symbol_name, vfc_probe_state(), used,
 		   vfc_nprocs, evicted, dropped, vfc_krp.nmissed);
 	return 0;
 }
@@ -727,8 +678,8 @@ int vfc_audit_init(unsigned int max_procs, const char *symbol)
 	vfc_arm(false);
 	mutex_unlock(&vfc_probe_lock);
 	vfc_notifier_on = !register_module_notifier(&vfc_module_nb);
-	vfc_dir = debugfs_create_dir("vfiocompat", NULL);
-	debugfs_create_file("report", 0444, vfc_dir, NULL, &vfc_report_fops);
+	vfc_dir = debugfs_create_dir(VFC_MODULE_AUDIT_DIR, NULL);
+	debugfs_create_file(VFC_MODULE_AUDIT_FILE, 0444, vfc_dir, NULL, &vfc_report_fops);
 	return 0;
 }
 

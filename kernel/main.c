@@ -39,7 +39,7 @@ static int __init vfc_init(void)
 	if (audit)
 		audit_on = !vfc_audit_init(clamp(audit_max_procs, 1U, 4096U),
 					    audit_symbol);
-	pr_info("providing /dev/vfio/iommufd-compat%s\n",
+	pr_info("providing " VFC_MODULE_NODE "%s\n",
 		!audit ? "" : audit_on ? ", type1 audit on" :
 		", type1 audit failed (see above)");
 	return 0;
