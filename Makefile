@@ -14,20 +14,22 @@ DESTDIR ?=
 B ?= build
 CC ?= cc
 SAN ?=
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Ishim -Itools
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Icommon -Ishim -Itools
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
-SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
+# common/: pure code the shim, the command, the fuzzers and the tests share.
+COMMON_SRC := common/verdict.c
+SHIM_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/sysfs.c shim/errmap.c shim/init.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
 	shim/fixup.c shim/getinfo_pick.c shim/getinfo_probe.c shim/fds.c shim/migobs.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/scratch.c \
 	shim/vfork.S
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
-PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
+PURE_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/errmap.c shim/getinfo_pick.c shim/migobs.c shim/scratch.c
 
@@ -45,7 +47,7 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h)
+HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h)
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
@@ -98,8 +100,9 @@ $(PATH_OBJS): CFLAGS += $(PATH_DEFS)
 .PHONY: FORCE
 FORCE:
 
-# One description of each difference: include/vfiocompat/features.def.
-$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
+# One description of each difference (include/vfiocompat/features.def), one
+# verdict model (common/verdict.c): the shim's and the command's alike.
+$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(COMMON_SRC:%.c=$(B)/obj/%.o)
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
@@ -284,12 +287,12 @@ sanitize: deps
 # inspector's target (fuzz-inspect, below) keeps its own layout; `fuzz`,
 # `fuzz-smoke` and `stress` cover it too.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools -fno-omit-frame-pointer \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c
+FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the
@@ -321,7 +324,7 @@ fuzz-smoke: fuzz
 
 # ThreadSanitizer builds of the shim and the torture helper (clang); the
 # library leaves the tsan runtime to the program, hence no -z defs.
-TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools \
+TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools \
 	-fsanitize=thread
 tsan: $(B)/tsan/libvfiocompat.so $(B)/tsan/torture
 
@@ -382,10 +385,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format -i common/*.[ch] tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format --dry-run --Werror common/*.[ch] tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 clean:
 	rm -rf build

@@ -70,36 +70,7 @@ static inline void vfc_stats_note_error(struct vfc_stats *s, enum vfc_op op, int
 		atomic_store_explicit(&s->err_mixed[op], 1, memory_order_relaxed);
 }
 
-/* Verdict over a finished or running process; see vfiocompat/report.h. */
+/* The verdict over a finished or running process (common/verdict.h): its name. */
 const char *vfc_verdict(const struct vfc_stats *s);
-
-/*
- * How type1 answers the same MAP_DMA or UNMAP_DMA call that iommufd failed
- * with `err` (an errno symbol), from the measured table (docs/compat-audit.md).
- */
-enum vfc_dma_type1 {
-	VFC_DMA_TYPE1_SAME,	  /* type1 fails the same call with the same errno */
-	VFC_DMA_TYPE1_OTHER,	  /* type1 fails it too, with another errno */
-	VFC_DMA_TYPE1_UNMEASURED, /* no measured case: only iommufd is known to fail it */
-};
-enum vfc_dma_type1 vfc_dma_type1(enum vfc_op op, const char *err, const char **type1_err,
-				 const char **cases);
-
-/*
- * The rule for failed MAP_DMA / UNMAP_DMA calls under redirect (docs/
- * report-schema.md, "The verdict model"): what the failures make of the
- * process's verdict. err is the first failure's errno symbol (NULL or "" when
- * not recorded), mixed when later failures had another errno; a blocker used
- * explains failures (not-ready already), so it caps `failed` there.
- */
-enum vfc_dma_rule {
-	VFC_DMA_OK,	     /* no failure */
-	VFC_DMA_NAMED,	     /* some failed, as type1 fails them: named, verdict kept */
-	VFC_DMA_DIFFERENCES, /* some failed, errno unknown or type1's differs */
-	VFC_DMA_NOT_READY,   /* type1 is not known to fail them */
-	VFC_DMA_FAILED,	     /* every one failed as type1 fails them: a program or setup fault */
-};
-enum vfc_dma_rule vfc_dma_rule(enum vfc_op op, uint64_t calls, uint64_t errors, const char *err,
-			       bool mixed, bool blocker);
 
 #endif

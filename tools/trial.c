@@ -10,45 +10,6 @@
 #include <string.h>
 
 #include "decode.h"
-#include "stats.h"
-
-static const char *const verdict_names[VFC_V_COUNT] = {
-    [VFC_V_READY] = VFC_VERDICT_READY,	       [VFC_V_CHANGES] = VFC_VERDICT_DIFFERENCES,
-    [VFC_V_UNTESTED] = VFC_VERDICT_UNTESTED,   [VFC_V_INCOMPLETE] = VFC_VERDICT_INCOMPLETE,
-    [VFC_V_NOT_READY] = VFC_VERDICT_NOT_READY, [VFC_V_FAILED] = VFC_VERDICT_FAILED,
-};
-
-static const char *const verdict_titles[VFC_V_COUNT] = {
-    [VFC_V_READY] = "READY",	     [VFC_V_CHANGES] = "READY WITH CHANGES",
-    [VFC_V_UNTESTED] = "UNTESTED",   [VFC_V_INCOMPLETE] = "INCOMPLETE",
-    [VFC_V_NOT_READY] = "NOT READY", [VFC_V_FAILED] = "FAILED",
-};
-
-const char *vfc_verdict_name(enum vfc_verdict v)
-{
-	return verdict_names[v];
-}
-
-const char *vfc_verdict_title(enum vfc_verdict v)
-{
-	return verdict_titles[v];
-}
-
-enum vfc_verdict vfc_verdict_parse(const char *s)
-{
-	for (int i = 0; i < VFC_V_COUNT; i++)
-		if (s && !strcmp(s, verdict_names[i]))
-			return (enum vfc_verdict)i;
-	return VFC_V_UNTESTED;
-}
-
-static bool verdict_known(const char *s)
-{
-	for (int i = 0; i < VFC_V_COUNT; i++)
-		if (s && !strcmp(s, verdict_names[i]))
-			return true;
-	return false;
-}
 
 static void copy(char *dst, size_t size, const char *src)
 {
@@ -484,6 +445,23 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 	return ret;
 }
 
+/*
+ * The summary's count of early GET_INFOs and of those fixed: the shim judges
+ * by them, so the reader does too when no record (cut, or an older writer)
+ * said why one was left unfixed.
+ */
+static void note_getinfo_counts(struct vfc_trial_proc *p, struct json_object *rec)
+{
+	long early, fixed;
+
+	if (p->getinfo_unfixed || !get_int(rec, "get_info_before_device", &early) ||
+	    !get_int(rec, "get_info_fixed", &fixed) || early <= fixed)
+		return;
+	p->getinfo_unfixed = true;
+	snprintf(p->getinfo_reason, sizeof(p->getinfo_reason),
+		 "%ld of %ld left unfixed, by the summary's count", early - fixed, early);
+}
+
 static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *rec,
 			const char *type, char *err, size_t errlen)
 {
@@ -544,19 +522,21 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 
 		long n;
 
-		if (!verdict_known(v))
+		if (!vfc_verdict_known(v))
 			return fail(err, errlen, "summary without a known \"verdict\"");
 		p->has_summary = true;
 		p->summary = vfc_verdict_parse(v);
 		struct vfc_mig_facts mf;
 		vfc_mig_facts_parse(rec, &mf);
 		p->migv = vfc_migv_from_facts(&mf, p->migv_why, sizeof(p->migv_why));
-		if (get_int(rec, "containers", &n) && n > 0)
+		p->summary_counts_containers = get_int(rec, "containers", &n);
+		if (p->summary_counts_containers && n > 0)
 			p->used_container = true;
 		if (get_int(rec, "redirected", &n) && n > 0)
 			p->redirected = true;
 		if (get_int(rec, "fallbacks", &n) && n > 0)
 			p->fallback = true;
+		note_getinfo_counts(p, rec);
 		map = NULL;
 		json_object_object_get_ex(rec, "ioctls", &map);
 		if (add_ioctls_map(p, map, err, errlen))
@@ -745,66 +725,61 @@ static void features_of(const struct vfc_trial *t, const struct vfc_trial_proc *
 		snprintf(out + n, size - n, "%s+%lu more", n ? ", " : "", more);
 }
 
-static const char *const dma_ops[2] = {"MAP_DMA", "UNMAP_DMA"};
+static const char *const dma_ops[VFC_DMA_OPS] = {"MAP_DMA", "UNMAP_DMA"};
 
-/* What failed MAP_DMA / UNMAP_DMA calls under redirect make of the verdict. */
-static void dma_rule_apply(struct vfc_trial_proc *p, bool blocker, enum vfc_verdict *v)
+/* Why failed MAP_DMA / UNMAP_DMA calls under redirect weigh on the verdict. */
+static void dma_because(struct vfc_trial_proc *p, const struct vfc_verdict_facts *f,
+			enum vfc_dma_op k)
 {
-	for (int k = 0; k < 2; k++) {
-		const struct vfc_trial_dma *d = &p->dma[k];
-		enum vfc_op op = k ? VFC_OP_UNMAP_DMA : VFC_OP_MAP_DMA;
-		const char *t1 = NULL, *cases = NULL;
-		bool known = d->errno_sym[0] && !d->mixed;
-		enum vfc_dma_type1 how =
-		    vfc_dma_type1(op, known ? d->errno_sym : NULL, &t1, &cases);
-		enum vfc_dma_rule r =
-		    vfc_dma_rule(op, d->calls, d->errors, d->errno_sym, d->mixed, blocker);
-		char what[96];
+	const struct vfc_trial_dma *d = &p->dma[k];
+	const char *t1 = NULL, *cases = NULL;
+	bool known = d->errno_sym[0] && !d->mixed;
+	enum vfc_dma_type1 how =
+	    known ? vfc_dma_type1(k, d->errno_sym, 0, &t1, &cases) : VFC_DMA_TYPE1_UNMEASURED;
+	enum vfc_dma_rule r = vfc_dma_rule_of(f, k);
+	char what[96];
 
-		if (r == VFC_DMA_OK)
-			continue;
-		if (d->errors >= d->calls)
-			snprintf(what, sizeof(what), "every %s call failed (%lu of %lu)",
-				 dma_ops[k], d->errors, d->calls);
-		else
-			snprintf(what, sizeof(what), "%lu of %lu %s calls failed", d->errors,
-				 d->calls, dma_ops[k]);
-		if (!d->errno_sym[0])
-			because(p,
-				"%s (errno not recorded: an older vfiocompat wrote the summary); "
-				"whether type1 fails them too is not known",
-				what);
-		else if (d->mixed)
-			because(p,
-				"%s (first with %s, later ones with other errnos); whether type1 "
-				"fails them too is not known",
-				what, d->errno_sym);
-		else if (how == VFC_DMA_TYPE1_UNMEASURED)
-			because(p,
-				"%s with %s; type1's answer to such a call is not measured "
-				"(docs/compat-audit.md): only iommufd is known to fail it",
-				what, d->errno_sym);
-		else if (how == VFC_DMA_TYPE1_SAME)
-			because(p, "%s with %s; type1 fails the same call with %s too (%s): %s",
-				what, d->errno_sym, t1, cases,
-				r == VFC_DMA_NAMED ? "the program's own, not an iommufd difference"
-						   : "a program or setup fault, not an iommufd "
-						     "difference");
-		else
-			because(p, "%s with %s; type1 fails the same call too, with %s (%s): %s",
-				what, d->errno_sym, t1, cases,
-				r == VFC_DMA_FAILED
-				    ? "a program or setup fault, and the errno differs"
-				    : "the program sees another errno "
-				      "(VFIOCOMPAT_ERRNO=type1 gives type1's)");
-		raise_to(v, r == VFC_DMA_FAILED	       ? VFC_V_FAILED
-			    : r == VFC_DMA_NOT_READY   ? VFC_V_NOT_READY
-			    : r == VFC_DMA_DIFFERENCES ? VFC_V_CHANGES
-						       : VFC_V_READY);
-	}
+	if (d->errors >= d->calls)
+		snprintf(what, sizeof(what), "every %s call failed (%lu of %lu)", dma_ops[k],
+			 d->errors, d->calls);
+	else
+		snprintf(what, sizeof(what), "%lu of %lu %s calls failed", d->errors, d->calls,
+			 dma_ops[k]);
+	if (!d->errno_sym[0])
+		because(p,
+			"%s (errno not recorded: an older vfiocompat wrote the summary); "
+			"whether type1 fails them too is not known",
+			what);
+	else if (d->mixed)
+		because(p,
+			"%s (first with %s, later ones with other errnos); whether type1 "
+			"fails them too is not known",
+			what, d->errno_sym);
+	else if (how == VFC_DMA_TYPE1_UNMEASURED)
+		because(p,
+			"%s with %s; type1's answer to such a call is not measured "
+			"(docs/compat-audit.md): only iommufd is known to fail it",
+			what, d->errno_sym);
+	else if (how == VFC_DMA_TYPE1_SAME)
+		because(p, "%s with %s; type1 fails the same call with %s too (%s): %s", what,
+			d->errno_sym, t1, cases,
+			r == VFC_DMA_NAMED ? "the program's own, not an iommufd difference"
+					   : "a program or setup fault, not an iommufd "
+					     "difference");
+	else
+		because(p, "%s with %s; type1 fails the same call too, with %s (%s): %s", what,
+			d->errno_sym, t1, cases,
+			r == VFC_DMA_FAILED ? "a program or setup fault, and the errno differs"
+					    : "the program sees another errno "
+					      "(VFIOCOMPAT_ERRNO=type1 gives type1's)");
 }
 
-/* The rules of docs/report-schema.md, "The verdict model", in its order. */
+/*
+ * The rules of docs/report-schema.md, "The verdict model" (common/verdict.c,
+ * the shim's too) over what the reports say, from the summary's own verdict
+ * (the writer saw more than its records), plus what only the reader sees: a
+ * missing summary, the exit status. The reasons follow the rules' order.
+ */
 static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc *p)
 {
 	/* Only run's record: a wrapper around the VFIO users, judged by its status alone. */
@@ -812,64 +787,65 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 	enum vfc_verdict v = p->has_summary ? p->summary
 			     : exit_only    ? VFC_V_UNTESTED
 					    : VFC_V_INCOMPLETE;
-	char names[160];
-	bool blocker, unknown;
+	struct vfc_verdict_facts f = {0};
+	char blockers[160], unknown[160], degraded[160];
+	unsigned rules;
 
 	p->reason[0] = 0;
 	if (!p->has_summary && !exit_only)
 		because(p, "no summary: it crashed, was killed or is still running");
 	/* Our feature table over the writer's word: a blocker used is decided already. */
-	features_of(t, p, VFC_SEV_BLOCKER, names, sizeof(names));
-	blocker = names[0];
-	if (blocker) {
-		raise_to(&v, VFC_V_NOT_READY);
-		because(p, "used %s (blocker)", names);
-	}
-	features_of(t, p, VFC_SEV_DEGRADED, names, sizeof(names));
-	if (names[0] && p->has_summary)
-		raise_to(&v, VFC_V_CHANGES);
-	/*
-	 * A feature this vfiocompat does not know (a newer writer's): at best
-	 * ready-with-differences, not-ready when its writer calls it a blocker.
-	 */
-	features_of(t, p, -1, names, sizeof(names));
-	unknown = names[0];
+	features_of(t, p, VFC_SEV_BLOCKER, blockers, sizeof(blockers));
+	features_of(t, p, VFC_SEV_DEGRADED, degraded, sizeof(degraded));
+	features_of(t, p, -1, unknown, sizeof(unknown));
 	for (size_t i = 0; i < t->nfeatures; i++)
 		if (!t->features[i].known && t->features[i].severity == VFC_SEV_BLOCKER &&
 		    (p->uses[i] || p->feature_record[i]))
 			p->unknown_blocker = true;
-	if (unknown) {
-		raise_to(&v, p->unknown_blocker ? VFC_V_NOT_READY : VFC_V_CHANGES);
-		because(p, "used %s (unknown to this vfiocompat%s: upgrade it to judge)", names,
+	f.blocker = blockers[0];
+	/* Without a summary the verdict is incomplete or untested already. */
+	f.degraded = degraded[0] && p->has_summary;
+	f.unknown = unknown[0];
+	f.unknown_blocker = p->unknown_blocker;
+	/* A summary that does not count containers: its own verdict says. */
+	f.tried = p->used_container || !p->summary_counts_containers;
+	f.redirected = p->redirected;
+	f.fallback = p->fallback;
+	f.getinfo_unfixed = p->getinfo_unfixed;
+	f.ioctl_calls = p->ioctl_calls;
+	f.ioctl_errors = p->ioctl_errors;
+	f.map_errors = p->map_errors;
+	for (int k = 0; k < VFC_DMA_OPS; k++) {
+		f.dma[k].calls = p->dma[k].calls;
+		f.dma[k].errors = p->dma[k].errors;
+		f.dma[k].err = p->dma[k].errno_sym;
+		f.dma[k].mixed = p->dma[k].mixed;
+	}
+	raise_to(&v, vfc_verdict_judge(&f, &rules));
+	if (rules & 1u << VFC_RULE_BLOCKER)
+		because(p, "used %s (blocker)", blockers);
+	if (rules & 1u << VFC_RULE_UNKNOWN)
+		because(p, "used %s (unknown to this vfiocompat%s: upgrade it to judge)", unknown,
 			p->unknown_blocker ? ", a blocker by its writer's word"
 					   : ": at best ready-with-differences");
-		blocker |= p->unknown_blocker;
-	}
-	if (p->fallback) {
-		raise_to(&v, VFC_V_UNTESTED);
+	if (rules & 1u << VFC_RULE_FALLBACK)
 		because(p, "a container stayed on type1: %s%s%s", p->fallback_target,
 			p->fallback_target[0] ? ": " : "",
 			p->fallback_errno[0] ? p->fallback_errno : "errno not recorded");
-	}
-	if (p->getinfo_unfixed && p->map_errors) {
-		raise_to(&v, VFC_V_NOT_READY);
+	if (rules & 1u << VFC_RULE_GETINFO_MAP)
 		because(p,
 			"GET_INFO before a device was answered without the enforced ranges (%s) "
 			"and then %lu MAP_DMA call%s failed",
 			p->getinfo_reason, p->map_errors, p->map_errors == 1 ? "" : "s");
-	} else if (p->getinfo_unfixed) {
-		raise_to(&v, VFC_V_CHANGES);
+	else if (rules & 1u << VFC_RULE_GETINFO)
 		because(p, "GET_INFO before a device was answered without the enforced ranges (%s)",
 			p->getinfo_reason);
-	}
-	if (p->redirected)
-		dma_rule_apply(p, blocker, &v);
-	/* A blocker explains failed ioctls already (not-ready, as audit predicts). */
-	if (!blocker && p->redirected && p->ioctl_calls && p->ioctl_errors == p->ioctl_calls) {
-		raise_to(&v, VFC_V_FAILED);
+	for (int k = 0; k < VFC_DMA_OPS; k++)
+		if (rules & 1u << (k ? VFC_RULE_DMA_UNMAP : VFC_RULE_DMA_MAP))
+			dma_because(p, &f, (enum vfc_dma_op)k);
+	if (rules & 1u << VFC_RULE_ALL_FAILED)
 		because(p, "all %lu container ioctl%s failed on iommufd", p->ioctl_calls,
 			p->ioctl_calls == 1 ? "" : "s");
-	}
 	if (p->has_exit && p->exit_status < 0) {
 		raise_to(&v, VFC_V_FAILED);
 		because(p, "killed by %s%s", p->exit_signal,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "migverdict.h"
+#include "verdict.h"
 #include "vfiocompat/report.h"
 
 /*
@@ -24,20 +25,6 @@
 #define VFC_TRIAL_MAX_FEATURES (VFC_F_COUNT + VFC_TRIAL_MAX_UNKNOWN)
 #define VFC_TRIAL_MAX_LINE     (64 * 1024) /* longer lines are skipped while read */
 #define VFC_TRIAL_MAX_BOOT_ID  64
-
-/*
- * Per-process and merged verdicts, best first: the merge is the worst
- * process's (docs/report-schema.md, "The verdict model").
- */
-enum vfc_verdict {
-	VFC_V_READY,
-	VFC_V_CHANGES,
-	VFC_V_UNTESTED,
-	VFC_V_INCOMPLETE, /* no summary: crashed, killed or still running */
-	VFC_V_NOT_READY,
-	VFC_V_FAILED, /* the program failed, or its container ioctls did */
-	VFC_V_COUNT
-};
 
 struct vfc_trial_feature {
 	char *name; /* the whole name, owned by the trial */
@@ -65,9 +52,10 @@ struct vfc_trial_proc {
 	long long starttime;
 	char boot_id[VFC_TRIAL_MAX_BOOT_ID];
 	char mode[16];
-	bool has_summary;	  /* the process reached exit */
-	bool used_container;	  /* an open record for the container */
-	bool redirected;	  /* a container of it was on iommufd */
+	bool has_summary;		/* the process reached exit */
+	bool summary_counts_containers; /* its summary has "containers" */
+	bool used_container;		/* an open record for the container */
+	bool redirected;		/* a container of it was on iommufd */
 	bool fallback;		  /* a container stayed on type1 (fallback, refused, denied) */
 	bool neutral;		  /* after finish: no container use, no failure: not merged */
 	enum vfc_verdict verdict; /* after finish: the process's verdict */
@@ -137,9 +125,5 @@ enum vfc_verdict vfc_trial_finish(struct vfc_trial *t);
 
 /* Distinct unknown feature names not listed in features[] ("+N more"). */
 size_t vfc_trial_unlisted(const struct vfc_trial *t);
-
-const char *vfc_verdict_name(enum vfc_verdict v);  /* the shim's names */
-const char *vfc_verdict_title(enum vfc_verdict v); /* READY WITH CHANGES ... */
-enum vfc_verdict vfc_verdict_parse(const char *s);
 
 #endif

@@ -22,5 +22,6 @@ Suite *migration_suite(void);
 Suite *libvirtconf_suite(void);
 Suite *scratch_suite(void);
 Suite *exitrec_suite(void);
+Suite *verdict_suite(void);
 
 #endif
