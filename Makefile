@@ -14,14 +14,14 @@ DESTDIR ?=
 B ?= build
 CC ?= cc
 SAN ?=
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Icommon -Ishim -Itools
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Icommon -Ishim -Itools -Itools/common
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
 # common/: pure code the shim, the command, the fuzzers and the tests share.
-COMMON_SRC := common/verdict.c
+COMMON_SRC := common/verdict.c common/target.c common/logpath.c
 SHIM_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/sysfs.c shim/errmap.c shim/init.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
@@ -38,7 +38,7 @@ PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
 # every other tools/*.c is a pure library, unit-tested like the shim's.
-TOOL_SRC := $(wildcard tools/*.c)
+TOOL_SRC := $(wildcard tools/*.c tools/common/*.c)
 TOOL_LIB_SRC := $(filter-out tools/main.c tools/cmd_%.c,$(TOOL_SRC))
 TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/obj/%.o)
@@ -47,7 +47,8 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h)
+HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h \
+	tools/common/*.h)
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
@@ -107,9 +108,10 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(COMMON_SRC:%.c=$(B)/obj/%
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+LIBVIRT_OBJ := $(B)/obj/tools/libvirtconf.o $(B)/obj/common/target.o
+$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(LIBVIRT_OBJ) tools/libvirtconf.h $(HDRS)
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
-		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+		$< $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
@@ -287,12 +289,13 @@ sanitize: deps
 # inspector's target (fuzz-inspect, below) keeps its own layout; `fuzz`,
 # `fuzz-smoke` and `stress` cover it too.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -fno-omit-frame-pointer \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -Itools/common -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
-FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c common/verdict.c
+FUZZ_SRC_config := shim/config.c shim/fmt.c common/target.c
+FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c tools/common/text.c \
+	shim/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the
@@ -324,7 +327,7 @@ fuzz-smoke: fuzz
 
 # ThreadSanitizer builds of the shim and the torture helper (clang); the
 # library leaves the tsan runtime to the program, hence no -z defs.
-TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools \
+TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -Itools/common \
 	-fsanitize=thread
 tsan: $(B)/tsan/libvfiocompat.so $(B)/tsan/torture
 
@@ -365,12 +368,13 @@ bench: deps deps-vm
 # VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
 .PHONY: fuzz-inspect fuzz-seeds
 FUZZ_TIME ?= 300
-FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -fsanitize=fuzzer,address,undefined \
+FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -Itools/common -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/inspect.h \
-		tools/bytescan.h
+$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/common/text.c \
+		tools/inspect.h tools/bytescan.h tools/common/text.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c \
+		tools/common/text.c \
 		$$(pkg-config --libs libelf)
 
 fuzz-inspect: $(B)/fuzz/inspect
@@ -385,10 +389,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i common/*.[ch] tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format -i common/*.[ch] tools/*.[ch] tools/common/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 format-check:
-	clang-format --dry-run --Werror common/*.[ch] tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format --dry-run --Werror common/*.[ch] tools/*.[ch] tools/common/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
 
 clean:
 	rm -rf build

@@ -48,15 +48,17 @@
 #include <libxml/xpath.h>
 
 #include "libvirtconf.h"
+#include "target.h"
 
 #ifndef VFC_LIBDIR
 #define VFC_LIBDIR "/usr/local/lib"
 #endif
 
-#define NS_URI	    "https://github.com/vfiocompat/vfiocompat/libvirt/1"
-#define NS_PREFIX   "vfiocompat"
-#define MODULE_NODE "/dev/vfio/iommufd-compat"
-#define IOMMU_NODE  "/dev/iommu"
+#define NS_URI	  "https://github.com/vfiocompat/vfiocompat/libvirt/1"
+#define NS_PREFIX "vfiocompat"
+/* The two targets (vfiocompat/module.h); common/target.c chooses. */
+#define MODULE_NODE VFC_MODULE_NODE
+#define IOMMU_NODE  VFC_IOMMU_NODE
 
 static const char *prog = "vfiocompat libvirt";
 
@@ -223,13 +225,6 @@ static int mkdirs(const char *path, mode_t mode)
 	if (mkdir(buf, mode) && errno != EEXIST)
 		return -errno;
 	return 0;
-}
-
-static bool is_chr(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISCHR(st.st_mode);
 }
 
 /* <vfiocompat:trial emulator=.. target=.. .../> back into a struct trial. */
@@ -842,10 +837,8 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	if (qemu_user(conn, o, &uid, &gid, t.user, sizeof(t.user)))
 		return 1;
 	snprintf(t.target, sizeof(t.target), "%s",
-		 o->target	       ? o->target
-		 : is_chr(MODULE_NODE) ? MODULE_NODE
-				       : IOMMU_NODE);
-	if (!is_chr(t.target))
+		 o->target ? o->target : vfc_target_default(vfc_is_char_node));
+	if (!vfc_is_char_node(t.target))
 		return fail("%s is not a character device here; load vfiocompat.ko (for %s) or "
 			    "use a kernel with CONFIG_IOMMUFD (for %s)",
 			    t.target, MODULE_NODE, IOMMU_NODE);

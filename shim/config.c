@@ -8,6 +8,7 @@
 
 #include "classify.h"
 #include "fmt.h"
+#include "target.h"
 #include "vfiocompat/module.h"
 
 const char *vfc_mode_name(enum vfc_mode m)
@@ -159,10 +160,10 @@ int vfc_config_parse(struct vfc_config *c, vfc_getenv_fn *get, vfc_warn_fn *warn
 
 bool vfc_config_prefer_module(struct vfc_config *c, vfc_getenv_fn *get, vfc_is_node_fn *is_node)
 {
-	if (get("VFIOCOMPAT_TARGET") || !is_node(VFC_MODULE_NODE))
+	if (get("VFIOCOMPAT_TARGET"))
 		return false;
-	strcpy(c->target, VFC_MODULE_NODE);
-	return true;
+	strcpy(c->target, vfc_target_default(is_node));
+	return !strcmp(c->target, VFC_MODULE_NODE);
 }
 
 bool vfc_target_is_container(const struct stat *target)

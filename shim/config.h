@@ -6,10 +6,12 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "vfiocompat/module.h"
+
 enum vfc_mode { VFC_MODE_REDIRECT, VFC_MODE_AUDIT, VFC_MODE_OFF };
 enum vfc_fallback { VFC_FALLBACK_PASSTHROUGH, VFC_FALLBACK_FAIL };
 
-#define VFC_DEFAULT_TARGET "/dev/iommu"
+#define VFC_DEFAULT_TARGET VFC_IOMMU_NODE
 
 struct vfc_config {
 	enum vfc_mode mode;

@@ -17,6 +17,7 @@
 #include "fmt.h"
 #include "report.h"
 #include "sysfs.h"
+#include "target.h"
 
 struct vfc_real_fns vfc_real;
 struct vfc_config vfc_cfg;
@@ -45,21 +46,13 @@ static const char *env_get(const char *name)
 	return secure_getenv(name);
 }
 
-/* A character device: vfiocompat.ko's node when the module is loaded. */
-static bool is_char_node(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISCHR(st.st_mode);
-}
-
 static _Atomic int config_parsed;
 
 static void parse_config_once(void)
 {
 	if (!atomic_exchange(&config_parsed, 1)) {
 		vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
-		vfc_config_prefer_module(&vfc_cfg, env_get, is_char_node);
+		vfc_config_prefer_module(&vfc_cfg, env_get, vfc_is_char_node);
 	}
 }
 

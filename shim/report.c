@@ -15,56 +15,8 @@
 #include "core.h"
 #include "errmap.h"
 #include "iova.h"
+#include "logpath.h"
 #include "migobs.h"
-
-/* Appends `s` at *len in out (NULL: only counts). */
-static void path_put(char *out, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (out)
-		memcpy(out + *len, s, n);
-	*len += n;
-}
-
-/* The expansion's length; written to `out` too unless it is NULL. */
-static size_t log_path_expand(const char *tmpl, pid_t pid, const char *prog, char *out)
-{
-	size_t len = 0;
-
-	for (const char *s = tmpl; *s && len < VFC_FMT_SIZE; s++) {
-		if (s[0] != '%' || !s[1]) {
-			char c[2] = {s[0], 0};
-			path_put(out, &len, c);
-			continue;
-		}
-		s++;
-		if (*s == 'p') {
-			char d[24], *q = d + sizeof(d) - 1;
-			uint64_t v = (uint64_t)pid;
-			*q = '\0';
-			do
-				*--q = (char)('0' + v % 10);
-			while (v /= 10);
-			path_put(out, &len, q);
-		} else if (*s == 'e') {
-			/* A program name is not trusted as a path component ("..", "a/b"). */
-			for (const char *p = prog;
-			     p && *p && p - prog < VFC_PROG_MAX && len < VFC_FMT_SIZE; p++) {
-				char c[2] = {p == prog && *p == '.' ? '_' : *p, 0};
-				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				      (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-				      *p == '_'))
-					c[0] = '_';
-				path_put(out, &len, c);
-			}
-		} else {
-			char c[3] = {'%', *s == '%' ? 0 : *s, 0};
-			path_put(out, &len, c);
-		}
-	}
-	return len;
-}
 
 /*
  * Measured first, then written straight into `out` (untouched when it does
@@ -73,12 +25,11 @@ static size_t log_path_expand(const char *tmpl, pid_t pid, const char *prog, cha
  */
 bool vfc_log_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
 {
-	size_t n = log_path_expand(tmpl, pid, prog, NULL);
+	size_t max = size < VFC_FMT_SIZE ? size : VFC_FMT_SIZE;
 
-	if (n >= size || n >= VFC_FMT_SIZE)
+	if (vfc_logpath_expand(tmpl, pid, prog, 0, NULL, max) >= max)
 		return false;
-	log_path_expand(tmpl, pid, prog, out);
-	out[n] = '\0';
+	vfc_logpath_expand(tmpl, pid, prog, 0, out, max);
 	return true;
 }
 

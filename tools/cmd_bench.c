@@ -25,6 +25,7 @@
 
 #include "benchstat.h"
 #include "cli.h"
+#include "pci.h"
 #include "vfiocompat/module.h"
 
 #define IOVA	  (1ull << 32) /* above the x86 MSI window, 1 GiB aligned */
@@ -81,21 +82,16 @@ static int64_t now_ns(void)
 /* /dev/vfio/N of a device, or "" with a reason. */
 static bool group_of(const char *bdf, char *out, size_t size, char *why, size_t wlen)
 {
-	char link[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
+	char name[64];
+	const char *drv;
 
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0) {
+	if (!vfc_pci_group(bdf, name, sizeof(name))) {
 		snprintf(why, wlen, "%s has no IOMMU group (no such device, or no IOMMU)", bdf);
 		return false;
 	}
-	target[n] = 0;
-	snprintf(out, size, "/dev/vfio/%.32s", strrchr(target, '/') + 1);
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	target[n > 0 ? n : 0] = 0;
-	if (n <= 0 || strcmp(strrchr(target, '/') + 1, "vfio-pci")) {
+	snprintf(out, size, "/dev/vfio/%.32s", name);
+	drv = vfc_pci_driver(bdf, name, sizeof(name));
+	if (!drv || strcmp(drv, "vfio-pci")) {
 		snprintf(why, wlen, "%s is not bound to vfio-pci; bind it first", bdf);
 		return false;
 	}
@@ -386,7 +382,14 @@ int vfc_cmd_bench(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			r.bdf = optarg;
+			/* As check --migration reads it: BB:DD.F is in domain 0000. */
+			if (!vfc_pci_addr(optarg, bdf, sizeof(bdf))) {
+				vfc_err("bench: --device '%.64s' is not a PCI address; give "
+					"DDDD:BB:DD.F or BB:DD.F (as lspci -D shows it)",
+					optarg);
+				return VFC_EXIT_USAGE;
+			}
+			r.bdf = bdf;
 			break;
 		case 'b':
 			for (size_t b = 0; b < NB; b++)

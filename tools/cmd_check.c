@@ -19,6 +19,7 @@
 #include "iommu_vendor.h"
 #include "kconfig.h"
 #include "migration.h"
+#include "pci.h"
 #include "usercheck.h"
 #include "vfiocompat/module.h"
 
@@ -344,16 +345,9 @@ static void check_iommu(struct vfc_checklist *l)
 /* The driver a PCI device is bound to, "none" when unbound. */
 static const char *pci_driver(const char *bdf, char *buf, size_t size)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
+	const char *drv = vfc_pci_driver(bdf, buf, size);
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.64s/driver", bdf);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
-		return "none";
-	target[n] = 0;
-	snprintf(buf, size, "%.63s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
-	return buf;
+	return drv ? drv : "none";
 }
 
 /*
@@ -543,7 +537,7 @@ static int check_migration(char **devs, int n, bool json)
 			free(addr);
 			return VFC_EXIT_USAGE;
 		}
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", addr[i]);
+		snprintf(path, sizeof(path), VFC_PCI_SYSFS "/%s", addr[i]);
 		if (stat(path, &st)) {
 			vfc_err("check --migration: no PCI device %s on this host (lspci -D lists "
 				"them)",

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "decode.h"
+#include "text.h"
 #include "trial.h"
 
 enum format { HUMAN, JSON, PROMETHEUS };
@@ -47,7 +48,7 @@ static void put_clean(FILE *out, const char *s, int width)
 	int n = 0;
 
 	for (; *s; s++, n++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, out);
+		fputc(vfc_clean_byte(*s, 0), out);
 	for (; n < width; n++)
 		fputc(' ', out);
 }

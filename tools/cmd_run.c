@@ -28,7 +28,9 @@
 #include "exitrec.h"
 #include "inspect.h"
 #include "libdeps.h"
+#include "target.h"
 #include "runenv.h"
+#include "text.h"
 #include "trial.h"
 #include "vfiocompat/module.h"
 
@@ -222,9 +224,7 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 			snprintf(line, sizeof(line), "%s[%ld]: %s: %s",
 				 p->program[0] ? p->program : "?", p->pid,
 				 vfc_verdict_name(p->verdict), p->reason);
-			for (char *c = line; *c; c++)
-				if ((unsigned char)*c < 0x20 || *c == 0x7f)
-					*c = '?';
+			vfc_clean_inplace(line, 0);
 			fprintf(stderr, "vfiocompat run: %s\n", line);
 			shown++;
 		}
@@ -408,12 +408,8 @@ int vfc_cmd_run(int argc, char **argv)
 	}
 	mountns = how == HOW_MOUNT_NS;
 	/* As the shim chooses: the module's node (per-process accounting) when loaded. */
-	if (mountns && !target) {
-		struct stat st;
-
-		target = !stat(VFC_MODULE_NODE, &st) && S_ISCHR(st.st_mode) ? VFC_MODULE_NODE
-									    : "/dev/iommu";
-	}
+	if (mountns && !target)
+		target = vfc_target_default(vfc_is_char_node);
 
 	if (how == HOW_PRELOAD) {
 		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

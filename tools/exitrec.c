@@ -13,21 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "logpath.h"
 #include "runenv.h"
+#include "text.h"
 #include "vfiocompat/report.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id)
 {
@@ -63,13 +52,10 @@ bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, co
 {
 	char name[VFC_PROG_MAX + 1], sig[24], ident[160] = "";
 	const char *s = program ? program : "";
-	size_t n = 0;
 	int len;
 
 	/* Printable ASCII only: the record must stay valid JSON and UTF-8 for any argv[0]. */
-	for (; *s && n + 1 < sizeof(name); s++)
-		name[n++] = *s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\' ? '?' : *s;
-	name[n] = 0;
+	s += vfc_clean_copy(name, sizeof(name), s, sizeof(name), VFC_CLEAN_ASCII | VFC_CLEAN_JSON);
 	/* The shared identity (pid, starttime, boot_id), when it was read. */
 	if (id->known)
 		snprintf(ident, sizeof(ident), ",\"starttime\":%llu,\"boot_id\":\"%s\"",
@@ -105,61 +91,15 @@ bool vfc_exit_format(char *out, size_t size, pid_t pid, const char *program, int
 	return vfc_exit_format_id(out, size, &id, program, status);
 }
 
-/* Expand a VFIOCOMPAT_LOG template: %p the pid, %e as given (NULL: a glob '*'). */
-static bool expand(const char *tmpl, pid_t pid, const char *prog, bool glob_escape, char *out,
-		   size_t size)
-{
-	size_t n = 0;
-
-	for (const char *s = tmpl; *s; s++) {
-		char buf[32];
-		const char *put = buf;
-
-		buf[0] = *s;
-		buf[1] = 0;
-		if (s[0] == '%' && s[1] == 'p') {
-			snprintf(buf, sizeof(buf), "%ld", (long)pid);
-			s++;
-		} else if (s[0] == '%' && s[1] == 'e' && !prog) {
-			put = "*";
-			s++;
-		} else if (s[0] == '%' && s[1] == 'e') {
-			/* The shim's spelling: [A-Za-z0-9._-], no leading dot. */
-			for (const char *p = prog; *p && p - prog < VFC_PROG_MAX; p++) {
-				bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-					  (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-					  *p == '_';
-
-				if (n + 1 >= size)
-					return false;
-				out[n++] = !ok || (p == prog && *p == '.') ? '_' : *p;
-			}
-			s++;
-			continue;
-		} else if (s[0] == '%' && s[1] == '%') {
-			s++;
-		} else if (glob_escape && strchr("*?[\\", *s)) {
-			buf[0] = '\\';
-			buf[1] = *s;
-			buf[2] = 0;
-		}
-		if (n + strlen(put) >= size)
-			return false;
-		memcpy(out + n, put, strlen(put));
-		n += strlen(put);
-	}
-	out[n] = 0;
-	return true;
-}
-
 bool vfc_exit_glob(const char *tmpl, pid_t pid, char *out, size_t size)
 {
-	return expand(tmpl, pid, NULL, true, out, size);
+	return vfc_logpath_expand(tmpl, pid, NULL, VFC_LOGPATH_GLOB_PROG | VFC_LOGPATH_GLOB_ESCAPE,
+				  out, size) < size;
 }
 
 bool vfc_exit_path(const char *tmpl, pid_t pid, const char *prog, char *out, size_t size)
 {
-	return expand(tmpl, pid, prog && *prog ? prog : "unknown", false, out, size);
+	return vfc_logpath_expand(tmpl, pid, prog && *prog ? prog : "unknown", 0, out, size) < size;
 }
 
 /*
@@ -174,23 +114,23 @@ static int open_report(const char *path, int flags, char *err, size_t errlen)
 	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
 
 	if (fd < 0)
-		return fail(err, errlen, "%s: %s", path,
-			    errno == ENXIO ? "not a regular file (a FIFO or socket); not used"
-					   : strerror(errno));
+		return vfc_fail(err, errlen, "%s: %s", path,
+				errno == ENXIO ? "not a regular file (a FIFO or socket); not used"
+					       : strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(err, errlen, "%s: not a regular file; not used", path);
+		return vfc_fail(err, errlen, "%s: not a regular file; not used", path);
 	}
 	/* Another user's file, or a link to one, could hold a forged summary. */
 	if (st.st_uid != geteuid()) {
 		close(fd);
-		return fail(err, errlen,
-			    "%s: not a regular file of this user (owned by uid %lu); not used",
-			    path, (unsigned long)st.st_uid);
+		return vfc_fail(err, errlen,
+				"%s: not a regular file of this user (owned by uid %lu); not used",
+				path, (unsigned long)st.st_uid);
 	}
 	if (st.st_nlink != 1) {
 		close(fd);
-		return fail(err, errlen, "%s: has more than one link; not used", path);
+		return vfc_fail(err, errlen, "%s: has more than one link; not used", path);
 	}
 	return fd;
 }
@@ -239,7 +179,7 @@ static int append(const char *path, bool create, const char *line, char *err, si
 	ssize_t w;
 
 	if (fd < 0 && create)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return vfc_fail(err, errlen, "%s: %s", path, strerror(errno));
 	if (fd < 0)
 		return -1;
 	w = write(fd, line, len);
@@ -247,10 +187,10 @@ static int append(const char *path, bool create, const char *line, char *err, si
 		int e = w < 0 ? errno : ENOSPC;
 
 		close(fd);
-		return fail(err, errlen, "%s: %s", path, strerror(e));
+		return vfc_fail(err, errlen, "%s: %s", path, strerror(e));
 	}
 	if (close(fd))
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return vfc_fail(err, errlen, "%s: %s", path, strerror(errno));
 	return 1;
 }
 
@@ -282,7 +222,7 @@ int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const cha
 	base = base ? base + 1 : program;
 	if (!vfc_exit_format_id(line, sizeof(line), id, base, status) ||
 	    !vfc_exit_glob(tmpl, pid, pattern, sizeof(pattern)))
-		return fail(err, errlen, "report path too long");
+		return vfc_fail(err, errlen, "report path too long");
 	if (!glob(pattern, 0, NULL, &g)) {
 		size_t pick = g.gl_pathc;
 		bool matched = false;
@@ -307,12 +247,12 @@ int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const cha
 		return 0;
 	/* No report of its own: create one only when the run left others. */
 	if (!vfc_log_glob(tmpl, pattern, sizeof(pattern)))
-		return fail(err, errlen, "report path too long");
+		return vfc_fail(err, errlen, "report path too long");
 	if (glob(pattern, 0, NULL, &g))
 		return 0;
 	globfree(&g);
 	if (!vfc_exit_path(tmpl, pid, base, path, sizeof(path)) ||
 	    !vfc_exit_format_id(line, sizeof(line), &by_pid, base, status))
-		return fail(err, errlen, "report path too long");
+		return vfc_fail(err, errlen, "report path too long");
 	return append(path, true, line, err, errlen);
 }

@@ -18,6 +18,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "bytescan.h"
 #include "inspect.h"
 
@@ -227,11 +228,7 @@ static bool in_file(const struct ctx *c, uint64_t off, uint64_t len)
 /* Strings from the file are shown to people and put in JSON: printable ASCII only. */
 static void clean_copy(char *dst, size_t dstlen, const unsigned char *src, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n && i + 1 < dstlen && src[i]; i++)
-		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? (char)src[i] : '?';
-	dst[i] = '\0';
+	vfc_clean_copy(dst, dstlen, (const char *)src, n, VFC_CLEAN_ASCII);
 }
 
 /* File offset of a virtual address through the PT_LOAD segments; -1 if none maps len bytes. */

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "pci.h"
 #include "vfiocompat/iommufd-uapi.h"
 
 #define VFC_VFIO_DEVICE_FEATURE_DMA_LOGGING_START 6
@@ -63,34 +64,6 @@ static int find_cdev(const char *sysdir, const char *name, char *out, size_t siz
 	return 0;
 }
 
-bool vfc_pci_addr(const char *in, char *out, size_t size)
-{
-	unsigned dom = 0, bus, dev, fn;
-	int n = -1;
-
-	if (sscanf(in, "%4x:%2x:%2x.%1x%n", &dom, &bus, &dev, &fn, &n) == 4 && n == 12 && !in[n]) {
-		/* DDDD:BB:DD.F */
-	} else if (n = -1, dom = 0,
-		   sscanf(in, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) == 3 && n == 7 && !in[n]) {
-		/* BB:DD.F, domain 0000 */
-	} else {
-		return false;
-	}
-	/* sscanf's %x also takes signs and spaces: only hex digits where digits go. */
-	for (const char *c = in; *c; c++)
-		if (!strchr("0123456789abcdefABCDEF:.", *c))
-			return false;
-	if (dev > 0x1f || fn > 7)
-		return false;
-	return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, dev, fn) < (int)size;
-}
-
-/* DDDD:BB:DD.F, or BB:DD.F in domain 0: the full form in out. */
-static bool parse_bdf(const char *s, char *out, size_t size)
-{
-	return vfc_pci_addr(s, out, size);
-}
-
 static bool is_uuid(const char *s)
 {
 	static const int dash[] = {8, 13, 18, 23};
@@ -115,8 +88,8 @@ int vfc_migration_resolve(const char *spec, char *dir, size_t size, char *err, s
 
 	if (spec[0] == '/') {
 		snprintf(path, sizeof(path), "%s", spec);
-	} else if (parse_bdf(spec, bdf, sizeof(bdf))) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	} else if (vfc_pci_addr(spec, bdf, sizeof(bdf))) {
+		snprintf(path, sizeof(path), VFC_PCI_SYSFS "/%s", bdf);
 	} else if (is_uuid(spec)) {
 		snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", spec);
 	} else {

@@ -24,13 +24,6 @@ struct vfc_migration_facts {
 	int mig_state;		/* MIG_DEVICE_STATE now (VFIO_DEVICE_STATE_*), -1 unknown */
 };
 
-/*
- * A PCI address as lspci and dpdk-devbind accept it, "BB:DD.F" (domain 0000)
- * or "DDDD:BB:DD.F", hex in either case, written out as sysfs names it
- * ("0000:03:00.0"). false when it is not one.
- */
-bool vfc_pci_addr(const char *in, char *out, size_t size);
-
 /* Bind the idle device's cdev to a fresh iommufd and ask. 0, or -1 with a reason. */
 int vfc_migration_probe(const char *bdf, struct vfc_migration_facts *f, char *err, size_t errlen);
 

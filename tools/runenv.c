@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "logpath.h"
+
 bool vfc_preload_value(const char *lib, const char *existing, char *out, size_t size)
 {
 	int n;
@@ -24,32 +26,10 @@ bool vfc_preload_value(const char *lib, const char *existing, char *out, size_t 
 
 bool vfc_log_glob(const char *tmpl, char *out, size_t size)
 {
-	size_t n = 0;
-
-	for (const char *s = tmpl; *s; s++) {
-		const char *put = NULL;
-		char one[3] = {*s, 0, 0};
-
-		if (*s == '%' && (s[1] == 'p' || s[1] == 'e')) {
-			put = "*";
-			s++;
-		} else if (*s == '%' && s[1] == '%') {
-			put = "%";
-			s++;
-		} else if (*s == '*' || *s == '?' || *s == '[' || *s == '\\') {
-			one[0] = '\\'; /* a literal glob character in the path */
-			one[1] = *s;
-			put = one;
-		} else {
-			put = one;
-		}
-		if (n + strlen(put) >= size)
-			return false;
-		memcpy(out + n, put, strlen(put));
-		n += strlen(put);
-	}
-	out[n] = 0;
-	return true;
+	return vfc_logpath_expand(tmpl, 0, NULL,
+				  VFC_LOGPATH_GLOB_PID | VFC_LOGPATH_GLOB_PROG |
+				      VFC_LOGPATH_GLOB_ESCAPE,
+				  out, size) < size;
 }
 
 static bool is_file(const char *path)

@@ -9,21 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "decode.h"
 
 static void copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 void vfc_trial_init(struct vfc_trial *t)
@@ -190,17 +181,17 @@ static int get_ident(struct json_object *rec, struct ident *id, char *err, size_
 	id->boot_id = "";
 	if (json_object_object_get_ex(rec, "starttime", &v)) {
 		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
-			return fail(err, errlen, "\"starttime\" is not a clock-tick count");
+			return vfc_fail(err, errlen, "\"starttime\" is not a clock-tick count");
 		id->starttime = (long long)json_object_get_int64(v);
 		id->has = true;
 	}
 	if (json_object_object_get_ex(rec, "boot_id", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    strlen(json_object_get_string(v)) >= VFC_TRIAL_MAX_BOOT_ID)
-			return fail(err, errlen,
-				    "\"boot_id\" is not a boot id (a string of under %d "
-				    "bytes)",
-				    VFC_TRIAL_MAX_BOOT_ID);
+			return vfc_fail(err, errlen,
+					"\"boot_id\" is not a boot id (a string of under %d "
+					"bytes)",
+					VFC_TRIAL_MAX_BOOT_ID);
 		id->boot_id = json_object_get_string(v);
 		id->has = true;
 	}
@@ -270,17 +261,17 @@ static int add_features_map(struct vfc_trial *t, struct vfc_trial_proc *p, struc
 	if (!map)
 		return 0;
 	if (!json_object_is_type(map, json_type_object))
-		return fail(err, errlen, "summary \"features\" is not an object");
+		return vfc_fail(err, errlen, "summary \"features\" is not an object");
 	json_object_object_foreach(map, name, count)
 	{
 		int i;
 
 		if (!json_object_is_type(count, json_type_int) || json_object_get_int64(count) < 0)
-			return fail(err, errlen, "feature count for \"%.64s\" is not a count",
-				    name);
+			return vfc_fail(err, errlen, "feature count for \"%.64s\" is not a count",
+					name);
 		i = feature_index(t, name, NULL);
 		if (i == -2)
-			return fail(err, errlen, "out of memory");
+			return vfc_fail(err, errlen, "out of memory");
 		if (i == -1)
 			p->unknown_unlisted += json_object_get_int64(count) > 0;
 		else
@@ -302,7 +293,7 @@ static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, cha
 	if (!map)
 		return 0;
 	if (!json_object_is_type(map, json_type_object))
-		return fail(err, errlen, "summary \"ioctls\" is not an object");
+		return vfc_fail(err, errlen, "summary \"ioctls\" is not an object");
 	json_object_object_foreach(map, name, counts)
 	{
 		long c, e;
@@ -310,7 +301,7 @@ static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, cha
 		if (!json_object_is_type(counts, json_type_object) ||
 		    !get_int(counts, "calls", &c) || !get_int(counts, "errors", &e) || c < 0 ||
 		    e < 0 || e > c)
-			return fail(
+			return vfc_fail(
 			    err, errlen,
 			    "summary \"ioctls\" entry \"%.64s\" is not {calls, errors} counts",
 			    name);
@@ -325,10 +316,11 @@ static int add_ioctls_map(struct vfc_trial_proc *p, struct json_object *map, cha
 			if (strcmp(name, k ? "IOMMU_UNMAP_DMA" : "IOMMU_MAP_DMA"))
 				continue;
 			if (sym && (sym[0] != 'E' || strlen(sym) >= sizeof(dma[k].errno_sym)))
-				return fail(err, errlen,
-					    "summary \"ioctls\" entry \"%s\": \"errno\" is not an "
-					    "errno symbol",
-					    name);
+				return vfc_fail(
+				    err, errlen,
+				    "summary \"ioctls\" entry \"%s\": \"errno\" is not an "
+				    "errno symbol",
+				    name);
 			dma[k].calls += (unsigned long)c;
 			dma[k].errors += (unsigned long)e;
 			copy(dma[k].errno_sym, sizeof(dma[k].errno_sym), sym);
@@ -365,8 +357,8 @@ static int apply_exit(struct vfc_trial_proc *p, struct json_object *rec, char *e
 
 	if (has_status == !!sig || (has_status && (status < 0 || status > 255)) ||
 	    (sig && (strncmp(sig, "SIG", 3) || strlen(sig) >= sizeof(p->exit_signal))))
-		return fail(err, errlen,
-			    "exit record needs either a \"status\" 0-255 or a \"signal\" name");
+		return vfc_fail(err, errlen,
+				"exit record needs either a \"status\" 0-255 or a \"signal\" name");
 	p->has_exit = true;
 	p->exit_status = has_status ? status : -1;
 	copy(p->exit_signal, sizeof(p->exit_signal), sig);
@@ -393,13 +385,14 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 	int ret;
 
 	if (!type)
-		return fail(err, errlen, "not a report record (no \"type\" string)");
+		return vfc_fail(err, errlen, "not a report record (no \"type\" string)");
 	if (!strcmp(type, VFC_REC_START) && get_int(rec, "schema", &schema) &&
 	    schema > VFC_REPORT_SCHEMA)
-		return fail(err, errlen,
-			    "report schema %ld is newer than this vfiocompat reads (%d); upgrade "
-			    "vfiocompat",
-			    schema, VFC_REPORT_SCHEMA);
+		return vfc_fail(
+		    err, errlen,
+		    "report schema %ld is newer than this vfiocompat reads (%d); upgrade "
+		    "vfiocompat",
+		    schema, VFC_REPORT_SCHEMA);
 	if (get_ident(rec, &id, err, errlen))
 		return -1;
 	start = !strcmp(type, VFC_REC_START);
@@ -420,7 +413,7 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 		if (p && !p->has_start)
 			p = NULL;
 		if (!p && (!strcmp(type, VFC_REC_SUMMARY) || proc_find(t, pid, NULL)))
-			return fail(
+			return vfc_fail(
 			    err, errlen,
 			    "%s record of pid %ld (starttime %lld, boot_id \"%s\") matches no "
 			    "start record in this file: another process with this pid",
@@ -431,7 +424,7 @@ static int add_record(struct vfc_trial *t, struct json_object *rec, char *err, s
 		p = proc_for(t, pid, id.has ? &id : NULL);
 	}
 	if (!p)
-		return fail(err, errlen, "out of memory");
+		return vfc_fail(err, errlen, "out of memory");
 	saved = *p;
 	if (start)
 		p->has_start = true;
@@ -504,10 +497,10 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 		int i;
 
 		if (!name)
-			return fail(err, errlen, "feature record without a \"feature\" name");
+			return vfc_fail(err, errlen, "feature record without a \"feature\" name");
 		i = feature_index(t, name, rec);
 		if (i == -2)
-			return fail(err, errlen, "out of memory");
+			return vfc_fail(err, errlen, "out of memory");
 		if (i == -1)
 			p->unknown_unlisted++;
 		else
@@ -523,7 +516,7 @@ static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct js
 		long n;
 
 		if (!vfc_verdict_known(v))
-			return fail(err, errlen, "summary without a known \"verdict\"");
+			return vfc_fail(err, errlen, "summary without a known \"verdict\"");
 		p->has_summary = true;
 		p->summary = vfc_verdict_parse(v);
 		struct vfc_mig_facts mf;
@@ -563,12 +556,12 @@ int vfc_trial_add_line(struct vfc_trial *t, const char *line, size_t len, char *
 	}
 	if (len > VFC_TRIAL_MAX_LINE) {
 		t->skipped++;
-		return fail(err, errlen, "line longer than %d bytes", VFC_TRIAL_MAX_LINE);
+		return vfc_fail(err, errlen, "line longer than %d bytes", VFC_TRIAL_MAX_LINE);
 	}
 	tok = json_tokener_new();
 	if (!tok) {
 		t->skipped++;
-		return fail(err, errlen, "out of memory");
+		return vfc_fail(err, errlen, "out of memory");
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	rec = json_tokener_parse_ex(tok, line, (int)len);
@@ -576,12 +569,12 @@ int vfc_trial_add_line(struct vfc_trial *t, const char *line, size_t len, char *
 	    json_tokener_get_parse_end(tok) != len) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
-		ret = fail(err, errlen, "not JSON (%s)",
-			   e == json_tokener_continue  ? "truncated record"
-			   : e == json_tokener_success ? "trailing data after the record"
-						       : json_tokener_error_desc(e));
+		ret = vfc_fail(err, errlen, "not JSON (%s)",
+			       e == json_tokener_continue  ? "truncated record"
+			       : e == json_tokener_success ? "trailing data after the record"
+							   : json_tokener_error_desc(e));
 	} else if (!json_object_is_type(rec, json_type_object)) {
-		ret = fail(err, errlen, "not a report record (not a JSON object)");
+		ret = vfc_fail(err, errlen, "not a report record (not a JSON object)");
 	} else {
 		ret = add_record(t, rec, err, errlen);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat check --user USER` (usercheck.h). */
+#include "target.h"
 #include "usercheck.h"
 
 #include <errno.h>
@@ -232,9 +233,7 @@ void vfc_check_user(struct vfc_checklist *l, const char *user, const char *qemu_
 		    const char *apparmor_dir)
 {
 	struct passwd *pw = getpwnam(user);
-	struct stat st;
-	const char *node =
-	    !stat(VFC_MODULE_NODE, &st) && S_ISCHR(st.st_mode) ? VFC_MODULE_NODE : "/dev/iommu";
+	const char *node = vfc_target_default(vfc_is_char_node);
 	char *sel;
 
 	if (!pw) {

@@ -10,8 +10,10 @@
 /* The module itself, as lsmod and /sys/module show it. */
 #define VFC_MODULE_NAME "vfiocompat"
 /* Its misc device: an iommufd file with type1 (per-process) accounting. */
-#define VFC_MODULE_NODENAME  "vfio/iommufd-compat" /* below /dev */
-#define VFC_MODULE_NODE	     "/dev/" VFC_MODULE_NODENAME
+#define VFC_MODULE_NODENAME "vfio/iommufd-compat" /* below /dev */
+#define VFC_MODULE_NODE	    "/dev/" VFC_MODULE_NODENAME
+/* iommufd's own node: the target when the module is not loaded. */
+#define VFC_IOMMU_NODE	     "/dev/iommu"
 #define VFC_MODULE_MISC_NAME "vfiocompat"
 /* The system-wide type1 feature audit, JSON Lines in the shim's schema. */
 #define VFC_MODULE_AUDIT_DIR  "vfiocompat" /* in debugfs */

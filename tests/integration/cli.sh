@@ -73,6 +73,10 @@ v bench --reps 0; rc=$?
 check "bench --reps 0 refused" rc_is "$rc" 2
 v bench --device 0000:ff:1f.7; rc=$?
 check "bench on a device that does not exist: exit 2, says so" has "$T/e" '0000:ff:1f.7 has no IOMMU group'
+v bench --device ff:1F.7; rc=$?
+check "bench --device BB:DD.F: domain 0000, as check --migration reads it" sh -c "test $rc = 2 && grep -q '0000:ff:1f.7 has no IOMMU group' '$T/e'"
+v bench --device notabdf; rc=$?
+check "bench --device notabdf: exit 2 naming the forms" sh -c "test $rc = 2 && grep -q 'is not a PCI address; give DDDD:BB:DD.F' '$T/e'"
 if [ -z "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" ]; then
 	v bench; rc=$?
 	check "bench with no vfio-pci device: exit 2 with how to bind one" has "$T/e" 'no device is bound to vfio-pci: bind one'
