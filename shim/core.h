@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The shim's manager, one concern per file: init.c (real functions, config),
+ * The shim's manager, one concern per file: init.c (start-up), real.c (the
+ * real functions), settings.c (config, type1's limit),
  * redirect.c (the open redirect and its permission probe), rlimit.c,
  * observe.c (ioctl observation), xlate.c (errno translation), fixup.c (the
  * GET_INFO fix-up), fds.c (descriptor bookkeeping). preload.c is only a face
@@ -22,48 +23,13 @@
 
 #include "config.h"
 #include "fdtable.h"
+#include "real.h"
+#include "settings.h"
 
 #define VFC_PUBLIC __attribute__((visibility("default")))
 
-/* glibc's fortify entry points: declared here because <fcntl.h> may not. */
-int __open_2(const char *path, int flags);
-int __open64_2(const char *path, int flags);
-int __openat_2(int dirfd, const char *path, int flags);
-int __openat64_2(int dirfd, const char *path, int flags);
-int ioctl(int fd, unsigned long request, ...);
-int fcntl64(int fd, int cmd, ...);
-
-/* The next definition of each interposed function, resolved once. */
-struct vfc_real_fns {
-	__typeof__(open) *open;
-	__typeof__(open64) *open64;
-	__typeof__(openat) *openat;
-	__typeof__(openat64) *openat64;
-	__typeof__(__open_2) *open_2;
-	__typeof__(__open64_2) *open64_2;
-	__typeof__(__openat_2) *openat_2;
-	__typeof__(__openat64_2) *openat64_2;
-	__typeof__(close) *close;
-	__typeof__(close_range) *close_range;
-	__typeof__(dup) *dup;
-	__typeof__(dup2) *dup2;
-	__typeof__(dup3) *dup3;
-	__typeof__(fcntl) *fcntl;
-	__typeof__(fcntl64) *fcntl64;
-	__typeof__(ioctl) *ioctl;
-	__typeof__(mmap) *mmap;
-	__typeof__(mmap64) *mmap64;
-	__typeof__(munmap) *munmap;
-};
-
-extern struct vfc_real_fns vfc_real;
-extern struct vfc_config vfc_cfg;
-
 /* Parse the environment now if that was left for the constructor. */
 void vfc_config_ensure(void);
-
-/* Idempotent; returns true once the real functions and config are ready. */
-bool vfc_init(void);
 
 static inline bool vfc_ready(void)
 {
@@ -74,18 +40,8 @@ static inline bool vfc_ready(void)
 /* Open of a path that may be VFIO's (vfc_path_maybe_vfio said yes). */
 int vfc_open_vfio(int dirfd, const char *path, int flags, mode_t mode);
 
-/* ioctl on an fd the table knows; `e` is its entry. */
-int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
-
-/* The real ioctl (raw syscall before init); internals only. */
-int vfc_real_ioctl_call(int fd, unsigned long request, void *arg);
-
 /* Read caller memory through the kernel: false instead of a fault. */
 bool vfc_safe_copy(void *dst, const void *src, size_t n);
-
-/* type1's dma_entry_limit, read by the constructor. */
-extern _Atomic uint32_t vfc_type1_limit;
-uint32_t vfc_type1_limit_get(void); /* read now if the constructor has not yet */
 
 /* rlimit.c: ask a redirected container for per-process memlock accounting. */
 void vfc_set_rlimit_mode(int fd);

@@ -6,7 +6,6 @@
  */
 #include "core.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -15,46 +14,13 @@
 #include <sys/syscall.h>
 
 #include "fmt.h"
+#include "pid.h"
 #include "report.h"
+#include "real.h"
+#include "settings.h"
 #include "sysfs.h"
-#include "target.h"
 
-struct vfc_real_fns vfc_real;
-struct vfc_config vfc_cfg;
 _Atomic int vfc_init_state; /* 0 none, 1 running, 2 done */
-/* The hot-path copy of vfc_real.ioctl, read by preload_ioctl.c. */
-__typeof__(ioctl) *_Atomic vfc_real_ioctl;
-
-static void *lookup(const char *name, bool required)
-{
-	void *p = dlsym(RTLD_NEXT, name);
-
-	if (!p && required) {
-		struct vfc_fmt f;
-
-		vfc_fmt_init(&f);
-		vfc_fmt_str(&f, "vfiocompat: libc has no ");
-		vfc_fmt_str(&f, name);
-		vfc_fmt_str(&f, "; calls to it will fail with ENOSYS");
-		vfc_warn(f.buf);
-	}
-	return p;
-}
-
-static const char *env_get(const char *name)
-{
-	return secure_getenv(name);
-}
-
-static _Atomic int config_parsed;
-
-static void parse_config_once(void)
-{
-	if (!atomic_exchange(&config_parsed, 1)) {
-		vfc_config_parse(&vfc_cfg, env_get, vfc_warn);
-		vfc_config_prefer_module(&vfc_cfg, env_get, vfc_is_char_node);
-	}
-}
 
 /*
  * A VFIO open before our constructor ran, by a DT_NEEDED library's
@@ -63,13 +29,15 @@ static void parse_config_once(void)
  */
 void vfc_config_ensure(void)
 {
-	if (!atomic_load(&config_parsed) && environ)
-		parse_config_once();
+	if (!vfc_settings_were_read() && environ)
+		vfc_settings_read(vfc_warn);
 }
 
+/* The fork child: the fd table becomes this process's, the pid and the report its own. */
 static void after_fork_child(void)
 {
 	vfc_fds_forked();
+	vfc_pid_forget();
 	vfc_report_forked();
 }
 
@@ -110,34 +78,12 @@ bool vfc_init(void)
 
 	initialising = 1;
 	vfc_report_note_stderr();
-#define LOOKUP(field, sym, required)                                                               \
-	vfc_real.field = (__typeof__(vfc_real.field))lookup(sym, required)
-	LOOKUP(open, "open", true);
-	LOOKUP(open64, "open64", true);
-	LOOKUP(openat, "openat", true);
-	LOOKUP(openat64, "openat64", true);
-	LOOKUP(open_2, "__open_2", true);
-	LOOKUP(open64_2, "__open64_2", true);
-	LOOKUP(openat_2, "__openat_2", true);
-	LOOKUP(openat64_2, "__openat64_2", true);
-	LOOKUP(close, "close", true);
-	LOOKUP(close_range, "close_range", false); /* glibc >= 2.34 */
-	LOOKUP(dup, "dup", true);
-	LOOKUP(dup2, "dup2", true);
-	LOOKUP(dup3, "dup3", true);
-	LOOKUP(fcntl, "fcntl", true);
-	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
-	LOOKUP(ioctl, "ioctl", true);
-	atomic_store_explicit(&vfc_real_ioctl, vfc_real.ioctl, memory_order_release);
-	LOOKUP(mmap, "mmap", true);
-	LOOKUP(mmap64, "mmap64", true);
-	LOOKUP(munmap, "munmap", true);
-#undef LOOKUP
+	vfc_real_resolve(vfc_warn);
 
 	/* Called before libc set up the environment (a sanitizer's own start-up
 	 * opening files, say)? Keep defaults; the constructor reads it later. */
 	if (environ)
-		parse_config_once();
+		vfc_settings_read(vfc_warn);
 	pthread_atfork(NULL, NULL, after_fork_child);
 	atexit(on_exit_report);
 	atomic_store_explicit(&vfc_init_state, 2, memory_order_release);
@@ -146,31 +92,10 @@ bool vfc_init(void)
 	return true;
 }
 
-/* type1's dma_entry_limit, read at start (see vfc_ctor). */
-_Atomic uint32_t vfc_type1_limit;
-
-/*
- * A container opened before our constructor ran (from a DT_NEEDED library's
- * constructor, which the loader runs first) reads the limit there and then:
- * still before main, so still before any seccomp filter.
- */
-uint32_t vfc_type1_limit_get(void)
-{
-	uint32_t v = atomic_load(&vfc_type1_limit);
-
-	if (!v) {
-		int saved = errno;
-		v = vfc_type1_dma_entry_limit();
-		atomic_store(&vfc_type1_limit, v);
-		errno = saved;
-	}
-	return v;
-}
-
 __attribute__((constructor)) static void vfc_ctor(void)
 {
 	vfc_init();
-	parse_config_once();
+	vfc_settings_read(vfc_warn);
 	/*
 	 * Read here, before main, rather than at the first container open: a VMM
 	 * that installs a seccomp allow-list in main must see no syscall from the

@@ -23,13 +23,6 @@
 #include "stats.h"
 #include "vfiocompat/iommufd-uapi.h"
 
-int vfc_real_ioctl_call(int fd, unsigned long request, void *arg)
-{
-	if (vfc_real.ioctl)
-		return vfc_real.ioctl(fd, request, arg);
-	return (int)syscall(SYS_ioctl, fd, request, arg);
-}
-
 /*
  * The kernel answers EFAULT both for a bad argument pointer and for memory
  * it cannot pin (a BAR mmap under iommufd). Read the struct through the

@@ -12,14 +12,9 @@
 #include <unistd.h>
 
 #include "fdtable.h"
+#include "hotpath.h"
 
 #define VFC_PUBLIC __attribute__((visibility("default")))
-
-/* init.c and observe.c own these; they see the real, variadic prototype. */
-typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
-extern vfc_ioctl_fn *_Atomic vfc_real_ioctl;
-int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);
-_Bool vfc_init(void);
 
 VFC_PUBLIC int ioctl(int fd, unsigned long request, void *arg)
 {

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "fmt.h"
+#include "pid.h"
 #include "stats.h"
 #include "vfiocompat/report.h"
 
@@ -81,7 +82,5 @@ void vfc_report_forked(void);	     /* child side of fork */
 void vfc_report_read_identity(void); /* start time and boot id, if not read yet */
 void vfc_report_close_log(void);     /* the next record opens the log again */
 void vfc_report_note_stderr(void);   /* at start: was fd 2 open? */
-pid_t vfc_pid(void);		     /* getpid(), cached */
-pid_t vfc_pid_cached(void);	     /* the cached pid, 0 if none: never a syscall */
 
 #endif

@@ -26,24 +26,6 @@ static _Atomic int start_written;
 static _Atomic int log_warned;
 
 /*
- * The pid, asked of the kernel once per process (at start, and lazily in a
- * fork child): a seccomp-filtered program that never calls getpid itself must
- * not see the shim call it.
- */
-static _Atomic pid_t cached_pid;
-
-pid_t vfc_pid(void)
-{
-	pid_t p = atomic_load_explicit(&cached_pid, memory_order_relaxed);
-
-	if (!p) {
-		p = (pid_t)syscall(SYS_getpid);
-		atomic_store_explicit(&cached_pid, p, memory_order_relaxed);
-	}
-	return p;
-}
-
-/*
  * The rest of the identity (report.h, struct vfc_ident): the start time,
  * read from /proc/self/stat at start and lazily in a fork child, and the
  * boot id, read once per process image. Raw syscalls into a small stack
@@ -509,15 +491,9 @@ void vfc_report_close_log(void)
 	atomic_store(&log_refused, 0);
 }
 
-pid_t vfc_pid_cached(void)
-{
-	return atomic_load_explicit(&cached_pid, memory_order_relaxed);
-}
-
 void vfc_report_forked(void)
 {
 	/* The child starts its own report; inherited fds stay tracked. */
-	atomic_store(&cached_pid, 0);
 	/*
 	 * A per-process log (%p) is the child's own file, its path computed
 	 * anew; otherwise the fd is shared. A refusal is the child's to repeat.

@@ -6,7 +6,7 @@
 #include "fdtable.h"
 #include "unit.h"
 
-/* Defined by init.c in the shim, which the unit tests do not link. */
+/* Defined by settings.c and fds.c in the shim, which the unit tests do not link. */
 struct vfc_config vfc_cfg;
 _Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
 _Atomic int vfc_fd_high;
