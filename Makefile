@@ -37,7 +37,9 @@ SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
-# every other tools/*.c is a pure library, unit-tested like the shim's.
+# every other tools/*.c and tools/common/*.c is a library without a main,
+# linked into the unit tests (most are pure; exitrec, inspect, iommu_vendor,
+# kconfig, libdeps, migration, runenv and usercheck also read the host).
 TOOL_SRC := $(wildcard tools/*.c tools/common/*.c)
 TOOL_LIB_SRC := $(filter-out tools/main.c tools/cmd_%.c,$(TOOL_SRC))
 TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
