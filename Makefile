@@ -14,7 +14,12 @@ DESTDIR ?=
 B ?= build
 CC ?= cc
 SAN ?=
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Icommon -Ishim -Itools -Itools/common
+# tools/ by subcommand (check/ inspect/ run/ report/ bench/ libvirt/) over
+# tools/common/; headers are included by name, found through these folders.
+TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report tools/bench \
+	tools/libvirt
+INC := -Iinclude -Icommon -Ishim $(TOOL_DIRS:%=-I%)
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC)
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
@@ -37,11 +42,13 @@ SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
-# every other tools/*.c and tools/common/*.c is a library without a main,
+# every other .c of tools/ is a library without a main,
 # linked into the unit tests (most are pure; exitrec, inspect, iommu_vendor,
 # kconfig, libdeps, migration, runenv and usercheck also read the host).
-TOOL_SRC := $(wildcard tools/*.c tools/common/*.c)
-TOOL_LIB_SRC := $(filter-out tools/main.c tools/cmd_%.c,$(TOOL_SRC))
+# (the libvirt helper is its own program, below).
+LIBVIRT_HELPER_SRC := tools/libvirt/vfiocompat-libvirt.c
+TOOL_SRC := $(filter-out $(LIBVIRT_HELPER_SRC),$(wildcard $(TOOL_DIRS:%=%/*.c)))
+TOOL_LIB_SRC := $(filter-out tools/main.c $(wildcard $(TOOL_DIRS:%=%/cmd_*.c)),$(TOOL_SRC))
 TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/obj/%.o)
 TOOL_LIBS := $$(pkg-config --libs json-c libelf zlib)
@@ -49,8 +56,8 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def tools/*.h \
-	tools/common/*.h)
+HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def \
+	$(TOOL_DIRS:%=%/*.h))
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
@@ -93,8 +100,8 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 # stamp changes whenever the paths do).
 LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"' -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
-PATH_OBJS := $(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o $(B)/obj/tools/usercheck.o \
-	$(B)/obj/tools/cmd_libvirt.o
+PATH_OBJS := $(B)/obj/tools/run/cmd_run.o $(B)/obj/tools/check/cmd_check.o \
+	$(B)/obj/tools/check/usercheck.o $(B)/obj/tools/libvirt/cmd_libvirt.o
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" >$@
@@ -110,8 +117,8 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(COMMON_SRC:%.c=$(B)/obj/%
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-LIBVIRT_OBJ := $(B)/obj/tools/libvirtconf.o $(B)/obj/common/target.o
-$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(LIBVIRT_OBJ) tools/libvirtconf.h $(HDRS)
+LIBVIRT_OBJ := $(B)/obj/tools/libvirt/libvirtconf.o $(B)/obj/common/target.o
+$(B)/vfiocompat-libvirt: $(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(HDRS)
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
@@ -291,12 +298,13 @@ sanitize: deps
 # inspector's target (fuzz-inspect, below) keeps its own layout; `fuzz`,
 # `fuzz-smoke` and `stress` cover it too.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -Itools/common -fno-omit-frame-pointer \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c common/target.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c tools/common/text.c \
+FUZZ_SRC_trial := tools/report/trial.c tools/common/migverdict.c tools/common/migfacts.c \
+	tools/common/text.c \
 	shim/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
@@ -329,7 +337,7 @@ fuzz-smoke: fuzz
 
 # ThreadSanitizer builds of the shim and the torture helper (clang); the
 # library leaves the tsan runtime to the program, hence no -z defs.
-TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Icommon -Ishim -Itools -Itools/common \
+TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) \
 	-fsanitize=thread
 tsan: $(B)/tsan/libvfiocompat.so $(B)/tsan/torture
 
@@ -370,13 +378,13 @@ bench: deps deps-vm
 # VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
 .PHONY: fuzz-inspect fuzz-seeds
 FUZZ_TIME ?= 300
-FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -Itools/common -fsanitize=fuzzer,address,undefined \
+FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools/inspect -Itools/common -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/common/text.c \
-		tools/inspect.h tools/bytescan.h tools/common/text.h
+FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/bytescan.c tools/common/text.c
+$(B)/fuzz/inspect: fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) tools/inspect/inspect.h \
+		tools/inspect/bytescan.h tools/common/text.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c \
-		tools/common/text.c \
+	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) \
 		$$(pkg-config --libs libelf)
 
 fuzz-inspect: $(B)/fuzz/inspect
@@ -391,10 +399,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i common/*.[ch] tools/*.[ch] tools/common/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format -i common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror common/*.[ch] tools/*.[ch] tools/common/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format --dry-run --Werror common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 clean:
 	rm -rf build
