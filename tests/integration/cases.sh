@@ -31,9 +31,6 @@ plain() { "$PROBE" "$@" >"$T/plain" 2>&1; }
 field() { # field STEP KEY: value of KEY= on the line of STEP in $T/out
 	awk -v s="$1" -v k="$2" '$1 == s { for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) { print substr($i, length(k) + 2); exit } } }' "$T/out"
 }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
-hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
 q() { "$Q" "$@"; }
 # What fdprobe shows for a container left on type1: the host's stand-in
 # 10:196 has no driver behind it (ENODEV), the lab's is the real one.

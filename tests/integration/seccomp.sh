@@ -15,7 +15,6 @@ SHIM=$B/libvfiocompat.so
 CLIENT=$B/helpers/seccomp-client
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-seccomp.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 
 # ASan's runtime makes syscalls of its own: the comparison needs plain builds.
 [ "${VFC_SANITIZE:-0}" = 1 ] && tap_skip_all "sanitizer build: the strace comparison needs the plain build"
