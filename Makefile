@@ -380,9 +380,10 @@ bench: deps deps-vm
 FUZZ_TIME ?= 300
 FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools/inspect -Itools/common -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/bytescan.c tools/common/text.c
+FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/elfdyn.c tools/inspect/strategy.c \
+	tools/inspect/bytescan.c tools/common/text.c
 $(B)/fuzz/inspect: fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) tools/inspect/inspect.h \
-		tools/inspect/bytescan.h tools/common/text.h
+		tools/inspect/elfctx.h tools/inspect/bytescan.h tools/common/text.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) \
 		$$(pkg-config --libs libelf)
