@@ -29,13 +29,13 @@ LDFLAGS += $(CFLAGS_SAN)
 COMMON_SRC := common/verdict.c common/target.c common/logpath.c
 SHIM_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
 	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/sysfs.c shim/errmap.c shim/init.c shim/real.c shim/settings.c shim/pid.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
+	shim/sysfs.c shim/errmap.c shim/init.c shim/real.c shim/settings.c shim/pid.c shim/identity.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
 	shim/fixup.c shim/getinfo_pick.c shim/getinfo_probe.c shim/fds.c shim/migobs.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/scratch.c \
 	shim/vfork.S
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
 PURE_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/report_writer.c shim/pid.c shim/bar.c shim/iova.c shim/attach.c \
+	shim/stats.c shim/report.c shim/report_writer.c shim/pid.c shim/identity.c shim/bar.c shim/iova.c shim/attach.c \
 	shim/errmap.c shim/getinfo_pick.c shim/migobs.c shim/scratch.c
 
 SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))

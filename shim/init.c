@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 
 #include "fmt.h"
+#include "identity.h"
 #include "pid.h"
 #include "report.h"
 #include "real.h"

@@ -78,9 +78,8 @@ void vfc_report_line(const struct vfc_fmt *f); /* to the log; nothing if no log 
 void vfc_warn(const char *line);	       /* one line on stderr */
 void vfc_report_start_once(void);
 void vfc_report_exit(void);
-void vfc_report_forked(void);	     /* child side of fork */
-void vfc_report_read_identity(void); /* start time and boot id, if not read yet */
-void vfc_report_close_log(void);     /* the next record opens the log again */
-void vfc_report_note_stderr(void);   /* at start: was fd 2 open? */
+void vfc_report_forked(void);	   /* child side of fork */
+void vfc_report_close_log(void);   /* the next record opens the log again */
+void vfc_report_note_stderr(void); /* at start: was fd 2 open? */
 
 #endif

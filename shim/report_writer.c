@@ -20,80 +20,11 @@
 
 #include "core.h"
 #include "errmap.h"
+#include "identity.h"
 #include "scratch.h"
 
 static _Atomic int start_written;
 static _Atomic int log_warned;
-
-/*
- * The rest of the identity (report.h, struct vfc_ident): the start time,
- * read from /proc/self/stat at start and lazily in a fork child, and the
- * boot id, read once per process image. Raw syscalls into a small stack
- * buffer: the constructor and any record may run in a signal handler.
- * Stored as words (starttime + 1, 0: not read yet; the boot id as two words
- * and a state), so a handler never sees half of one.
- */
-static _Atomic uint64_t cached_start; /* starttime + 1; 0: not read in this process */
-static _Atomic uint64_t boot_hi, boot_lo;
-static _Atomic int boot_state; /* 0 not read, 1 unreadable, 2 read */
-
-/* Up to size-1 bytes of PATH into BUF; the length, or -1. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int saved = errno;
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	ssize_t n = -1;
-
-	if (fd >= 0) {
-		do
-			n = syscall(SYS_read, fd, buf, size - 1);
-		while (n < 0 && errno == EINTR);
-		syscall(SYS_close, fd);
-	}
-	errno = saved;
-	return n;
-}
-
-void vfc_report_read_identity(void)
-{
-	/* Fields 1-22 of /proc/self/stat: comm is at most 16 bytes, 20 numbers of <= 20 digits. */
-	char buf[512];
-	ssize_t n;
-
-	if (!atomic_load(&cached_start)) {
-		uint64_t st = 0;
-
-		n = read_small("/proc/self/stat", buf, sizeof(buf));
-		if (n <= 0 || !vfc_parse_starttime(buf, (size_t)n, &st))
-			st = 0;
-		atomic_store(&cached_start, st + 1);
-	}
-	if (!atomic_load(&boot_state)) {
-		uint64_t hi, lo;
-
-		n = read_small(VFC_BOOT_ID_PATH, buf, 64);
-		if (n > 0 && vfc_parse_boot_id(buf, (size_t)n, &hi, &lo)) {
-			atomic_store(&boot_hi, hi);
-			atomic_store(&boot_lo, lo);
-			atomic_store(&boot_state, 2);
-		} else {
-			atomic_store(&boot_state, 1);
-		}
-	}
-}
-
-/* This process's identity; TEXT holds the boot id. */
-static struct vfc_ident identity(char text[37])
-{
-	struct vfc_ident id = {vfc_pid(), 0, text};
-
-	vfc_report_read_identity();
-	id.starttime = atomic_load(&cached_start) - 1;
-	text[0] = 0;
-	if (atomic_load(&boot_state) == 2)
-		vfc_boot_id_text(text, atomic_load(&boot_hi), atomic_load(&boot_lo));
-	return id;
-}
 
 /*
  * False with errno set when not all of it was written (ENOSPC on a full
@@ -453,7 +384,7 @@ void vfc_report_start_once(void)
 		atomic_store(&start_written, 0); /* the next record writes it */
 		return;
 	}
-	struct vfc_ident id = identity(boot);
+	struct vfc_ident id = vfc_identity(boot);
 	atomic_store(&start_pid, id.pid);
 	vfc_fmt_start(f, &vfc_cfg, &id, program_invocation_short_name);
 	vfc_report_line(f);
@@ -471,7 +402,7 @@ void vfc_report_exit(void)
 	if (atomic_load(&start_pid) != (pid_t)syscall(SYS_getpid))
 		return;
 	if (vfc_cfg.log[0]) {
-		struct vfc_ident id = identity(boot);
+		struct vfc_ident id = vfc_identity(boot);
 
 		vfc_fmt_summary(&f, &vfc_stats, vfc_cfg.mode, &id, program_invocation_short_name);
 		vfc_report_line(&f);
@@ -508,7 +439,7 @@ void vfc_report_forked(void)
 	atomic_store(&start_pid, 0);
 	atomic_store(&log_warned, 0);
 	/* Its own start time, read at its first record; the boot id is the parent's. */
-	atomic_store(&cached_start, 0);
+	vfc_identity_forked();
 	vfc_stats_reset(&vfc_stats);
 	vfc_mig_reset();
 }
