@@ -303,7 +303,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) -fno-om
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := shim/decode.c shim/feature.c
 FUZZ_SRC_config := shim/config.c shim/fmt.c common/target.c
-FUZZ_SRC_trial := tools/report/trial.c tools/common/migverdict.c tools/common/migfacts.c \
+FUZZ_SRC_trial := tools/report/trial.c tools/report/records.c tools/report/judge.c tools/common/migverdict.c tools/common/migfacts.c \
 	tools/common/text.c \
 	shim/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
