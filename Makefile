@@ -101,7 +101,8 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"' -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 PATH_OBJS := $(B)/obj/tools/run/cmd_run.o $(B)/obj/tools/check/cmd_check.o \
-	$(B)/obj/tools/check/usercheck.o $(B)/obj/tools/libvirt/cmd_libvirt.o
+	$(B)/obj/tools/check/host.o $(B)/obj/tools/check/usercheck.o \
+	$(B)/obj/tools/libvirt/cmd_libvirt.o
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" >$@
