@@ -46,7 +46,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # linked into the unit tests (most are pure; exitrec, inspect, iommu_vendor,
 # kconfig, libdeps, migration, runenv and usercheck also read the host).
 # (the libvirt helper is its own program, below).
-LIBVIRT_HELPER_SRC := tools/libvirt/vfiocompat-libvirt.c
+LIBVIRT_HELPER_SRC := tools/libvirt/vfiocompat-libvirt.c tools/libvirt/lvdomain.c \
+	tools/libvirt/lvshared.c tools/libvirt/lvutil.c
 TOOL_SRC := $(filter-out $(LIBVIRT_HELPER_SRC),$(wildcard $(TOOL_DIRS:%=%/*.c)))
 TOOL_LIB_SRC := $(filter-out tools/main.c $(wildcard $(TOOL_DIRS:%=%/cmd_*.c)),$(TOOL_SRC))
 TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
@@ -121,7 +122,7 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(COMMON_SRC:%.c=$(B)/obj/%
 LIBVIRT_OBJ := $(B)/obj/tools/libvirt/libvirtconf.o $(B)/obj/common/target.o
 $(B)/vfiocompat-libvirt: $(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(HDRS)
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
-		$< $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
+		$(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
