@@ -18,7 +18,9 @@ SAN ?=
 # tools/common/; headers are included by name, found through these folders.
 TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report tools/bench \
 	tools/libvirt
-INC := -Iinclude -Icommon -Ishim $(TOOL_DIRS:%=-I%)
+# shim/ by concern (interpose/ core/ open/ ioctl/ getinfo/ report/), likewise.
+SHIM_DIRS := shim/interpose shim/core shim/open shim/ioctl shim/getinfo shim/report
+INC := -Iinclude -Icommon $(SHIM_DIRS:%=-I%) $(TOOL_DIRS:%=-I%)
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC)
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
@@ -26,17 +28,23 @@ CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
 # common/: pure code the shim, the command, the fuzzers and the tests share.
-COMMON_SRC := common/verdict.c common/target.c common/logpath.c
-SHIM_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/sysfs.c shim/errmap.c shim/init.c shim/real.c shim/settings.c shim/pid.c shim/identity.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
-	shim/fixup.c shim/getinfo_pick.c shim/getinfo_probe.c shim/fds.c shim/migobs.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/scratch.c \
-	shim/vfork.S
+COMMON_SRC := common/decode.c common/feature.c common/verdict.c common/target.c common/logpath.c
+SHIM_SRC := $(COMMON_SRC) \
+	shim/interpose/preload.c shim/interpose/preload_ioctl.c shim/interpose/vfork.S \
+	shim/core/init.c shim/core/real.c shim/core/settings.c shim/core/pid.c shim/core/config.c \
+	shim/core/fds.c shim/core/classify.c shim/core/inherit.c shim/core/scratch.c \
+	shim/open/redirect.c shim/open/rlimit.c \
+	shim/ioctl/observe.c shim/ioctl/bar.c shim/ioctl/xlate.c shim/ioctl/errmap.c \
+	shim/ioctl/stats.c shim/ioctl/migobs.c shim/ioctl/attach.c \
+	shim/getinfo/fixup.c shim/getinfo/getinfo_probe.c shim/getinfo/getinfo_pick.c \
+	shim/getinfo/iova.c shim/getinfo/sysfs.c \
+	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
-PURE_SRC := $(COMMON_SRC) shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/report_writer.c shim/pid.c shim/identity.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/errmap.c shim/getinfo_pick.c shim/migobs.c shim/scratch.c
+PURE_SRC := $(COMMON_SRC) shim/core/classify.c shim/core/config.c shim/core/pid.c \
+	shim/core/scratch.c shim/ioctl/stats.c shim/ioctl/bar.c shim/ioctl/attach.c \
+	shim/ioctl/errmap.c shim/ioctl/migobs.c shim/getinfo/iova.c shim/getinfo/getinfo_pick.c \
+	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 
 SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
@@ -57,7 +65,7 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard common/*.h shim/*.h include/vfiocompat/*.h include/vfiocompat/*.def \
+HDRS := $(wildcard common/*.h $(SHIM_DIRS:%=%/*.h) include/vfiocompat/*.h include/vfiocompat/*.def \
 	$(TOOL_DIRS:%=%/*.h))
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
@@ -114,7 +122,7 @@ FORCE:
 
 # One description of each difference (include/vfiocompat/features.def), one
 # verdict model (common/verdict.c): the shim's and the command's alike.
-$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(COMMON_SRC:%.c=$(B)/obj/%.o)
+$(B)/vfiocompat: $(TOOL_OBJ) $(COMMON_SRC:%.c=$(B)/obj/%.o)
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
@@ -303,11 +311,11 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_SRC_decode := shim/decode.c shim/feature.c
-FUZZ_SRC_config := shim/config.c shim/fmt.c common/target.c
+FUZZ_SRC_decode := common/decode.c common/feature.c
+FUZZ_SRC_config := shim/core/config.c shim/report/fmt.c common/target.c
 FUZZ_SRC_trial := tools/report/trial.c tools/report/records.c tools/report/judge.c tools/common/migverdict.c tools/common/migfacts.c \
 	tools/common/text.c \
-	shim/feature.c common/verdict.c
+	common/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the
@@ -402,10 +410,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format -i common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) $(SHIM_DIRS:%=%/*.[ch]) include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
+	clang-format --dry-run --Werror common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) $(SHIM_DIRS:%=%/*.[ch]) include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 clean:
 	rm -rf build

@@ -46,7 +46,7 @@ bool vfc_verdict_known(const char *s)
 /*
  * The MAP_DMA / UNMAP_DMA failures iommufd compat gives, and type1's answer to
  * the same call, as measured on every lab IOMMU (docs/compat-audit.md, the
- * rows that fail on iommufd; shim/errmap.c translates the differing ones).
+ * rows that fail on iommufd; shim/ioctl/errmap.c translates the differing ones).
  */
 static const struct {
 	enum vfc_dma_op op;

@@ -2,7 +2,7 @@
 /*
  * The verdict model (docs/report-schema.md, "The verdict model"): one set of
  * rules over what a process did, judged alike by the shim for its summary
- * (shim/stats.c) and by `vfiocompat report` for each process it merges
+ * (shim/ioctl/stats.c) and by `vfiocompat report` for each process it merges
  * (tools/report/trial.c), which adds what only it can see (the exit status, a
  * missing summary). Pure: no I/O, no allocation, async-signal-safe.
  */

@@ -181,10 +181,11 @@ check "only interposed symbols exported" is "$exports" "__open64_2 __open_2 __op
 # off64_t are one type, so the preload face is also compiled for i386, where
 # they differ and a wrong one (mmap64 with off_t, issue 18) is a type conflict.
 top=$(cd "$here/../.." && pwd)
-m32=$(cd "$top" && ${CC:-cc} -m32 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Ishim -Itools \
-	-fsyntax-only shim/preload.c 2>&1)
+m32=$(cd "$top" && ${CC:-cc} -m32 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Icommon \
+	-Ishim/interpose -Ishim/core -Ishim/open -Ishim/ioctl -Ishim/getinfo -Ishim/report \
+	-fsyntax-only shim/interpose/preload.c 2>&1)
 CHECK_DIAG=$m32
-check "interposed prototypes are glibc's where off_t is not off64_t (i386 compile of shim/preload.c)" test -z "$m32"
+check "interposed prototypes are glibc's where off_t is not off64_t (i386 compile of shim/interpose/preload.c)" test -z "$m32"
 unset CHECK_DIAG
 
 tap_end
