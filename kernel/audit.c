@@ -58,7 +58,7 @@
 #define VFC_RECLAIM_SCAN 8
 
 struct vfc_proc {
-	struct vfc_rec r;
+	struct vfc_audit_rec r;
 	struct hlist_node hnode;	/* in vfc_hash while used */
 	struct list_head lru;		/* in vfc_lru while used, else vfc_free */
 	struct file *exe_file;		/* pending: the work item resolves it */
@@ -97,7 +97,7 @@ static struct vfc_proc *vfc_find(pid_t tgid, u64 start)
 }
 
 /* Has the process of this record exited (and been reaped)? */
-static bool vfc_gone(const struct vfc_rec *r)
+static bool vfc_gone(const struct vfc_audit_rec *r)
 {
 	struct task_struct *t;
 	bool gone;
@@ -221,17 +221,17 @@ static int vfc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->cmd = (unsigned int)regs_get_kernel_argument(regs, 1);
 	c->arg = regs_get_kernel_argument(regs, 2);
 	/* Non-zero: not a VFIO request, no return handler. */
-	return vfc_decode(c->cmd) == OP_COUNT;
+	return vfc_audit_decode(c->cmd) == OP_COUNT;
 }
 
 static int vfc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vfc_call *c = (struct vfc_call *)ri->data;
 	long ret = (long)regs_return_value(regs);
-	enum vfc_op op = vfc_decode(c->cmd);
+	enum vfc_op op = vfc_audit_decode(c->cmd);
 	u32 flags, f;
 
-	f = vfc_classify(op, c->arg, ret, &flags);
+	f = vfc_audit_classify(op, c->arg, ret, &flags);
 	vfc_account(op, c->cmd, c->arg, ret, f, flags);
 	return 0;
 }
@@ -261,11 +261,11 @@ static const char *vfc_probe_state(void)
 
 /* One snapshot buffer: readers are few (debugfs, root) and may sleep here. */
 static DEFINE_MUTEX(vfc_show_lock);
-static struct vfc_rec vfc_snap;
+static struct vfc_audit_rec vfc_snap;
 
 static int vfc_report_show(struct seq_file *m, void *unused)
 {
-	struct vfc_rec *snap = &vfc_snap;
+	struct vfc_audit_rec *snap = &vfc_snap;
 	unsigned int i, used = 0;
 	u64 dropped, evicted;
 

@@ -45,7 +45,7 @@ struct vfc_first {
 };
 
 /* What the report shows of one process. */
-struct vfc_rec {
+struct vfc_audit_rec {
 	pid_t tgid;		/* 0: free slot */
 	u64 start_time;		/* tells a reused pid apart */
 	char comm[TASK_COMM_LEN];
@@ -57,10 +57,10 @@ struct vfc_rec {
 };
 
 /* audit_classify.c: the call's op (OP_COUNT: not a container ioctl) and features. */
-enum vfc_op vfc_decode(unsigned int cmd);
-u32 vfc_classify(enum vfc_op op, unsigned long arg, long ret, u32 *flags);
+enum vfc_op vfc_audit_decode(unsigned int cmd);
+u32 vfc_audit_classify(enum vfc_op op, unsigned long arg, long ret, u32 *flags);
 
 /* audit_report.c: one process's start, feature and summary records. */
-void vfc_show_proc(struct seq_file *m, const struct vfc_rec *p);
+void vfc_show_proc(struct seq_file *m, const struct vfc_audit_rec *p);
 
 #endif

@@ -15,7 +15,7 @@
 
 #include "audit.h"
 
-enum vfc_op vfc_decode(unsigned int cmd)
+enum vfc_op vfc_audit_decode(unsigned int cmd)
 {
 	if (_IOC_TYPE(cmd) != VFIO_TYPE || _IOC_DIR(cmd) || _IOC_SIZE(cmd))
 		return OP_COUNT;
@@ -92,7 +92,7 @@ static bool vfc_is_pfnmap(unsigned long vaddr)
 }
 
 /* Features used by one finished call; *flags gets the struct's flags. */
-u32 vfc_classify(enum vfc_op op, unsigned long arg, long ret, u32 *flags)
+u32 vfc_audit_classify(enum vfc_op op, unsigned long arg, long ret, u32 *flags)
 {
 	u32 f = 0;
 

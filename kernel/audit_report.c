@@ -83,7 +83,7 @@ static const char *vfc_errno_name(long ret)
 	}
 }
 
-void vfc_show_proc(struct seq_file *m, const struct vfc_rec *p)
+void vfc_show_proc(struct seq_file *m, const struct vfc_audit_rec *p)
 {
 	enum vfc_sev worst = SEV_INFO;
 	bool any_feat = false, first;

@@ -28,7 +28,7 @@ MODULE_PARM_DESC(audit_symbol,
 
 static bool audit_on;
 
-static int __init vfc_init(void)
+static int __init vfc_module_init(void)
 {
 	int ret;
 
@@ -45,15 +45,15 @@ static int __init vfc_init(void)
 	return 0;
 }
 
-static void __exit vfc_exit(void)
+static void __exit vfc_module_exit(void)
 {
 	if (audit_on)
 		vfc_audit_exit();
 	vfc_provider_exit();
 }
 
-module_init(vfc_init);
-module_exit(vfc_exit);
+module_init(vfc_module_init);
+module_exit(vfc_module_exit);
 
 MODULE_DESCRIPTION("iommufd-backed VFIO container node with type1 accounting, and a type1 feature audit");
 MODULE_LICENSE("GPL");

@@ -129,7 +129,7 @@ static void vfc_mode_work(struct work_struct *work)
  * the cdev's until it is closed, so the module stays loaded while a file of
  * its node is open.
  */
-static int vfc_open(struct inode *inode, struct file *filp)
+static int vfc_provider_open(struct inode *inode, struct file *filp)
 {
 	const struct file_operations *fops;
 	struct vfc_job job = { .filp = filp };
@@ -163,7 +163,7 @@ err_put:
 
 static const struct file_operations vfc_fops = {
 	.owner = THIS_MODULE,
-	.open = vfc_open,
+	.open = vfc_provider_open,
 	.llseek = noop_llseek,
 };
 
