@@ -13,11 +13,13 @@
  * copy. Such a task has another pid than the owner, so a close or dup that
  * touches a tracked entry asks getpid once (foreign fds never do).
  */
-#include "core.h"
+#include "fds.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "attach.h"
 #include "report.h"

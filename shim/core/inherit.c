@@ -8,7 +8,9 @@
  * over SCM_RIGHTS (DPDK's secondary processes) are not seen: see
  * docs/hardening.md.
  */
-#include "core.h"
+#include "fds.h"
+#include "init.h"
+#include "settings.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "classify.h"
 #include "report.h"

@@ -4,7 +4,10 @@
  * the environment read once, and what must be read before main (type1's
  * dma_entry_limit, the pid) so a seccomp-filtered VMM sees no late syscall.
  */
-#include "core.h"
+#include "fds.h"
+#include "init.h"
+#include "real.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -4,7 +4,9 @@
  * groups have no device open yet, iommufd has no domain; the answer is
  * rebuilt from the groups' sysfs facts (sysfs.c) with iova.c's pure helpers.
  */
-#include "core.h"
+#include "fixup.h"
+#include "real.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <linux/vfio.h>

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The only symbols the library exports: the interposed ones (everything else is hidden). */
+#define VFC_PUBLIC __attribute__((visibility("default")))
+
 /* libc's ioctl, as the next definition after ours (variadic). */
 typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
 

@@ -2,7 +2,7 @@
 /*
  * The preload face: the only exported symbols. Each wrapper decides in a
  * few instructions whether the call is VFIO's; if not, it tail-calls the
- * real function. Everything else lives in the manager (core.h).
+ * real function. Everything else lives in the manager: core/, open/, ioctl/.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,7 +10,10 @@
 
 #include "bar.h"
 #include "classify.h"
-#include "core.h"
+#include "fds.h"
+#include "init.h"
+#include "open.h"
+#include "real.h"
 
 /*
  * The real function, read only after vfc_ready()'s acquire load saw the

@@ -14,8 +14,6 @@
 #include "fdtable.h"
 #include "hotpath.h"
 
-#define VFC_PUBLIC __attribute__((visibility("default")))
-
 VFC_PUBLIC int ioctl(int fd, unsigned long request, void *arg)
 {
 	uint32_t e = vfc_fd_get(fd);

@@ -5,7 +5,11 @@
  * bookkeeping. The caller gets the kernel's answer (or, with
  * VFIOCOMPAT_ERRNO=type1, xlate.c's) and its errno.
  */
-#include "core.h"
+#include "fds.h"
+#include "fixup.h"
+#include "ioctl.h"
+#include "real.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <linux/vfio.h>

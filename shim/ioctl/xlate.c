@@ -4,7 +4,9 @@
  * failure whose iommufd errno differs from type1's is answered with type1's
  * (errmap.c holds the rules), and the translation is recorded.
  */
-#include "core.h"
+#include "ioctl.h"
+#include "fdtable.h"
+#include "settings.h"
 
 #include "errmap.h"
 #include "report.h"

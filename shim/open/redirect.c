@@ -5,7 +5,11 @@
  * falls back to type1 or fails as configured; groups and already-iommufd
  * nodes are tracked. Every path that is not VFIO's reaches the real openat.
  */
-#include "core.h"
+#include "fds.h"
+#include "init.h"
+#include "open.h"
+#include "real.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <sys/stat.h>

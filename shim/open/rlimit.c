@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Memlock accounting: iommufd's per-process rlimit mode, set at redirect. */
-#include "core.h"
+#include "open.h"
+#include "real.h"
+#include "settings.h"
 
 #include <errno.h>
 

@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core.h"
 #include "errmap.h"
 #include "iova.h"
 #include "logpath.h"

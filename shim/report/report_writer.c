@@ -18,7 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "fdtable.h"
+#include "settings.h"
 #include "errmap.h"
 #include "identity.h"
 #include "scratch.h"
