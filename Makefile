@@ -313,7 +313,8 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) -fno-om
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SRC_decode := common/decode.c common/feature.c
 FUZZ_SRC_config := shim/core/config.c shim/report/fmt.c common/target.c
-FUZZ_SRC_trial := tools/report/trial.c tools/report/records.c tools/report/judge.c tools/common/migverdict.c tools/common/migfacts.c \
+FUZZ_SRC_trial := tools/report/trial.c tools/report/records.c tools/report/procs.c \
+	tools/report/judge.c tools/common/migverdict.c tools/common/migfacts.c \
 	tools/common/text.c \
 	common/feature.c common/verdict.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
@@ -390,7 +391,8 @@ bench: deps deps-vm
 FUZZ_TIME ?= 300
 FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools/inspect -Itools/common -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/elfdyn.c tools/inspect/strategy.c \
+FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/elfdyn.c tools/inspect/elfsrc.c \
+	tools/inspect/strategy.c \
 	tools/inspect/bytescan.c tools/common/text.c
 $(B)/fuzz/inspect: fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) tools/inspect/inspect.h \
 		tools/inspect/elfctx.h tools/inspect/bytescan.h tools/common/text.h

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* One report record into a trial (records.c); private to tools/report/. */
+/* A trial's records (records.c) and processes (procs.c); private to tools/report/. */
 #ifndef VFC_RECORDS_H
 #define VFC_RECORDS_H
 
