@@ -63,15 +63,15 @@ struct want {
 };
 
 /* lvutil.c */
-void note(const struct opts *o, const char *fmt, ...);
-int fail(const char *fmt, ...);
-void quiet(void *data, virErrorPtr e);
+void lv_note(const struct opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int lv_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lv_quiet(void *data, virErrorPtr e);
 const char *lverr(void);
-bool safe_path(const char *s);
-bool safe_name(const char *s);
-char *read_file(const char *path, bool *missing);
-int write_file(const char *path, const char *text, mode_t mode);
-int mkdirs(const char *path, mode_t mode);
+bool lv_safe_path(const char *s);
+bool lv_safe_name(const char *s);
+char *lv_read_file(const char *path, bool *missing);
+int lv_write_file(const char *path, const char *text, mode_t mode);
+int lv_mkdirs(const char *path, mode_t mode);
 
 /* lvdomain.c */
 bool parse_trial(const char *xml, struct trial *t);

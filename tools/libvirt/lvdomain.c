@@ -229,21 +229,22 @@ int qemu_user(virConnectPtr conn, const struct opts *o, uid_t *uid, gid_t *gid, 
 	struct passwd *pw;
 
 	if (!caps)
-		return fail("cannot read libvirt's capabilities: %s", lverr());
+		return lv_fail("cannot read libvirt's capabilities: %s", lverr());
 	p = strstr(caps, "<model>dac</model>");
 	q = p ? strstr(p, "<baselabel type='qemu'>") : NULL;
 	if (!q || sscanf(q + strlen("<baselabel type='qemu'>"), "+%lu:+%lu", &u, &g) != 2) {
 		/* No DAC driver (another hypervisor, the test driver): qemu.conf's user. */
 		bool missing;
-		char *conf = read_file(o->qemu_conf, &missing), user[64];
+		char *conf = lv_read_file(o->qemu_conf, &missing), user[64];
 
 		free(caps);
 		if (!conf || !vfc_conf_string(conf, "user", user, sizeof(user)) ||
 		    !(pw = getpwnam(user))) {
 			free(conf);
-			return fail("libvirt names no DAC user for QEMU and %s sets no known user; "
-				    "set user = \"...\" there",
-				    o->qemu_conf);
+			return lv_fail(
+			    "libvirt names no DAC user for QEMU and %s sets no known user; "
+			    "set user = \"...\" there",
+			    o->qemu_conf);
 		}
 		free(conf);
 		u = pw->pw_uid;
@@ -272,16 +273,17 @@ int report_dir(const struct opts *o, const struct trial *t, const char *link, ui
 	struct stat st;
 	ssize_t n;
 
-	if (mkdirs(o->log_dir, 0755) < 0 || stat(o->log_dir, &st))
-		return fail("cannot create %s: %s", o->log_dir, strerror(errno));
+	if (lv_mkdirs(o->log_dir, 0755) < 0 || stat(o->log_dir, &st))
+		return lv_fail("cannot create %s: %s", o->log_dir, strerror(errno));
 	if (st.st_uid != 0 || (st.st_mode & 022))
-		return fail("%s is not root's alone (owner uid %u, mode %04o): a QEMU could "
-			    "replace another domain's report directory there; chown root and "
-			    "chmod go-w it, or give another --log-dir",
-			    o->log_dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-	if (mkdirs(t->log_dir, 0750) < 0 || chown(t->log_dir, uid, gid) || chmod(t->log_dir, 0750))
-		return fail("cannot create %s owned by %s: %s", t->log_dir, t->user,
-			    strerror(errno));
+		return lv_fail("%s is not root's alone (owner uid %u, mode %04o): a QEMU could "
+			       "replace another domain's report directory there; chown root and "
+			       "chmod go-w it, or give another --log-dir",
+			       o->log_dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	if (lv_mkdirs(t->log_dir, 0750) < 0 || chown(t->log_dir, uid, gid) ||
+	    chmod(t->log_dir, 0750))
+		return lv_fail("cannot create %s owned by %s: %s", t->log_dir, t->user,
+			       strerror(errno));
 	if (!lstat(link, &st) && !S_ISLNK(st.st_mode)) {
 		printf("%s: %s is not a link (an earlier trial's directory): left as it is; new "
 		       "reports go to %s\n",
@@ -296,7 +298,7 @@ int report_dir(const struct opts *o, const struct trial *t, const char *link, ui
 		unlink(link);
 	}
 	if (symlink(base, link))
-		return fail("cannot link %s to %s: %s", link, base, strerror(errno));
+		return lv_fail("cannot link %s to %s: %s", link, base, strerror(errno));
 	return 0;
 }
 

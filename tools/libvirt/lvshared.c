@@ -62,7 +62,7 @@ int collect(virConnectPtr conn, const char *skip, struct want *w)
 	int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
 
 	if (n < 0)
-		return fail("cannot list domains: %s", lverr());
+		return lv_fail("cannot list domains: %s", lverr());
 	for (int i = 0; i < n; i++) {
 		struct trial t;
 
@@ -78,33 +78,33 @@ int collect(virConnectPtr conn, const char *skip, struct want *w)
 int apply_qemu_conf(const struct opts *o, const struct want *w)
 {
 	bool missing;
-	char *text = read_file(o->qemu_conf, &missing), *out;
+	char *text = lv_read_file(o->qemu_conf, &missing), *out;
 	int rc = 0;
 
 	if (!text || missing) {
 		free(text);
-		return fail("cannot read %s (%s); give libvirt's qemu.conf with --qemu-conf",
-			    o->qemu_conf, missing ? "absent" : strerror(errno));
+		return lv_fail("cannot read %s (%s); give libvirt's qemu.conf with --qemu-conf",
+			       o->qemu_conf, missing ? "absent" : strerror(errno));
 	}
 	out = vfc_conf_set_nodes(text, w->nodes, w->n);
 	if (!out) {
 		free(text);
-		return fail("out of memory");
+		return lv_fail("out of memory");
 	}
 	if (!strcmp(out, text)) {
 		printf("%s: qemu.conf: %s already as needed (cgroup_device_acl%s)\n", prog,
 		       o->qemu_conf, w->n ? " allows the node" : " not ours");
 	} else {
 		if (w->n)
-			note(o, "qemu.conf: %s: cgroup_device_acl gains %s%s%s (marked block)",
-			     o->qemu_conf, w->nodes[0], w->n > 1 ? " and " : "",
-			     w->n > 1 ? w->nodes[1] : "");
+			lv_note(o, "qemu.conf: %s: cgroup_device_acl gains %s%s%s (marked block)",
+				o->qemu_conf, w->nodes[0], w->n > 1 ? " and " : "",
+				w->n > 1 ? w->nodes[1] : "");
 		else
-			note(o, "qemu.conf: %s: the vfiocompat block removed, original restored",
-			     o->qemu_conf);
-		note(o, "restart libvirtd (or virtqemud) so that it reads %s", o->qemu_conf);
-		if (!o->dry_run && (rc = write_file(o->qemu_conf, out, 0644)) < 0)
-			rc = fail("cannot write %s: %s", o->qemu_conf, strerror(-rc));
+			lv_note(o, "qemu.conf: %s: the vfiocompat block removed, original restored",
+				o->qemu_conf);
+		lv_note(o, "restart libvirtd (or virtqemud) so that it reads %s", o->qemu_conf);
+		if (!o->dry_run && (rc = lv_write_file(o->qemu_conf, out, 0644)) < 0)
+			rc = lv_fail("cannot write %s: %s", o->qemu_conf, strerror(-rc));
 	}
 	free(out);
 	free(text);
@@ -165,16 +165,17 @@ int apply_acl(const struct opts *o, const struct want *w, bool had)
 	int rc;
 
 	if (w->acl && !had) {
-		note(o, "ACL: %s gains user:%s:rw (POSIX ACL)", IOMMU_NODE, w->acl_user);
+		lv_note(o, "ACL: %s gains user:%s:rw (POSIX ACL)", IOMMU_NODE, w->acl_user);
 		if (!o->dry_run && (rc = acl_add(IOMMU_NODE, (uid_t)w->acl_uid)) < 0)
-			return fail("cannot add an ACL to %s: %s; give %s access another way "
-				    "(udev rule) or load vfiocompat.ko",
-				    IOMMU_NODE, strerror(-rc), w->acl_user);
+			return lv_fail("cannot add an ACL to %s: %s; give %s access another way "
+				       "(udev rule) or load vfiocompat.ko",
+				       IOMMU_NODE, strerror(-rc), w->acl_user);
 	} else if (!w->acl && had) {
-		note(o, "ACL: %s: the ACL vfiocompat added removed (mode %s)", IOMMU_NODE,
-		     "unchanged");
+		lv_note(o, "ACL: %s: the ACL vfiocompat added removed (mode %s)", IOMMU_NODE,
+			"unchanged");
 		if (!o->dry_run && removexattr(IOMMU_NODE, XATTR_ACL) && errno != ENODATA)
-			return fail("cannot remove the ACL on %s: %s", IOMMU_NODE, strerror(errno));
+			return lv_fail("cannot remove the ACL on %s: %s", IOMMU_NODE,
+				       strerror(errno));
 	}
 	return 0;
 }
@@ -182,7 +183,7 @@ int apply_acl(const struct opts *o, const struct want *w, bool had)
 bool apparmor_active(void)
 {
 	bool missing;
-	char *en = read_file("/sys/module/apparmor/parameters/enabled", &missing);
+	char *en = lv_read_file("/sys/module/apparmor/parameters/enabled", &missing);
 	bool on = en && en[0] == 'Y' && !access("/sys/kernel/security/apparmor", F_OK);
 
 	free(en);
@@ -234,9 +235,9 @@ int apply_apparmor(const struct opts *o, const struct want *w, const char *lib)
 	char *text, *out;
 	int rc = 0;
 
-	text = read_file(o->apparmor_local, &missing);
+	text = lv_read_file(o->apparmor_local, &missing);
 	if (!text)
-		return fail("cannot read %s: %s", o->apparmor_local, strerror(errno));
+		return lv_fail("cannot read %s: %s", o->apparmor_local, strerror(errno));
 	/* Inactive: no rule needed, but one an earlier --apparmor yes wrote is kept up to date. */
 	if (o->apparmor == 0 ||
 	    (o->apparmor < 0 && !apparmor_active() && !vfc_conf_has_block(text))) {
@@ -267,22 +268,25 @@ int apply_apparmor(const struct opts *o, const struct want *w, const char *lib)
 	if (out && strcmp(out, text) && w->apparmor_any && !o->dry_run && !parser_accepts(body)) {
 		free(out);
 		free(text);
-		return fail("AppArmor: apparmor_parser refuses the rules for %s (an AppArmor "
-			    "older than 3.0 has no @{profile_name}); nothing written, use "
-			    "--apparmor no and confine the reports another way",
-			    o->apparmor_local);
+		return lv_fail("AppArmor: apparmor_parser refuses the rules for %s (an AppArmor "
+			       "older than 3.0 has no @{profile_name}); nothing written, use "
+			       "--apparmor no and confine the reports another way",
+			       o->apparmor_local);
 	}
 	if (out && strcmp(out, text)) {
-		note(o, "AppArmor: %s: %s", o->apparmor_local,
-		     w->apparmor_any
-			 ? "rules for the shim, node, reports and wrapper (marked block)"
-			 : "the vfiocompat block removed");
-		note(o, "AppArmor: libvirt applies it to each domain's profile at its next start");
+		lv_note(o, "AppArmor: %s: %s", o->apparmor_local,
+			w->apparmor_any
+			    ? "rules for the shim, node, reports and wrapper (marked block)"
+			    : "the vfiocompat block removed");
+		lv_note(o,
+			"AppArmor: libvirt applies it to each domain's profile at its next start");
 		if (!o->dry_run) {
-			if (missing && mkdirs(dirname(strdupa(o->apparmor_local)), 0755) < 0)
-				rc = fail("cannot create the directory of %s", o->apparmor_local);
-			else if ((rc = write_file(o->apparmor_local, out, 0644)) < 0)
-				rc = fail("cannot write %s: %s", o->apparmor_local, strerror(-rc));
+			if (missing && lv_mkdirs(dirname(strdupa(o->apparmor_local)), 0755) < 0)
+				rc =
+				    lv_fail("cannot create the directory of %s", o->apparmor_local);
+			else if ((rc = lv_write_file(o->apparmor_local, out, 0644)) < 0)
+				rc = lv_fail("cannot write %s: %s", o->apparmor_local,
+					     strerror(-rc));
 			if (!rc && missing && !w->apparmor_any)
 				unlink(o->apparmor_local);
 		}

@@ -33,8 +33,7 @@
 
 const char *prog = "vfiocompat libvirt";
 
-void note(const struct opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void note(const struct opts *o, const char *fmt, ...)
+void lv_note(const struct opts *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -46,8 +45,7 @@ void note(const struct opts *o, const char *fmt, ...)
 	fflush(stdout);
 }
 
-int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int fail(const char *fmt, ...)
+int lv_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -59,7 +57,7 @@ int fail(const char *fmt, ...)
 	return 1;
 }
 
-void quiet(void *data, virErrorPtr e)
+void lv_quiet(void *data, virErrorPtr e)
 {
 	(void)data;
 	(void)e;
@@ -73,12 +71,12 @@ const char *lverr(void)
 }
 
 /* Safe in a single-quoted shell word, a file name and an XML attribute. */
-bool safe_path(const char *s)
+bool lv_safe_path(const char *s)
 {
 	return *s == '/' && !strpbrk(s, "'\"<>&\n\\") && strlen(s) < PATH_MAX - 64;
 }
 
-bool safe_name(const char *s)
+bool lv_safe_name(const char *s)
 {
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -87,7 +85,7 @@ bool safe_name(const char *s)
 	return *s && *s != '.' && strlen(s) < 128;
 }
 
-char *read_file(const char *path, bool *missing)
+char *lv_read_file(const char *path, bool *missing)
 {
 	FILE *f = fopen(path, "re");
 	char *buf;
@@ -103,7 +101,7 @@ char *read_file(const char *path, bool *missing)
 }
 
 /* Replace path by text atomically, keeping the original's mode and owner. */
-int write_file(const char *path, const char *text, mode_t mode)
+int lv_write_file(const char *path, const char *text, mode_t mode)
 {
 	char tmp[PATH_MAX + 16];
 	struct stat st;
@@ -136,7 +134,7 @@ int write_file(const char *path, const char *text, mode_t mode)
 	return 0;
 }
 
-int mkdirs(const char *path, mode_t mode)
+int lv_mkdirs(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 

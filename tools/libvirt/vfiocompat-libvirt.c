@@ -95,7 +95,7 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 
 	if ((rc = get_trial(dom, &t)) != 0) {
 		if (rc < 0)
-			return fail(
+			return lv_fail(
 			    "domain '%s' has a vfiocompat <metadata> element enable did not "
 			    "write; remove it (virsh metadata %s %s --remove)",
 			    name, name, NS_URI);
@@ -109,24 +109,25 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	snprintf(t.target, sizeof(t.target), "%s",
 		 o->target ? o->target : vfc_target_default(vfc_is_char_node));
 	if (!vfc_is_char_node(t.target))
-		return fail("%s is not a character device here; load vfiocompat.ko (for %s) or "
-			    "use a kernel with CONFIG_IOMMUFD (for %s)",
-			    t.target, MODULE_NODE, IOMMU_NODE);
+		return lv_fail("%s is not a character device here; load vfiocompat.ko (for %s) or "
+			       "use a kernel with CONFIG_IOMMUFD (for %s)",
+			       t.target, MODULE_NODE, IOMMU_NODE);
 	if (access(lib, R_OK))
-		return fail("the shim %s is not readable (%s); build it or give --lib PATH", lib,
-			    strerror(errno));
+		return lv_fail("the shim %s is not readable (%s); build it or give --lib PATH", lib,
+			       strerror(errno));
 	snprintf(t.wrapper, sizeof(t.wrapper), "%s/%s.emulator", o->state_dir, name);
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
-		return fail("cannot read domain '%s': %s", name, lverr());
-	if ((rc = domain_profile(dom, xml, profile, sizeof(profile))) < 0 || !safe_name(profile)) {
+		return lv_fail("cannot read domain '%s': %s", name, lverr());
+	if ((rc = domain_profile(dom, xml, profile, sizeof(profile))) < 0 ||
+	    !lv_safe_name(profile)) {
 		free(xml);
-		return fail("domain '%s': cannot name its AppArmor profile (%s); its report "
-			    "directory is named after it",
-			    name,
-			    rc < 0 ? "no UUID"
-				   : "a static label with characters other than "
-				     "letters, digits and ._+-");
+		return lv_fail("domain '%s': cannot name its AppArmor profile (%s); its report "
+			       "directory is named after it",
+			       name,
+			       rc < 0 ? "no UUID"
+				      : "a static label with characters other than "
+					"letters, digits and ._+-");
 	}
 	unconfined = rc == 0;
 	snprintf(t.log_dir, sizeof(t.log_dir), "%s/%s", o->log_dir, profile);
@@ -134,11 +135,11 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	nxml = xml_with_emulator(xml, t.wrapper, t.emulator, sizeof(t.emulator), false);
 	free(xml);
 	if (!nxml)
-		return fail("domain '%s' has no single <emulator> in its XML", name);
-	if (!safe_path(t.emulator)) {
+		return lv_fail("domain '%s' has no single <emulator> in its XML", name);
+	if (!lv_safe_path(t.emulator)) {
 		free(nxml);
-		return fail("emulator path '%s' has characters the wrapper cannot quote",
-			    t.emulator);
+		return lv_fail("emulator path '%s' has characters the wrapper cannot quote",
+			       t.emulator);
 	}
 	{
 		/* Ours to add, or already ours (another trialled domain added it). */
@@ -159,8 +160,8 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	 * 1. The report directory: the domain's own, named after its AppArmor
 	 * profile, owned by the QEMU user, in a directory only root may change.
 	 */
-	note(o, "report dir: %s (owner %s, mode 0750; kept by disable), %s links to it", t.log_dir,
-	     t.user, link);
+	lv_note(o, "report dir: %s (owner %s, mode 0750; kept by disable), %s links to it",
+		t.log_dir, t.user, link);
 	if (unconfined)
 		printf("%s: domain '%s' runs without AppArmor (<seclabel type='none'>): nothing "
 		       "keeps other domains' QEMUs out of its report directory\n",
@@ -171,23 +172,25 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	}
 	/* 2. The wrapper. */
 	wrapper_text(wrapper, sizeof(wrapper), name, &t, lib);
-	note(o, "wrapper: %s (execs %s with LD_PRELOAD=%s VFIOCOMPAT_TARGET=%s)", t.wrapper,
-	     t.emulator, lib, t.target);
+	lv_note(o, "wrapper: %s (execs %s with LD_PRELOAD=%s VFIOCOMPAT_TARGET=%s)", t.wrapper,
+		t.emulator, lib, t.target);
 	if (!o->dry_run) {
-		if (mkdirs(o->state_dir, 0755) < 0 || (rc = write_file(t.wrapper, wrapper, 0755))) {
+		if (lv_mkdirs(o->state_dir, 0755) < 0 ||
+		    (rc = lv_write_file(t.wrapper, wrapper, 0755))) {
 			free(nxml);
-			return fail("cannot write %s: %s", t.wrapper, strerror(errno));
+			return lv_fail("cannot write %s: %s", t.wrapper, strerror(errno));
 		}
 	}
 	/* 3. The domain: emulator, then the metadata that remembers the original. */
-	note(o, "domain XML: <emulator>%s</emulator> -> %s; the original kept in <metadata> (%s)",
-	     t.emulator, t.wrapper, NS_URI);
+	lv_note(o,
+		"domain XML: <emulator>%s</emulator> -> %s; the original kept in <metadata> (%s)",
+		t.emulator, t.wrapper, NS_URI);
 	if (!o->dry_run) {
 		char meta[6 * PATH_MAX];
 
 		nd = virDomainDefineXML(conn, nxml);
 		if (!nd) {
-			rc = fail("libvirt refused the domain with the wrapper: %s", lverr());
+			rc = lv_fail("libvirt refused the domain with the wrapper: %s", lverr());
 			unlink(t.wrapper);
 			free(nxml);
 			return rc;
@@ -200,8 +203,8 @@ static int cmd_enable(virConnectPtr conn, virDomainPtr dom, const char *name, co
 			 t.acl ? "added" : "no");
 		if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, meta, NS_PREFIX, NS_URI,
 					 VIR_DOMAIN_AFFECT_CONFIG)) {
-			rc = fail("cannot set the domain's metadata: %s; restoring the emulator",
-				  lverr());
+			rc = lv_fail("cannot set the domain's metadata: %s; restoring the emulator",
+				     lverr());
 			free(nxml);
 			nxml = NULL;
 			xml = virDomainGetXMLDesc(dom,
@@ -241,33 +244,34 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, c
 
 	if (rc <= 0) {
 		if (rc < 0)
-			return fail("domain '%s': its vfiocompat <metadata> is unreadable; restore "
-				    "<emulator> by hand (virsh edit)",
-				    name);
+			return lv_fail(
+			    "domain '%s': its vfiocompat <metadata> is unreadable; restore "
+			    "<emulator> by hand (virsh edit)",
+			    name);
 		printf("%s: domain '%s' is not trialled; nothing to undo here\n", prog, name);
 		return shared_changes(conn, o, name, NULL, lib, 0);
 	}
 	xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 	if (!xml)
-		return fail("cannot read domain '%s': %s", name, lverr());
+		return lv_fail("cannot read domain '%s': %s", name, lverr());
 	nxml = xml_with_emulator(xml, t.emulator, cur, sizeof(cur), true);
 	free(xml);
 	if (!nxml)
-		return fail("domain '%s' has no single <emulator> in its XML", name);
+		return lv_fail("domain '%s' has no single <emulator> in its XML", name);
 	if (strcmp(cur, t.wrapper))
 		printf("%s: the domain's emulator is now %s, not the wrapper: it is set back to %s "
 		       "all the same\n",
 		       prog, cur, t.emulator);
-	note(o,
-	     "domain XML: <emulator>%s</emulator> -> %s (the original); <metadata> entry "
-	     "removed",
-	     cur, t.emulator);
+	lv_note(o,
+		"domain XML: <emulator>%s</emulator> -> %s (the original); <metadata> entry "
+		"removed",
+		cur, t.emulator);
 	if (!o->dry_run) {
 		nd = virDomainDefineXML(conn, nxml);
 		if (!nd) {
 			free(nxml);
-			return fail("libvirt refused the domain with its original emulator: %s",
-				    lverr());
+			return lv_fail("libvirt refused the domain with its original emulator: %s",
+				       lverr());
 		}
 		virDomainFree(nd);
 		/* The define above dropped the metadata; make sure nothing is left. */
@@ -275,11 +279,12 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, c
 		    virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, NULL, NULL, NS_URI,
 					 VIR_DOMAIN_AFFECT_CONFIG)) {
 			free(nxml);
-			return fail("cannot remove the domain's vfiocompat metadata: %s", lverr());
+			return lv_fail("cannot remove the domain's vfiocompat metadata: %s",
+				       lverr());
 		}
 	}
 	free(nxml);
-	note(o, "wrapper: %s removed", t.wrapper);
+	lv_note(o, "wrapper: %s removed", t.wrapper);
 	if (!o->dry_run && unlink(t.wrapper) && errno != ENOENT)
 		fprintf(stderr, "%s: cannot remove %s: %s\n", prog, t.wrapper, strerror(errno));
 	rc = shared_changes(conn, o, name, NULL, lib, 0);
@@ -319,7 +324,7 @@ static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	}
 	printf("  reports: %d in %s (%s/%s links to it)\n", n, t.log_dir, o->log_dir, name);
 	printf("  wrapper file: %s\n", access(t.wrapper, X_OK) ? "MISSING" : "present");
-	conf = read_file(o->qemu_conf, &missing);
+	conf = lv_read_file(o->qemu_conf, &missing);
 	want_add(&w, &t);
 	if (conf) {
 		char *out = vfc_conf_set_nodes(conf, w.nodes, w.n);
@@ -419,10 +424,10 @@ int main(int argc, char **argv)
 	name = argv[optind + 1];
 	if (strcmp(verb, "enable") && strcmp(verb, "disable") && strcmp(verb, "status"))
 		die_usage("unknown verb; use enable, disable or status");
-	if (!safe_name(name))
+	if (!lv_safe_name(name))
 		die_usage("a domain name of letters, digits and ._+- only (it names files)");
-	if (!safe_path(o.log_dir) || !safe_path(o.state_dir) ||
-	    (o.target && !safe_path(o.target)) || (o.lib && !safe_path(o.lib)))
+	if (!lv_safe_path(o.log_dir) || !lv_safe_path(o.state_dir) ||
+	    (o.target && !lv_safe_path(o.target)) || (o.lib && !lv_safe_path(o.lib)))
 		die_usage("paths must be absolute, without quotes, '<', '>', '&' or '\\'");
 	if (!o.lib) {
 		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -431,15 +436,15 @@ int main(int argc, char **argv)
 		o.lib = n > 0 && !access(libbuf, R_OK) ? libbuf : VFC_LIBDIR "/libvfiocompat.so";
 	}
 	/* Errors are reported once, by us, with what to do. */
-	virSetErrorFunc(NULL, quiet);
+	virSetErrorFunc(NULL, lv_quiet);
 	conn = virConnectOpen(o.uri);
 	if (!conn)
-		return fail("cannot connect to libvirt%s%s: %s", o.uri ? " at " : "",
-			    o.uri ? o.uri : "", lverr());
+		return lv_fail("cannot connect to libvirt%s%s: %s", o.uri ? " at " : "",
+			       o.uri ? o.uri : "", lverr());
 	dom = virDomainLookupByName(conn, name);
 	if (!dom) {
-		rc = fail("no domain '%s' on %s; see 'virsh list --all'", name,
-			  o.uri ? o.uri : "libvirt's default connection");
+		rc = lv_fail("no domain '%s' on %s; see 'virsh list --all'", name,
+			     o.uri ? o.uri : "libvirt's default connection");
 		virConnectClose(conn);
 		return rc;
 	}
