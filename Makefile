@@ -17,30 +17,50 @@ DESTDIR ?=
 B ?= build
 CC ?= cc
 SAN ?=
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -Ishim -Itools
+# tools/ by subcommand (check/ inspect/ run/ report/ bench/ libvirt/) over
+# tools/common/; headers are included by name, found through these folders.
+TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report tools/bench \
+	tools/libvirt
+# shim/ by concern (interpose/ core/ open/ ioctl/ getinfo/ report/), likewise.
+SHIM_DIRS := shim/interpose shim/core shim/open shim/ioctl shim/getinfo shim/report
+INC := -Iinclude -Icommon $(SHIM_DIRS:%=-I%) $(TOOL_DIRS:%=-I%)
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC)
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
 LDFLAGS += $(CFLAGS_SAN)
 
-SHIM_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/sysfs.c shim/errmap.c shim/init.c shim/redirect.c shim/rlimit.c shim/observe.c shim/xlate.c \
-	shim/fixup.c shim/getinfo_pick.c shim/getinfo_probe.c shim/fds.c shim/migobs.c shim/inherit.c shim/preload.c shim/preload_ioctl.c shim/scratch.c \
-	shim/vfork.S
+# common/: pure code the shim, the command, the fuzzers and the tests share.
+COMMON_SRC := common/decode.c common/feature.c common/verdict.c common/target.c common/logpath.c
+SHIM_SRC := $(COMMON_SRC) \
+	shim/interpose/preload.c shim/interpose/preload_ioctl.c shim/interpose/vfork.S \
+	shim/core/init.c shim/core/real.c shim/core/settings.c shim/core/pid.c shim/core/config.c \
+	shim/core/fds.c shim/core/classify.c shim/core/inherit.c shim/core/scratch.c \
+	shim/open/redirect.c shim/open/rlimit.c \
+	shim/ioctl/observe.c shim/ioctl/bar.c shim/ioctl/xlate.c shim/ioctl/errmap.c \
+	shim/ioctl/stats.c shim/ioctl/migobs.c shim/ioctl/attach.c \
+	shim/getinfo/fixup.c shim/getinfo/getinfo_probe.c shim/getinfo/getinfo_pick.c \
+	shim/getinfo/iova.c shim/getinfo/sysfs.c \
+	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).
-PURE_SRC := shim/decode.c shim/feature.c shim/classify.c shim/config.c shim/fmt.c \
-	shim/stats.c shim/report.c shim/report_writer.c shim/bar.c shim/iova.c shim/attach.c \
-	shim/errmap.c shim/getinfo_pick.c shim/migobs.c shim/scratch.c
+PURE_SRC := $(COMMON_SRC) shim/core/classify.c shim/core/config.c shim/core/pid.c \
+	shim/core/scratch.c shim/ioctl/stats.c shim/ioctl/bar.c shim/ioctl/attach.c \
+	shim/ioctl/errmap.c shim/ioctl/migobs.c shim/getinfo/iova.c shim/getinfo/getinfo_pick.c \
+	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 
 SHIM_OBJ := $(patsubst %.S,$(B)/pic/%.o,$(SHIM_SRC:%.c=$(B)/pic/%.o))
 PURE_OBJ := $(PURE_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # The command: cmd_*.c are the subcommands' front ends, main.c dispatches;
-# every other tools/*.c is a pure library, unit-tested like the shim's.
-TOOL_SRC := $(wildcard tools/*.c)
-TOOL_LIB_SRC := $(filter-out tools/main.c tools/cmd_%.c,$(TOOL_SRC))
+# every other .c of tools/ is a library without a main,
+# linked into the unit tests (most are pure; exitrec, inspect, iommu_vendor,
+# kconfig, libdeps, migration, runenv and usercheck also read the host).
+# (the libvirt helper is its own program, below).
+LIBVIRT_HELPER_SRC := tools/libvirt/vfiocompat-libvirt.c tools/libvirt/lvdomain.c \
+	tools/libvirt/lvshared.c tools/libvirt/lvutil.c tools/libvirt/lvnative.c
+TOOL_SRC := $(filter-out $(LIBVIRT_HELPER_SRC),$(wildcard $(TOOL_DIRS:%=%/*.c)))
+TOOL_LIB_SRC := $(filter-out tools/main.c $(wildcard $(TOOL_DIRS:%=%/cmd_*.c)),$(TOOL_SRC))
 TOOL_LIB_OBJ := $(TOOL_LIB_SRC:%.c=$(B)/obj/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/obj/%.o)
 TOOL_LIBS := $$(pkg-config --libs json-c libelf zlib)
@@ -48,13 +68,18 @@ HELPER_SRC := $(wildcard tests/helpers/*.c)
 HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
-HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
+HDRS := $(wildcard common/*.h $(SHIM_DIRS:%=%/*.h) include/vfiocompat/*.h include/vfiocompat/*.def \
+	$(TOOL_DIRS:%=%/*.h))
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the running kernel's build tree (linux-headers).
 # The lab's targets (check-module, check-vm) pass the VM lab's kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
 MODULE_KDIR_CMD = $${KDIR:-/lib/modules/$$(uname -r)/build}
 LAB_KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
+# The headers the module shares with user space: copied beside its sources
+# (make module, make install-dkms, the vfiocompat-dkms package).
+MODULE_HDRS := include/vfiocompat/features.def include/vfiocompat/module.h \
+	include/vfiocompat/version.h
 LIBVIRT_PKGS := libvirt libxml-2.0
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
@@ -90,8 +115,9 @@ $(B)/libvfiocompat.so: $(SHIM_OBJ)
 # stamp changes whenever the paths do).
 LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"' -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
-PATH_OBJS := $(B)/obj/tools/cmd_run.o $(B)/obj/tools/cmd_check.o $(B)/obj/tools/usercheck.o \
-	$(B)/obj/tools/cmd_libvirt.o
+PATH_OBJS := $(B)/obj/tools/run/cmd_run.o $(B)/obj/tools/check/cmd_check.o \
+	$(B)/obj/tools/check/host.o $(B)/obj/tools/check/usercheck.o \
+	$(B)/obj/tools/libvirt/cmd_libvirt.o
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" >$@
@@ -100,17 +126,17 @@ $(PATH_OBJS): CFLAGS += $(PATH_DEFS)
 .PHONY: FORCE
 FORCE:
 
-# The feature table is the shim's own: one description of each difference.
-$(B)/vfiocompat: $(TOOL_OBJ) $(B)/obj/shim/feature.o $(B)/obj/shim/stats.o
+# One description of each difference (include/vfiocompat/features.def), one
+# verdict model (common/verdict.c): the shim's and the command's alike.
+$(B)/vfiocompat: $(TOOL_OBJ) $(COMMON_SRC:%.c=$(B)/obj/%.o)
 	$(CC) -o $@ $^ $(LDFLAGS) $(TOOL_LIBS)
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.
-$(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c libvirt/native.c libvirt/native.h \
-		$(B)/obj/tools/libvirtconf.o tools/libvirtconf.h
+LIBVIRT_OBJ := $(B)/obj/tools/libvirt/libvirtconf.o $(B)/obj/common/target.o
+$(B)/vfiocompat-libvirt: $(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(HDRS)
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
-		$< libvirt/native.c $(B)/obj/tools/libvirtconf.o $(LDFLAGS) \
-		$$(pkg-config --libs $(LIBVIRT_PKGS))
+		$(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
 $(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
@@ -161,7 +187,7 @@ module: $(B)/kernel/vfiocompat.ko
 $(B)/kernel/kdir.stamp: FORCE
 	@mkdir -p $(B)/kernel
 	@kdir=$(MODULE_KDIR_CMD); echo "$$kdir" | cmp -s - $@ || echo "$$kdir" >$@
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(B)/kernel/kdir.stamp
+$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) $(B)/kernel/kdir.stamp
 	@kdir=$(MODULE_KDIR_CMD); \
 	if [ ! -f "$$kdir/Makefile" ] && [ -n "$$KDIR" ]; then \
 		echo "module: KDIR=$$kdir is not a kernel build tree (no Makefile); name a configured, built kernel tree"; exit 1; \
@@ -170,7 +196,9 @@ $(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(B)/kernel/kdir.stamp
 	elif ! grep -Eqs '^CONFIG_IOMMUFD=(y|m)$$' "$$kdir/include/config/auto.conf" "$$kdir/.config"; then \
 		echo "module: $$kdir: kernel built without CONFIG_IOMMUFD, which the module serves; make module KDIR=<kernel build tree with CONFIG_IOMMUFD>"; exit 1; \
 	fi
+	@mkdir -p $(B)/kernel/include/vfiocompat
 	cp $(MODULE_SRC) $(B)/kernel/
+	cp $(MODULE_HDRS) $(B)/kernel/include/vfiocompat/
 	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
@@ -196,7 +224,7 @@ check-module:
 INSTALL_PATHS := sed -e 's|/usr/local/libexec/vfiocompat|$(LIBEXECDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
 	-e 's|/usr/local/lib/|$(LIBDIR)/|g' -e 's|/usr/local/lib\b|$(LIBDIR)|g' -e 's|/usr/local/share/doc/vfiocompat|$(DOCDIR)|g' \
 	-e 's|/usr/local/include|$(INCLUDEDIR)|g' -e 's|/usr/local|$(PREFIX)|g'
-VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION "\(.*\)"/\1/p' include/vfiocompat/report.h)
+VERSION_NUM = $$(sed -n 's/^\#define VFC_VERSION[[:space:]]*"\(.*\)"/\1/p' include/vfiocompat/version.h)
 install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
@@ -208,7 +236,7 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	$(INSTALL_PATHS) docs/man/libvfiocompat.7 >$(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7
 	install -m 0644 tools/completion/vfiocompat.bash $(DESTDIR)$(COMPLETIONDIR)/vfiocompat
-	install -m 0644 include/vfiocompat/*.h $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
+	install -m 0644 include/vfiocompat/*.h include/vfiocompat/*.def $(DESTDIR)$(INCLUDEDIR)/vfiocompat/
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
 	install -m 0644 examples/*.md examples/*.c examples/*.xml $(DESTDIR)$(DOCDIR)/examples/
@@ -233,7 +261,9 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 # `dkms install`): the package vfiocompat-dkms holds this.
 install-dkms:
 	v=$(VERSION_NUM) && install -d $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v && \
-		install -m 0644 $(MODULE_SRC) kernel/Makefile kernel/dkms.conf $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/
+		install -m 0644 $(MODULE_SRC) kernel/Makefile kernel/dkms.conf $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/ && \
+		install -d $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/include/vfiocompat && \
+		install -m 0644 $(MODULE_HDRS) $(DESTDIR)$(USRSRCDIR)/vfiocompat-$$v/include/vfiocompat/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libvfiocompat.so $(DESTDIR)$(BINDIR)/vfiocompat \
@@ -347,12 +377,15 @@ sanitize: deps
 # inspector's target (fuzz-inspect, below) keeps its own layout; `fuzz`,
 # `fuzz-smoke` and `stress` cover it too.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools -fno-omit-frame-pointer \
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_SRC_decode := shim/decode.c shim/feature.c
-FUZZ_SRC_config := shim/config.c shim/fmt.c
-FUZZ_SRC_trial := tools/trial.c tools/migverdict.c tools/migfacts.c shim/feature.c shim/stats.c tools/native.c
+FUZZ_SRC_decode := common/decode.c common/feature.c
+FUZZ_SRC_config := shim/core/config.c shim/report/fmt.c common/target.c
+FUZZ_SRC_trial := tools/report/trial.c tools/report/records.c tools/report/procs.c \
+	tools/report/judge.c tools/common/migverdict.c tools/common/migfacts.c \
+	tools/common/text.c \
+	common/feature.c common/verdict.c tools/report/native.c
 FUZZ_LIBS_trial := $$(pkg-config --libs json-c)
 # The report reader must not grow with a line: no allocation over 64 MiB,
 # and the process under 128 MiB (ASan's quarantine kept at 16 MiB; the
@@ -384,7 +417,7 @@ fuzz-smoke: fuzz
 
 # ThreadSanitizer builds of the shim and the torture helper (clang); the
 # library leaves the tsan runtime to the program, hence no -z defs.
-TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -Iinclude -Ishim -Itools \
+TSAN_FLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(INC) \
 	-fsanitize=thread
 tsan: $(B)/tsan/libvfiocompat.so $(B)/tsan/torture
 
@@ -425,12 +458,15 @@ bench: deps deps-vm
 # VFC_FUZZ_MEM_ONLY=1 skips the memfd file side of each input (faster).
 .PHONY: fuzz-inspect fuzz-seeds
 FUZZ_TIME ?= 300
-FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools -fsanitize=fuzzer,address,undefined \
+FUZZ_INSPECT_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Itools/inspect -Itools/common -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-$(B)/fuzz/inspect: fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c tools/inspect.h \
-		tools/bytescan.h
+FUZZ_INSPECT_SRC := tools/inspect/inspect.c tools/inspect/elfdyn.c tools/inspect/elfsrc.c \
+	tools/inspect/strategy.c \
+	tools/inspect/bytescan.c tools/common/text.c
+$(B)/fuzz/inspect: fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) tools/inspect/inspect.h \
+		tools/inspect/elfctx.h tools/inspect/bytescan.h tools/common/text.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c tools/inspect.c tools/bytescan.c \
+	$(FUZZ_CC) $(FUZZ_INSPECT_FLAGS) -o $@ fuzz/inspect_fuzz.c $(FUZZ_INSPECT_SRC) \
 		$$(pkg-config --libs libelf)
 
 fuzz-inspect: $(B)/fuzz/inspect
@@ -445,10 +481,10 @@ fuzz-seeds: fuzz/mkseeds.c tests/unit/elfimg.h
 	$(B)/fuzz/mkseeds fuzz/corpus
 
 format:
-	clang-format -i tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format -i common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) $(SHIM_DIRS:%=%/*.[ch]) include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror tools/*.[ch] shim/*.[ch] include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c libvirt/*.c
+	clang-format --dry-run --Werror common/*.[ch] $(TOOL_DIRS:%=%/*.[ch]) $(SHIM_DIRS:%=%/*.[ch]) include/vfiocompat/*.h tests/unit/*.[ch] tests/helpers/*.[ch] examples/*.c fuzz/*.c
 
 clean:
 	rm -rf build

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: the JSON Lines report reader (tools/trial.c), both ways
+ * libFuzzer target: the JSON Lines report reader (tools/report/trial.c), both ways
  * in. The input is split into lines; a line "\f" starts a new source file, as
  * when `vfiocompat report` reads several reports.
  *

@@ -51,138 +51,14 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/vfio.h>
 
+#include "audit.h"
 #include "vfiocompat.h"
 
-#define VFC_NESTING_IOMMU 6 /* VFIO_TYPE1_NESTING_IOMMU, reserved since 6.13 */
-
-enum vfc_op {
-	OP_OTHER,
-	OP_GET_API_VERSION,
-	OP_CHECK_EXTENSION,
-	OP_SET_IOMMU,
-	OP_GET_INFO,
-	OP_MAP_DMA,
-	OP_UNMAP_DMA,
-	OP_DIRTY_PAGES,
-	OP_SPAPR,
-	OP_COUNT
-};
-
-/* Names as the shim writes them (shim/decode.c). */
-static const char *const op_names[OP_COUNT] = {
-	[OP_OTHER] = "OTHER",
-	[OP_GET_API_VERSION] = "GET_API_VERSION",
-	[OP_CHECK_EXTENSION] = "CHECK_EXTENSION",
-	[OP_SET_IOMMU] = "SET_IOMMU",
-	[OP_GET_INFO] = "IOMMU_GET_INFO",
-	[OP_MAP_DMA] = "IOMMU_MAP_DMA",
-	[OP_UNMAP_DMA] = "IOMMU_UNMAP_DMA",
-	[OP_DIRTY_PAGES] = "IOMMU_DIRTY_PAGES",
-	[OP_SPAPR] = "SPAPR",
-};
-
-enum vfc_feat {
-	F_VADDR_MAP,
-	F_VADDR_UNMAP,
-	F_UPDATE_VADDR_EXT,
-	F_NESTING_EXT,
-	F_NESTING_SET,
-	F_SPAPR,
-	F_DIRTY_PAGES,
-	F_DIRTY_BITMAP_UNMAP,
-	F_TYPE1_V1,
-	F_P2P_MAP,
-	F_DMA_AVAIL,
-	F_SPAPR_EXT,
-	F_DMA_ENTRY_LIMIT,
-	F_COUNT
-};
-
-enum vfc_sev { SEV_INFO, SEV_DEGRADED, SEV_BLOCKER };
-static const char *const sev_names[] = { "info", "degraded", "blocker" };
-
-struct vfc_feat_info {
-	const char *name;
-	enum vfc_sev sev;
-	const char *iommufd;
-	const char *hint;
-};
-
-/*
- * Keep in sync with shim/feature.c and include/vfiocompat/report.h: the same
- * names and texts, so one reader handles both reports.
- */
-static const struct vfc_feat_info feats[F_COUNT] = {
-	[F_VADDR_MAP] = { "vaddr_map", SEV_BLOCKER,
-		"MAP_DMA with FLAG_VADDR fails with EINVAL",
-		"live update (QEMU cpr) needs type1; "
-		"iommufd offers IOMMU_IOAS_CHANGE_PROCESS instead" },
-	[F_VADDR_UNMAP] = { "vaddr_unmap", SEV_BLOCKER,
-		"UNMAP_DMA with FLAG_VADDR fails with EINVAL",
-		"live update (QEMU cpr) needs type1" },
-	[F_UPDATE_VADDR_EXT] = { "update_vaddr_extension", SEV_INFO,
-		"CHECK_EXTENSION(VFIO_UPDATE_VADDR) answers 0",
-		"the VMM learns VADDR is absent; cpr modes become unavailable" },
-	[F_NESTING_EXT] = { "nesting_extension", SEV_INFO,
-		"CHECK_EXTENSION(TYPE1_NESTING) answers 0",
-		"nested translation needs native iommufd HWPT objects" },
-	[F_NESTING_SET] = { "nesting_set_iommu", SEV_BLOCKER,
-		"SET_IOMMU(TYPE1_NESTING) fails with EINVAL",
-		"use TYPE1v2, or native iommufd for nesting" },
-	[F_SPAPR] = { "spapr", SEV_BLOCKER,
-		"SPAPR/EEH container ioctls are not implemented",
-		"SPAPR platforms must stay on the VFIO container" },
-	[F_DIRTY_PAGES] = { "dirty_pages", SEV_BLOCKER,
-		"VFIO_IOMMU_DIRTY_PAGES fails with ENOTTY",
-		"migration with VFIO devices needs device or IOMMU hardware dirty tracking" },
-	[F_DIRTY_BITMAP_UNMAP] = { "dirty_bitmap_unmap", SEV_BLOCKER,
-		"UNMAP_DMA with GET_DIRTY_BITMAP fails with EINVAL",
-		"migration with VFIO devices needs hardware dirty tracking" },
-	[F_TYPE1_V1] = { "type1_v1", SEV_DEGRADED,
-		"TYPE1 v1: huge IOPTEs disabled (same unmap semantics, more IOTLB pressure)",
-		"set TYPE1v2 in the VMM if it supports it" },
-	[F_P2P_MAP] = { "p2p_map", SEV_BLOCKER,
-		"MAP_DMA of a device BAR mmap fails with EFAULT (no P2P)",
-		"peer-to-peer DMA between assigned devices needs type1 or dma-buf support" },
-	[F_DMA_AVAIL] = { "dma_avail", SEV_DEGRADED,
-		"GET_INFO reports DMA_AVAIL U32_MAX: dma_entry_limit is ignored",
-		"bound pinned memory with memory cgroups instead of dma_entry_limit" },
-	[F_SPAPR_EXT] = { "spapr_extension", SEV_INFO,
-		"CHECK_EXTENSION(SPAPR_TCE / EEH) answers 0",
-		"a probe (DPDK and QEMU ask); only SPAPR platforms lose anything" },
-	[F_DMA_ENTRY_LIMIT] = { "dma_entry_limit", SEV_INFO,
-		"no per-container mapping limit: MAP_DMA that type1 refused with ENOSPC succeeds",
-		"type1's vfio_iommu_type1.dma_entry_limit was hit; "
-		"bound pinned memory with memory cgroups" },
-};
-
-#define VFC_EXE_LEN 128
 #define VFC_HASH_BITS 8
 #define VFC_RECLAIM_SCAN 8
 
-/* The first call that used a feature, as the shim's feature record shows it. */
-struct vfc_first {
-	u32 request;
-	u32 flags;
-	s64 value;
-	long ret;
-	enum vfc_op op;
-};
-
-/* What the report shows of one process. */
-struct vfc_rec {
-	pid_t tgid;		/* 0: free slot */
-	u64 start_time;		/* tells a reused pid apart */
-	char comm[TASK_COMM_LEN];
-	char exe[VFC_EXE_LEN];
-	u64 calls[OP_COUNT];
-	u64 errors[OP_COUNT];
-	u64 feat_count[F_COUNT];
-	struct vfc_first first[F_COUNT];
-};
-
 struct vfc_proc {
-	struct vfc_rec r;
+	struct vfc_audit_rec r;
 	struct hlist_node hnode;	/* in vfc_hash while used */
 	struct list_head lru;		/* in vfc_lru while used, else vfc_free */
 	struct file *exe_file;		/* pending: the work item resolves it */
@@ -210,153 +86,6 @@ static LLIST_HEAD(vfc_exe_pending);
 static void vfc_exe_work_fn(struct work_struct *work);
 static DECLARE_WORK(vfc_exe_work, vfc_exe_work_fn);
 
-static enum vfc_op vfc_decode(unsigned int cmd)
-{
-	if (_IOC_TYPE(cmd) != VFIO_TYPE || _IOC_DIR(cmd) || _IOC_SIZE(cmd))
-		return OP_COUNT;
-	switch (_IOC_NR(cmd) - VFIO_BASE) {
-	case 0:
-		return OP_GET_API_VERSION;
-	case 1:
-		return OP_CHECK_EXTENSION;
-	case 2:
-		return OP_SET_IOMMU;
-	case 12: /* also SPAPR_TCE_GET_INFO; this audit watches type1 */
-		return OP_GET_INFO;
-	case 13:
-		return OP_MAP_DMA;
-	case 14:
-		return OP_UNMAP_DMA;
-	case 17: /* also SPAPR_REGISTER_MEMORY */
-		return OP_DIRTY_PAGES;
-	case 15: case 16: case 18: case 19: case 20: case 21:
-		return OP_SPAPR;
-	default:
-		return OP_OTHER;
-	}
-}
-
-static bool vfc_is_spapr_type(unsigned long t)
-{
-	return t == VFIO_SPAPR_TCE_IOMMU || t == VFIO_SPAPR_TCE_v2_IOMMU;
-}
-
-/* Does the GET_INFO answer in user memory carry capability `id`? */
-static bool vfc_info_has_cap(unsigned long arg, u16 id)
-{
-	struct vfio_iommu_type1_info head;
-	struct vfio_info_cap_header cap;
-	u32 off;
-	int hops;
-
-	if (copy_from_user_nofault(&head, (void __user *)arg, sizeof(head)))
-		return false;
-	if (!(head.flags & VFIO_IOMMU_INFO_CAPS))
-		return false;
-	off = head.cap_offset;
-	for (hops = 0; off && hops < 16; hops++) {
-		if (off < sizeof(head) || off > head.argsz ||
-		    head.argsz - off < sizeof(cap))
-			return false;
-		if (copy_from_user_nofault(&cap, (void __user *)(arg + off),
-					   sizeof(cap)))
-			return false;
-		if (cap.id == id)
-			return true;
-		if (cap.next <= off)
-			return false;
-		off = cap.next;
-	}
-	return false;
-}
-
-/* A mapping of device memory (a BAR mmap): type1 maps it, iommufd refuses. */
-static bool vfc_is_pfnmap(unsigned long vaddr)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	bool ret = false;
-
-	if (!mm || !mmap_read_trylock(mm))
-		return false;
-	vma = vma_lookup(mm, vaddr);
-	if (vma && (vma->vm_flags & (VM_PFNMAP | VM_IO)))
-		ret = true;
-	mmap_read_unlock(mm);
-	return ret;
-}
-
-/* Features used by one finished call; *flags gets the struct's flags. */
-static u32 vfc_classify(enum vfc_op op, unsigned long arg, long ret, u32 *flags)
-{
-	u32 f = 0;
-
-	*flags = 0;
-	switch (op) {
-	case OP_CHECK_EXTENSION:
-		if (arg == VFIO_UPDATE_VADDR)
-			f |= BIT(F_UPDATE_VADDR_EXT);
-		else if (arg == VFC_NESTING_IOMMU)
-			f |= BIT(F_NESTING_EXT);
-		else if (vfc_is_spapr_type(arg) || arg == VFIO_EEH)
-			f |= BIT(F_SPAPR_EXT);
-		break;
-	case OP_SET_IOMMU:
-		if (arg == VFIO_TYPE1_IOMMU)
-			f |= BIT(F_TYPE1_V1);
-		else if (arg == VFC_NESTING_IOMMU)
-			f |= BIT(F_NESTING_SET);
-		else if (vfc_is_spapr_type(arg))
-			f |= BIT(F_SPAPR);
-		break;
-	case OP_MAP_DMA: {
-		struct vfio_iommu_type1_dma_map m;
-
-		if (copy_from_user_nofault(&m, (void __user *)arg, sizeof(m)))
-			break;
-		*flags = m.flags;
-		if (m.flags & VFIO_DMA_MAP_FLAG_VADDR)
-			f |= BIT(F_VADDR_MAP);
-		else if (vfc_is_pfnmap(m.vaddr))
-			f |= BIT(F_P2P_MAP);
-		if (ret == -ENOSPC)
-			f |= BIT(F_DMA_ENTRY_LIMIT);
-		break;
-	}
-	case OP_UNMAP_DMA: {
-		struct vfio_iommu_type1_dma_unmap u;
-
-		if (copy_from_user_nofault(&u, (void __user *)arg,
-					   offsetofend(typeof(u), flags)))
-			break;
-		*flags = u.flags;
-		if (u.flags & VFIO_DMA_UNMAP_FLAG_VADDR)
-			f |= BIT(F_VADDR_UNMAP);
-		if (u.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP)
-			f |= BIT(F_DIRTY_BITMAP_UNMAP);
-		break;
-	}
-	case OP_GET_INFO:
-		if (!ret && vfc_info_has_cap(arg, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL))
-			f |= BIT(F_DMA_AVAIL);
-		break;
-	case OP_DIRTY_PAGES: {
-		struct vfio_iommu_type1_dirty_bitmap d;
-
-		if (!copy_from_user_nofault(&d, (void __user *)arg, sizeof(d)))
-			*flags = d.flags;
-		f |= BIT(F_DIRTY_PAGES);
-		break;
-	}
-	case OP_SPAPR:
-		f |= BIT(F_SPAPR);
-		break;
-	default:
-		break;
-	}
-	return f;
-}
-
 static struct vfc_proc *vfc_find(pid_t tgid, u64 start)
 {
 	struct vfc_proc *p;
@@ -368,7 +97,7 @@ static struct vfc_proc *vfc_find(pid_t tgid, u64 start)
 }
 
 /* Has the process of this record exited (and been reaped)? */
-static bool vfc_gone(const struct vfc_rec *r)
+static bool vfc_gone(const struct vfc_audit_rec *r)
 {
 	struct task_struct *t;
 	bool gone;
@@ -492,17 +221,17 @@ static int vfc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	c->cmd = (unsigned int)regs_get_kernel_argument(regs, 1);
 	c->arg = regs_get_kernel_argument(regs, 2);
 	/* Non-zero: not a VFIO request, no return handler. */
-	return vfc_decode(c->cmd) == OP_COUNT;
+	return vfc_audit_decode(c->cmd) == OP_COUNT;
 }
 
 static int vfc_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct vfc_call *c = (struct vfc_call *)ri->data;
 	long ret = (long)regs_return_value(regs);
-	enum vfc_op op = vfc_decode(c->cmd);
+	enum vfc_op op = vfc_audit_decode(c->cmd);
 	u32 flags, f;
 
-	f = vfc_classify(op, c->arg, ret, &flags);
+	f = vfc_audit_classify(op, c->arg, ret, &flags);
 	vfc_account(op, c->cmd, c->arg, ret, f, flags);
 	return 0;
 }
@@ -513,113 +242,6 @@ static struct kretprobe vfc_krp = {
 	.data_size = sizeof(struct vfc_call),
 	.maxactive = 64,
 };
-
-/* JSON string: quotes, backslashes, control and non-ASCII bytes escaped. */
-static void vfc_json_str(struct seq_file *m, const char *s)
-{
-	seq_putc(m, '"');
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			seq_printf(m, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			seq_printf(m, "\\u%04x", ch);
-		else
-			seq_putc(m, ch);
-	}
-	seq_putc(m, '"');
-}
-
-static const char *vfc_errno_name(long ret)
-{
-	switch (ret) {
-	case 0: return "0";
-	case -EPERM: return "EPERM";
-	case -ENOENT: return "ENOENT";
-	case -EIO: return "EIO";
-	case -E2BIG: return "E2BIG";
-	case -EBADF: return "EBADF";
-	case -ENOMEM: return "ENOMEM";
-	case -EFAULT: return "EFAULT";
-	case -EBUSY: return "EBUSY";
-	case -EEXIST: return "EEXIST";
-	case -ENODEV: return "ENODEV";
-	case -EINVAL: return "EINVAL";
-	case -ENOSPC: return "ENOSPC";
-	case -ENOTTY: return "ENOTTY";
-	case -ERANGE: return "ERANGE";
-	case -EOPNOTSUPP: return "EOPNOTSUPP";
-	default: return ret < 0 ? "EOTHER" : "0";
-	}
-}
-
-static void vfc_show_proc(struct seq_file *m, const struct vfc_rec *p)
-{
-	enum vfc_sev worst = SEV_INFO;
-	bool any_feat = false, first;
-	u64 total = 0;
-	int i;
-
-	seq_printf(m, "{\"type\":\"start\",\"schema\":1,\"version\":\"%s\",\"source\":\"kernel\",\"pid\":%d,\"program\":",
-		   VFC_VERSION, p->tgid);
-	vfc_json_str(m, p->comm);
-	seq_puts(m, ",\"exe\":");
-	vfc_json_str(m, p->exe);
-	seq_puts(m, ",\"mode\":\"audit\",\"backend\":\"type1\"}\n");
-
-	for (i = 0; i < F_COUNT; i++) {
-		const struct vfc_first *fu = &p->first[i];
-
-		if (!p->feat_count[i])
-			continue;
-		seq_printf(m, "{\"type\":\"feature\",\"pid\":%d,\"program\":", p->tgid);
-		vfc_json_str(m, p->comm);
-		seq_printf(m, ",\"feature\":\"%s\",\"severity\":\"%s\",\"ioctl\":\"%s\",\"request\":\"0x%x\",\"value\":%lld,\"flags\":\"0x%x\",\"backend\":\"type1\",\"ret\":%ld,\"errno\":\"%s\",\"count\":%llu,\"iommufd_predicted\":",
-			   feats[i].name, sev_names[feats[i].sev],
-			   op_names[fu->op], fu->request, fu->value, fu->flags,
-			   fu->ret < 0 ? -1L : fu->ret, vfc_errno_name(fu->ret),
-			   p->feat_count[i]);
-		vfc_json_str(m, feats[i].iommufd);
-		seq_puts(m, ",\"hint\":");
-		vfc_json_str(m, feats[i].hint);
-		seq_puts(m, "}\n");
-		any_feat = true;
-		if (feats[i].sev > worst)
-			worst = feats[i].sev;
-	}
-
-	seq_printf(m, "{\"type\":\"summary\",\"source\":\"kernel\",\"pid\":%d,\"program\":",
-		   p->tgid);
-	vfc_json_str(m, p->comm);
-	seq_puts(m, ",\"exe\":");
-	vfc_json_str(m, p->exe);
-	seq_puts(m, ",\"mode\":\"audit\",\"memlock\":\"type1\",\"ioctls\":{");
-	first = true;
-	for (i = 0; i < OP_COUNT; i++) {
-		if (!p->calls[i])
-			continue;
-		total += p->calls[i];
-		seq_printf(m, "%s\"%s\":{\"calls\":%llu,\"errors\":%llu}",
-			   first ? "" : ",", op_names[i], p->calls[i],
-			   p->errors[i]);
-		first = false;
-	}
-	seq_puts(m, "},\"features\":{");
-	first = true;
-	for (i = 0; i < F_COUNT; i++) {
-		if (!p->feat_count[i])
-			continue;
-		seq_printf(m, "%s\"%s\":%llu", first ? "" : ",", feats[i].name,
-			   p->feat_count[i]);
-		first = false;
-	}
-	seq_printf(m, "},\"verdict\":\"%s\"}\n",
-		   !total ? "untested" :
-		   !any_feat || worst == SEV_INFO ? "ready" :
-		   worst == SEV_DEGRADED ? "ready-with-differences" :
-		   "not-ready");
-}
 
 /*
  * The probe's state. vfc_probe_lock orders arming (load, module notifier)
@@ -639,11 +261,11 @@ static const char *vfc_probe_state(void)
 
 /* One snapshot buffer: readers are few (debugfs, root) and may sleep here. */
 static DEFINE_MUTEX(vfc_show_lock);
-static struct vfc_rec vfc_snap;
+static struct vfc_audit_rec vfc_snap;
 
 static int vfc_report_show(struct seq_file *m, void *unused)
 {
-	struct vfc_rec *snap = &vfc_snap;
+	struct vfc_audit_rec *snap = &vfc_snap;
 	unsigned int i, used = 0;
 	u64 dropped, evicted;
 
@@ -662,8 +284,8 @@ static int vfc_report_show(struct seq_file *m, void *unused)
 	dropped = vfc_dropped;
 	evicted = vfc_evicted;
 	raw_spin_unlock(&vfc_lock);
-	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":1,\"version\":\"%s\",\"probe\":\"%s\",\"probe_state\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"evicted_processes\":%llu,\"dropped_calls\":%llu,\"missed_calls\":%d}\n",
-		   VFC_VERSION, vfc_krp.kp.symbol_name, vfc_probe_state(), used,
+	seq_printf(m, "{\"type\":\"kernel_audit\",\"schema\":%d,\"version\":\"%s\",\"probe\":\"%s\",\"probe_state\":\"%s\",\"processes\":%u,\"max_processes\":%u,\"evicted_processes\":%llu,\"dropped_calls\":%llu,\"missed_calls\":%d}\n",
+		   VFC_REPORT_SCHEMA, VFC_VERSION, vfc_krp.kp.symbol_name, vfc_probe_state(), used,
 		   vfc_nprocs, evicted, dropped, vfc_krp.nmissed);
 	return 0;
 }
@@ -727,8 +349,8 @@ int vfc_audit_init(unsigned int max_procs, const char *symbol)
 	vfc_arm(false);
 	mutex_unlock(&vfc_probe_lock);
 	vfc_notifier_on = !register_module_notifier(&vfc_module_nb);
-	vfc_dir = debugfs_create_dir("vfiocompat", NULL);
-	debugfs_create_file("report", 0444, vfc_dir, NULL, &vfc_report_fops);
+	vfc_dir = debugfs_create_dir(VFC_MODULE_AUDIT_DIR, NULL);
+	debugfs_create_file(VFC_MODULE_AUDIT_FILE, 0444, vfc_dir, NULL, &vfc_report_fops);
 	return 0;
 }
 

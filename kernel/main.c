@@ -28,7 +28,7 @@ MODULE_PARM_DESC(audit_symbol,
 
 static bool audit_on;
 
-static int __init vfc_init(void)
+static int __init vfc_module_init(void)
 {
 	int ret;
 
@@ -39,21 +39,21 @@ static int __init vfc_init(void)
 	if (audit)
 		audit_on = !vfc_audit_init(clamp(audit_max_procs, 1U, 4096U),
 					    audit_symbol);
-	pr_info("providing /dev/vfio/iommufd-compat%s\n",
+	pr_info("providing " VFC_MODULE_NODE "%s\n",
 		!audit ? "" : audit_on ? ", type1 audit on" :
 		", type1 audit failed (see above)");
 	return 0;
 }
 
-static void __exit vfc_exit(void)
+static void __exit vfc_module_exit(void)
 {
 	if (audit_on)
 		vfc_audit_exit();
 	vfc_provider_exit();
 }
 
-module_init(vfc_init);
-module_exit(vfc_exit);
+module_init(vfc_module_init);
+module_exit(vfc_module_exit);
 
 MODULE_DESCRIPTION("iommufd-backed VFIO container node with type1 accounting, and a type1 feature audit");
 MODULE_LICENSE("GPL");

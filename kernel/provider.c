@@ -46,9 +46,6 @@
 
 #include "vfiocompat.h"
 
-#define VFC_NAME "vfiocompat"
-#define VFC_NODENAME "vfio/iommufd-compat"
-
 static char *iommufd_node = "/dev/iommu";
 module_param(iommufd_node, charp, 0444);
 MODULE_PARM_DESC(iommufd_node,
@@ -132,7 +129,7 @@ static void vfc_mode_work(struct work_struct *work)
  * the cdev's until it is closed, so the module stays loaded while a file of
  * its node is open.
  */
-static int vfc_open(struct inode *inode, struct file *filp)
+static int vfc_provider_open(struct inode *inode, struct file *filp)
 {
 	const struct file_operations *fops;
 	struct vfc_job job = { .filp = filp };
@@ -166,7 +163,7 @@ err_put:
 
 static const struct file_operations vfc_fops = {
 	.owner = THIS_MODULE,
-	.open = vfc_open,
+	.open = vfc_provider_open,
 	.llseek = noop_llseek,
 };
 
@@ -175,11 +172,11 @@ static char *vfc_devnode(const struct device *dev, umode_t *mode)
 {
 	if (mode)
 		*mode = 0666;
-	return kstrdup(VFC_NODENAME, GFP_KERNEL);
+	return kstrdup(VFC_MODULE_NODENAME, GFP_KERNEL);
 }
 
 static const struct class vfc_class = {
-	.name = VFC_NAME,
+	.name = VFC_MODULE_MISC_NAME,
 	.devnode = vfc_devnode,
 };
 
@@ -344,7 +341,7 @@ int vfc_provider_init(void)
 	const struct file_operations *fops;
 	int ret;
 
-	vfc_wq = alloc_ordered_workqueue(VFC_NAME, 0);
+	vfc_wq = alloc_ordered_workqueue(VFC_MODULE_NAME, 0);
 	if (!vfc_wq)
 		return -ENOMEM;
 	fops = vfc_find_iommufd_fops();
@@ -357,7 +354,7 @@ int vfc_provider_init(void)
 	ret = vfc_mm_init();
 	if (ret)
 		goto err_fops;
-	ret = alloc_chrdev_region(&vfc_devt, 0, 1, VFC_NAME);
+	ret = alloc_chrdev_region(&vfc_devt, 0, 1, VFC_MODULE_NAME);
 	if (ret)
 		goto err_mm;
 	ret = class_register(&vfc_class);
@@ -368,7 +365,7 @@ int vfc_provider_init(void)
 	ret = cdev_add(&vfc_cdev, vfc_devt, 1);
 	if (ret)
 		goto err_class;
-	vfc_dev = device_create(&vfc_class, NULL, vfc_devt, NULL, VFC_NAME);
+	vfc_dev = device_create(&vfc_class, NULL, vfc_devt, NULL, VFC_MODULE_NAME);
 	if (IS_ERR(vfc_dev)) {
 		ret = PTR_ERR(vfc_dev);
 		goto err_cdev;
@@ -387,7 +384,7 @@ err_fops:
 	fops_put(iommufd_fops);
 	iommufd_fops = NULL;
 	destroy_workqueue(vfc_wq);
-	pr_err("cannot provide /dev/" VFC_NODENAME " (%pe)\n", ERR_PTR(ret));
+	pr_err("cannot provide /dev/" VFC_MODULE_NODENAME " (%pe)\n", ERR_PTR(ret));
 	return ret;
 }
 

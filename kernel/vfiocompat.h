@@ -5,7 +5,8 @@
 #ifndef VFIOCOMPAT_KMOD_H
 #define VFIOCOMPAT_KMOD_H
 
-#define VFC_VERSION "0.1.0"
+#include "vfiocompat/module.h"
+#include "vfiocompat/version.h"
 
 int vfc_provider_init(void);
 void vfc_provider_exit(void);

@@ -37,11 +37,11 @@ int vfc_cmd_report(int argc, char **argv);
 int vfc_cmd_bench(int argc, char **argv);
 int vfc_cmd_libvirt(int argc, char **argv);
 
-/* "vfiocompat: <msg>" on stderr, one line. */
+/* cli.c: "vfiocompat: <msg>" on stderr, one line. */
 void vfc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern const char *vfc_progname;
-/* Exit code when standard output could not be written (main.c checks it). */
+/* Exit code when standard output could not be written (main.c checks it; cli.c). */
 extern int vfc_output_error_exit;
 
 #endif

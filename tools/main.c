@@ -8,9 +8,6 @@
 #include "cli.h"
 #include "vfiocompat/report.h"
 
-const char *vfc_progname = "vfiocompat";
-int vfc_output_error_exit = VFC_EXIT_USAGE;
-
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -24,17 +21,6 @@ static const struct {
     {"bench", vfc_cmd_bench, "what switching costs this host's DMA mapping, per chunk size"},
     {"libvirt", vfc_cmd_libvirt, "trial a libvirt domain's QEMU: enable, disable, status"},
 };
-
-void vfc_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", vfc_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /*
  * Output that never arrived (a full disk, a closed pipe) is an error, not a

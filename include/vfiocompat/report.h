@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The vfiocompat report: names shared by the shim that writes it and the
- * tools and tests that read it. docs/report-schema.md describes each record.
- * Bump VFC_REPORT_SCHEMA on any incompatible change to a record.
+ * tools and tests that read it. docs/report-schema.md describes each record;
+ * its schema number and vfiocompat's version are in vfiocompat/version.h.
  */
 #ifndef VFIOCOMPAT_REPORT_H
 #define VFIOCOMPAT_REPORT_H
 
 #include <stdbool.h>
 
-#define VFC_REPORT_SCHEMA 1
-
-/* The version of vfiocompat (library, command and module alike). */
-#define VFC_VERSION "0.1.0"
+#include "vfiocompat/version.h"
 
 /* Record "type" values, one JSON object per line. */
 #define VFC_REC_START	       "start"
@@ -98,19 +95,8 @@ static inline bool vfc_boot_id_ok(const char *buf, unsigned long len)
 
 /* Features that differ between the type1 container and iommufd compat. */
 enum vfc_feature {
-	VFC_F_VADDR_MAP,
-	VFC_F_VADDR_UNMAP,
-	VFC_F_UPDATE_VADDR_EXT,
-	VFC_F_NESTING_EXT,
-	VFC_F_NESTING_SET,
-	VFC_F_SPAPR,
-	VFC_F_DIRTY_PAGES,
-	VFC_F_DIRTY_BITMAP_UNMAP,
-	VFC_F_TYPE1_V1,
-	VFC_F_P2P_MAP,
-	VFC_F_DMA_AVAIL,
-	VFC_F_SPAPR_EXT,       /* probing for SPAPR/EEH: the answer is 0 on x86 either way */
-	VFC_F_DMA_ENTRY_LIMIT, /* more live mappings than type1's dma_entry_limit allows */
+#define VFC_FEATURE(id, name, sev, iommufd, hint) VFC_F_##id,
+#include "vfiocompat/features.def"
 	VFC_F_COUNT
 };
 

@@ -26,7 +26,6 @@ run() { # run [ENV=V...] -- STEPS
 	rm -f "$L"
 	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" "$BK" "$@" >"$T/out" 2>"$T/err"
 }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 q() { "$Q" "$L" "$@"; }
 api_calls() { q summary ioctls.GET_API_VERSION.calls; }
 other_calls() { q summary ioctls.OTHER.calls; }

@@ -15,9 +15,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-advrep.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1200 "$1")"; return 1; }; }
 lacks() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(grep -m3 -- "$2" "$1")"; return 1; }; }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
 verdict() { sed -n 's/^verdict: \([A-Z ]*[A-Z]\) (.*/\1/p' "$T/o"; }
 

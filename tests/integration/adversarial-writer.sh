@@ -16,6 +16,7 @@ PROBE=$B/helpers/fdprobe
 Q=$B/helpers/report-query
 V=$B/vfiocompat
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-adw.XXXXXX")
+DIAG_STDERR=$T/err # is(): the program's stderr explains a failure
 trap 'umount -q "$T/small" 2>/dev/null; exec 7>&- 2>/dev/null; rm -rf "$T"' EXIT
 chmod 755 "$T"
 mkdir -m 1777 "$T/pub" # a shared, sticky directory like /tmp
@@ -24,9 +25,6 @@ SAN_ENV=()
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
 
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'; stderr: $(head -c 400 "$T/err" 2>/dev/null)"; return 1; }; }
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
-hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
 q() { "$Q" "$@"; }
 # wp [ENV=V...] -- STEPS: writerprobe under the shim, 10 s at most (124: hung).
 wp() {

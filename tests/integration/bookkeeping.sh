@@ -28,7 +28,6 @@ run() {
 	rm -f "$L"
 	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" "$BK" "$@" >"$T/out" 2>"$T/err"
 }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 q() { "$Q" "$@"; }
 api_calls() { q "$L" summary ioctls.GET_API_VERSION.calls; }
 

@@ -17,9 +17,6 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-conv.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 800 "$1")"; return 1; }; }
-hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(grep -- "$2" "$1" | head -3)"; return 1; }; }
-rc_is() { [ "$1" = "$2" ] || { CHECK_DIAG="exit $1, want $2: $(head -c 600 "$T/o" "$T/e" 2>/dev/null)"; return 1; }; }
 lines_are() { [ "$(wc -l <"$1")" = "$2" ] || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 v() { env "${SAN_ENV[@]}" "$V" "$@" >"$T/o" 2>"$T/e"; }
 

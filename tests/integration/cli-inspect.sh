@@ -15,9 +15,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-inspect.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0)
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1500 "$1")"; return 1; }; }
 lacks() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1500 "$1")"; return 1; }; }
-rc_is() { [ "$1" = "$2" ] || { CHECK_DIAG="exit $1, want $2: $(head -c 800 "$T/o" "$T/e")"; return 1; }; }
 lines_are() { [ "$(wc -l <"$1")" -eq "$2" ] || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 # v ARGS...: run inspect with a time limit (a FIFO must not block it); rc in $rc.
 v() { timeout 120 env "${SAN_ENV[@]}" "$V" inspect "$@" >"$T/o" 2>"$T/e"; rc=$?; }

@@ -15,8 +15,6 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 800 "$1")"; return 1; }; }
-rc_is() { [ "$1" = "$2" ] || { CHECK_DIAG="exit $1, want $2: $(head -c 600 "$T/o" "$T/e" 2>/dev/null)"; return 1; }; }
 v() { "$V" "$@" >"$T/o" 2>"$T/e"; }
 
 # --- the command itself
@@ -92,6 +90,10 @@ v bench --reps 0; rc=$?
 check "bench --reps 0 refused" rc_is "$rc" 2
 v bench --device 0000:ff:1f.7; rc=$?
 check "bench on a device that does not exist: exit 2, says so" has "$T/e" '0000:ff:1f.7 has no IOMMU group'
+v bench --device ff:1F.7; rc=$?
+check "bench --device BB:DD.F: domain 0000, as check --migration reads it" sh -c "test $rc = 2 && grep -q '0000:ff:1f.7 has no IOMMU group' '$T/e'"
+v bench --device notabdf; rc=$?
+check "bench --device notabdf: exit 2 naming the forms" sh -c "test $rc = 2 && grep -q 'is not a PCI address; give DDDD:BB:DD.F' '$T/e'"
 if [ -z "$(ls /sys/bus/pci/drivers/vfio-pci 2>/dev/null | grep :)" ]; then
 	v bench; rc=$?
 	check "bench with no vfio-pci device: exit 2 with how to bind one" has "$T/e" 'no device is bound to vfio-pci: bind one'
@@ -164,7 +166,8 @@ v report "$T/nonexistent.jsonl"; rc=$?
 check "report on a missing file: exit 2, one line with a fix" rc_is "$rc/$(wc -l <"$T/e")" 2/1
 v report "$T"; rc=$?
 check "report on a directory: exit 2 naming it" has "$T/e" "is a directory"
-v report /dev/null; rc=$?
+: >"$T/empty.jsonl"
+v report "$T/empty.jsonl"; rc=$?
 check "report of an empty input: UNTESTED, exit 4" rc_is "$rc" 4
 v report - <"$A"; rc=$?
 check "report reads stdin as -" rc_is "$rc" 1

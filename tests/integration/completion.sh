@@ -35,7 +35,6 @@ complete_line() {
 		_vfiocompat
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$BC" "$COMP" "$1" 2>/dev/null)
 }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got [$1], want [$2]"; return 1; }; }
 
 check "subcommands" is "$(complete_line 'vfiocompat re')" report
 check "help COMMAND completes the commands" is "$(complete_line 'vfiocompat help in')" inspect

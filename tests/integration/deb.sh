@@ -16,14 +16,15 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-deb.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 D=$B/deb
 
-# One version: the command's, the module's, DKMS's and the package's.
-v=$(sed -n 's/^#define VFC_VERSION "\(.*\)"/\1/p' "$top/include/vfiocompat/report.h")
-kv=$(sed -n 's/^#define VFC_VERSION "\(.*\)"/\1/p' "$top/kernel/vfiocompat.h")
+# One version: the command's and the module's (include/vfiocompat/version.h,
+# which kernel/vfiocompat.h includes), DKMS's and the package's.
+v=$(sed -n 's/^#define VFC_VERSION[[:space:]]*"\(.*\)"/\1/p' "$top/include/vfiocompat/version.h")
+kv=$(grep -c '^#include "vfiocompat/version.h"' "$top/kernel/vfiocompat.h")
 dv=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/kernel/dkms.conf")
 cv=$(cd "$top" && dpkg-parsechangelog -S Version 2>/dev/null)
-CHECK_DIAG="report.h $v, kernel/vfiocompat.h $kv, kernel/dkms.conf $dv, debian/changelog $cv"
-check "one version ($v): report.h, kernel/vfiocompat.h, dkms.conf and debian/changelog agree" \
-	test -n "$v" -a "$kv" = "$v" -a "$dv" = "$v" -a "$cv" = "$v"
+CHECK_DIAG="version.h $v, kernel/vfiocompat.h includes it: $kv, kernel/dkms.conf $dv, debian/changelog $cv"
+check "one version ($v): version.h (the module's too), dkms.conf and debian/changelog agree" \
+	test -n "$v" -a "$kv" = 1 -a "$dv" = "$v" -a "$cv" = "$v"
 
 s=$(date +%s)
 make -s -C "$top" B="$B" deb >"$T/make.log" 2>&1; rc=$?
@@ -100,6 +101,11 @@ check "DKMS tree /usr/src/vfiocompat-$v has dkms.conf naming vfiocompat $v" sh -
 	grep -qx 'PACKAGE_NAME=\"vfiocompat\"' '$S/dkms.conf' && grep -qx 'PACKAGE_VERSION=\"$v\"' '$S/dkms.conf'"
 for f in "$top"/kernel/*.c "$top"/kernel/*.h "$top/kernel/Kbuild" "$top/kernel/Makefile"; do
 	check "DKMS tree: ${f##*/} as in kernel/" cmp -s "$f" "$S/${f##*/}"
+done
+# Kbuild's shared headers (the feature table, the node's names, the version).
+for f in features.def module.h version.h; do
+	check "DKMS tree: include/vfiocompat/$f as in include/vfiocompat/" \
+		cmp -s "$top/include/vfiocompat/$f" "$S/include/vfiocompat/$f"
 done
 # DKMS builds the packaged tree (its own trees in $T: nothing of the host's
 # /var/lib/dkms is touched) against Debian's linux-headers for 6.12, as on an

@@ -13,6 +13,7 @@ SHIM=$B/libvfiocompat.so
 PROBE=$B/helpers/fdprobe
 Q=$B/helpers/report-query
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-faults.XXXXXX")
+DIAG_STDERR=$T/err # is(): the program's stderr explains a failure
 trap 'umount -q "$T"/ro "$T"/full 2>/dev/null; chmod 666 /dev/vfio/vfio; rm -rf "$T"' EXIT
 chmod 755 "$T"
 mkdir -m 777 "$T/pub" # writable by nobody
@@ -31,9 +32,6 @@ shim() { # shim [ENV=V...] -- ARGS: fdprobe under the shim, stdout $T/out, stder
 	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "${WRAP[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
 }
 field() { awk -v s="$1" -v k="$2" '$1 == s { for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) { print substr($i, length(k) + 2); exit } } }' "${3:-$T/out}"; }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'; stderr: $(head -c 400 "$T/err" 2>/dev/null)"; return 1; }; }
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
-hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 600 "$1")"; return 1; }; }
 q() { "$Q" "$@"; }
 # What fdprobe shows for a container left on type1: the host's stand-in
 # 10:196 has no driver behind it (ENODEV), the lab's is the real one.

@@ -9,7 +9,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 B=${B:?B must name the build directory}
 [ "${VFC_SANITIZE:-0}" = 1 ] && tap_skip_all "sanitizer build: valgrind cannot run an ASan build"
 if ! command -v valgrind >/dev/null; then

@@ -15,7 +15,6 @@ SHIM=$B/libvfiocompat.so
 CLIENT=$B/helpers/seccomp-client
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-seccomp.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 
 # ASan's runtime makes syscalls of its own: the comparison needs plain builds.
 [ "${VFC_SANITIZE:-0}" = 1 ] && tap_skip_all "sanitizer build: the strace comparison needs the plain build"
@@ -82,7 +81,7 @@ check "... and the report was written" test -n "$(ls "$T"/r-*.jsonl 2>/dev/null)
 
 # VFIOCOMPAT_ERRNO=type1: before main (so before the sandbox), one question to
 # the real container, CHECK_EXTENSION(VFIO_TYPE1_NESTING_IOMMU = 6): its answer
-# differs between kernels and decides an errno rule (shim/errmap.c). Only then.
+# differs between kernels and decides an errno rule (shim/ioctl/errmap.c). Only then.
 before() { awk '/^[0-9]+ +seccomp\(/ {exit} 1' "$1"; }
 opens() { before "$1" | grep -E 'openat\(AT_FDCWD, "/dev/vfio/vfio", O_RDWR\|O_CLOEXEC\) = '; }
 probes() { before "$1" | grep -cE '^[0-9]+ +ioctl\([0-9]+, 0x3b65, 0x6\)'; }

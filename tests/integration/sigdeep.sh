@@ -21,7 +21,6 @@ if [ "${VFC_SANITIZE:-0}" = 1 ]; then
 	kib=64 # sanitizer frames are several times larger
 fi
 
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 positive() { [ "${1:-0}" -gt 0 ] 2>/dev/null || { CHECK_DIAG="got '$1'"; return 1; }; }
 kv() { grep -o "$1=[^ ]*" "$2" | head -n1 | cut -d= -f2; } # kv KEY FILE
 q() { "$B/helpers/report-query" "$@"; }

@@ -17,7 +17,6 @@ SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 cd "$T" || exit 1
 
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 kv() { grep -o "$1=[^ ]*" "$2" | head -n1 | cut -d= -f2; } # kv KEY FILE
 q() { "$B/helpers/report-query" "$@"; }
 

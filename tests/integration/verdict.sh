@@ -19,8 +19,6 @@ export TMPDIR=$T
 SAN_ENV=()
 # handle_segv=0: the SIGSEGV test's program must die of it, not be reported by ASan.
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:handle_segv=0)
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1200 "$1")"; return 1; }; }
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 run() { env "${SAN_ENV[@]}" "$V" run --preload "$@" >"$T/o" 2>"$T/e"; }
 rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
 shim() { env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" "$@"; }

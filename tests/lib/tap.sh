@@ -43,6 +43,22 @@ tap_skip_all() {
 }
 # check DESC COMMAND...: passes when the command succeeds.
 check() { local d=$1; shift; if "$@"; then tap_ok "$d"; else tap_fail "$d" "failed: $*" "${CHECK_DIAG:-}"; fi; }
+# The assertions `check` runs, once for every suite. Each says what it saw in
+# CHECK_DIAG when it fails. A suite whose program's stderr explains an `is`
+# failure names that file in DIAG_STDERR; `rc_is` shows $T/o and $T/e, the
+# suites' files for the last command's output.
+# is GOT WANT: the two strings are equal.
+is() {
+	[ "$1" = "$2" ] && return 0
+	CHECK_DIAG="got '$1', want '$2'"
+	[ -n "${DIAG_STDERR:-}" ] && CHECK_DIAG+="; stderr: $(head -c 400 "$DIAG_STDERR" 2>/dev/null)"
+	return 1
+}
+# has FILE PATTERN / hasnt FILE PATTERN: a line of FILE matches (grep) / none does.
+has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1200 "$1" 2>/dev/null)"; return 1; }; }
+hasnt() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(grep -- "$2" "$1" | head -3)"; return 1; }; }
+# rc_is GOT WANT: an exit status, with the command's output when it differs.
+rc_is() { [ "$1" = "$2" ] || { CHECK_DIAG="exit $1, want $2: $(head -c 800 "$T/o" "$T/e" 2>/dev/null)"; return 1; }; }
 # tmo SECS COMMAND...: COMMAND with a deadline; its process group is killed
 # (TERM, KILL 5 s later) when it runs out, and the status is then 124.
 tmo() { local s=$1; shift; timeout -k 5 "$s" "$@"; }

@@ -7,6 +7,7 @@
 #include "kconfig.h"
 #include "libdeps.h"
 #include "migration.h"
+#include "pci.h"
 #include "runenv.h"
 #include "unit.h"
 

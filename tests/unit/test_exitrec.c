@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* `vfiocompat run`'s exit record (tools/exitrec.c): identity and file checks. */
+/* `vfiocompat run`'s exit record (tools/run/exitrec.c): identity and file checks. */
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>

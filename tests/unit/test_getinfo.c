@@ -104,7 +104,7 @@ START_TEST(test_record_names_the_method)
 }
 END_TEST
 
-/* ---- vfiocompat check's IOMMU knowledge (tools/iommu_vendor.c) ---- */
+/* ---- vfiocompat check's IOMMU knowledge (tools/check/iommu_vendor.c) ---- */
 
 START_TEST(test_vtd_kind_from_ecap)
 {

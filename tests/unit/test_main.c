@@ -6,7 +6,7 @@
 #include "fdtable.h"
 #include "unit.h"
 
-/* Defined by init.c in the shim, which the unit tests do not link. */
+/* Defined by settings.c and fds.c in the shim, which the unit tests do not link. */
 struct vfc_config vfc_cfg;
 _Atomic uint32_t vfc_fd_table[VFC_FD_MAX];
 _Atomic int vfc_fd_high;
@@ -33,6 +33,9 @@ int main(void)
 	srunner_add_suite(sr, scratch_suite());
 	srunner_add_suite(sr, exitrec_suite());
 	srunner_add_suite(sr, native_suite());
+	srunner_add_suite(sr, verdict_suite());
+	srunner_add_suite(sr, logpath_suite());
+	srunner_add_suite(sr, text_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The scratch pool (shim/scratch.c): distinct slots, none past the last, counted. */
+/* The scratch pool (shim/core/scratch.c): distinct slots, none past the last, counted. */
 #include <stdint.h>
 
 #include "scratch.h"

@@ -23,5 +23,8 @@ Suite *libvirtconf_suite(void);
 Suite *scratch_suite(void);
 Suite *exitrec_suite(void);
 Suite *native_suite(void);
+Suite *verdict_suite(void);
+Suite *logpath_suite(void);
+Suite *text_suite(void);
 
 #endif
