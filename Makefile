@@ -46,8 +46,9 @@ HELPERS := $(HELPER_SRC:tests/helpers/%.c=$(B)/helpers/%)
 EXAMPLES := $(B)/examples/vfio-dma-edu $(B)/examples/vfio-feature-probe \
 	$(B)/examples/vfio-dma-edu-static
 HDRS := $(wildcard shim/*.h include/vfiocompat/*.h tools/*.h)
-AUDIT_OBJ := $(B)/obj/tools/audit/auditproc.o $(B)/obj/tools/audit/auditbpf.o
-AUDIT_HDRS := tools/audit/audit.h tools/audit/audit_event.h
+AUDIT_OBJ := $(B)/obj/tools/audit/auditproc.o $(B)/obj/tools/audit/auditbpf.o \
+	$(B)/obj/tools/audit/runaudit.o
+AUDIT_HDRS := tools/audit/audit.h tools/audit/audit_event.h tools/audit/runaudit.h
 # vfiocompat.ko: built out of tree in $(B)/kernel (the kernel tree stays clean)
 # against KDIR, by default the VM lab's cached kernel tree.
 MODULE_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild
@@ -124,7 +125,7 @@ $(B)/audit/vfc_audit.skel.h: $(B)/audit/vfc_audit.bpf.o
 	$(BPFTOOL) gen skeleton $< name vfc_audit_bpf >$@.tmp && mv $@.tmp $@
 $(B)/obj/tools/audit/auditbpf.o: $(B)/audit/vfc_audit.skel.h
 $(B)/obj/tools/audit/auditbpf.o: CFLAGS += -I$(B)/audit
-$(AUDIT_OBJ) $(B)/obj/tools/cmd_audit.o: $(AUDIT_HDRS)
+$(AUDIT_OBJ) $(B)/obj/tools/cmd_audit.o $(B)/obj/tools/cmd_run.o: $(AUDIT_HDRS)
 
 # `vfiocompat libvirt` execs this helper, the one program linking libvirt and
 # libxml2 (libvirt-dev, libxml2-dev), so the main command needs neither.

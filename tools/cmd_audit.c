@@ -72,6 +72,7 @@ int vfc_cmd_audit(int argc, char **argv)
 	int c, lock_fd;
 
 	optind = 1;
+	opterr = 0; /* one line of ours instead */
 	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -103,7 +104,9 @@ int vfc_cmd_audit(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
+			vfc_err("audit: unknown option or missing value in '%s'; see 'vfiocompat "
+				"audit --help'",
+				argv[optind - 1]);
 			return VFC_EXIT_USAGE;
 		}
 	}

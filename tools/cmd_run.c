@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit/runaudit.h"
 #include "cli.h"
 #include "exitrec.h"
 #include "inspect.h"
@@ -149,7 +150,7 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 		json_object_object_add(o, "reports", none ? NULL : json_object_new_string(pattern));
 		json_object_object_add(o, "report_dir",
 				       none || !dir[0] ? NULL : json_object_new_string(dir));
-		if (!strcmp(how, "mount-ns"))
+		if (!strcmp(how, "mount-ns") && none)
 			json_object_object_add(
 			    o, "note",
 			    json_object_new_string("a mount namespace writes no per-ioctl report: "
@@ -163,8 +164,8 @@ static void print_verdict(const char *pattern, const char *dir, bool json, const
 			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
-	} else if (!strcmp(how, "mount-ns")) {
-		/* No report: the namespace only swaps the node. */
+	} else if (!strcmp(how, "mount-ns") && none) {
+		/* No report: the namespace only swaps the node (no eBPF audit, or no VFIO). */
 	} else if (!strcmp(how, "unchanged")) {
 		/* Said before it started. */
 	} else if (none) {
@@ -287,6 +288,8 @@ int vfc_cmd_run(int argc, char **argv)
 	sigset_t fwd, oldmask, runmask, pend;
 	ssize_t n;
 	pid_t pid;
+	struct vfc_audit *ebpf = NULL; /* static/setuid under --mount-ns: tools/audit/ */
+	char ebpf_log[PATH_MAX];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -410,6 +413,11 @@ int vfc_cmd_run(int argc, char **argv)
 		}
 	}
 
+	/* The eBPF audit reports what LD_PRELOAD cannot reach; without it, as before. */
+	if (mountns && !access(target, F_OK) &&
+	    (ebpf = vfc_run_audit_begin(dir, sizeof(dir), ebpf_log, sizeof(ebpf_log), pattern,
+					sizeof(pattern))))
+		log = ebpf_log;
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		vfc_err("run: pipe: %s", strerror(errno));
 		return VFC_EXIT_RUN_ERROR;
@@ -448,10 +456,10 @@ int vfc_cmd_run(int argc, char **argv)
 		if (mountns) {
 			if (mount_ns(target))
 				_exit(VFC_EXIT_RUN_ERROR);
-			fprintf(stderr,
-				"vfiocompat run: /dev/vfio/vfio is %s inside this mount namespace "
-				"(no per-ioctl report for static programs)\n",
-				target);
+			fprintf(
+			    stderr,
+			    "vfiocompat run: /dev/vfio/vfio is %s inside this mount namespace%s\n",
+			    target, ebpf ? "" : " (no per-ioctl report for static programs)");
 		}
 		execvp(argv[optind], argv + optind);
 		err = errno;
@@ -474,13 +482,14 @@ int vfc_cmd_run(int argc, char **argv)
 			return VFC_EXIT_RUN_ERROR;
 		}
 	child_pid = 0;
+	vfc_run_audit_end(ebpf);
 	if (n == sizeof(err)) {
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
 		if (dir[0])
 			rmdir(dir);
 		return err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC;
 	}
-	if (how == HOW_PRELOAD) {
+	if (how == HOW_PRELOAD || ebpf) {
 		char why[512];
 
 		/* How it ended goes into its report: a failed program is never READY. */
