@@ -133,9 +133,10 @@ $(B)/vfiocompat-libvirt: libvirt/vfiocompat-libvirt.c $(B)/obj/tools/libvirtconf
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$< $(B)/obj/tools/libvirtconf.o $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
-$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
+$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(B)/obj/tools/audit/auditproc.o \
+		tests/unit/unit.h $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(LDFLAGS) \
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(B)/obj/tools/audit/auditproc.o $(LDFLAGS) \
 		$$(pkg-config --cflags --libs check) $(TOOL_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c tests/helpers/helper.h

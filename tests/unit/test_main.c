@@ -31,6 +31,7 @@ int main(void)
 	srunner_add_suite(sr, migration_suite());
 	srunner_add_suite(sr, libvirtconf_suite());
 	srunner_add_suite(sr, scratch_suite());
+	srunner_add_suite(sr, audit_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -21,5 +21,6 @@ Suite *getinfo_suite(void);
 Suite *migration_suite(void);
 Suite *libvirtconf_suite(void);
 Suite *scratch_suite(void);
+Suite *audit_suite(void);
 
 #endif
