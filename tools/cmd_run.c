@@ -253,10 +253,16 @@ static int choose(const char *cmd, enum how *how)
 		fprintf(stderr, "vfiocompat run: %s: %s; using --mount-ns\n", cmd, in.reason);
 		return 0;
 	case VFC_STRAT_MODULE_AUDIT:
-		vfc_err(
-		    "run: %s: %s; LD_PRELOAD would be ignored: load vfiocompat.ko with audit=1 and "
-		    "run it plainly, or force --mount-ns",
-		    cmd, in.reason);
+		/* Secure execution: as root, the namespace and the eBPF audit reach it. */
+		if (!geteuid()) {
+			*how = HOW_MOUNT_NS;
+			fprintf(stderr, "vfiocompat run: %s: %s; using --mount-ns\n", cmd,
+				in.reason);
+			return 0;
+		}
+		vfc_err("run: %s: %s; LD_PRELOAD would be ignored: run this as root (a mount "
+			"namespace and the eBPF audit), or run it plainly under 'vfiocompat audit'",
+			cmd, in.reason);
 		return VFC_EXIT_RUN_ERROR;
 	case VFC_STRAT_PRELOAD:
 	case VFC_STRAT_NOT_VFIO:
