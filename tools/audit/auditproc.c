@@ -115,7 +115,7 @@ static bool report_path(const struct vfc_audit_state *s, const struct vfc_audit_
 
 static void emit(struct vfc_audit_state *s, struct vfc_audit_proc *p, const struct vfc_fmt *f)
 {
-	int fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = open(p->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 	if (fd < 0 || write(fd, f->buf, f->len) != (ssize_t)f->len) {
 		if (!s->write_errors++)
