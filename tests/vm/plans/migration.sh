@@ -93,10 +93,12 @@ migrate() {
 	if [ "$mode" != plain ]; then
 		for s in src dst; do
 			"$V" report --json "$T/$name.$s.jsonl" >"$T/$name.$s.report" 2>&1
-			# One process per report: its "migration" verdict (a python per
-			# side would cost seconds under TCG).
+			# One process per report: its "migration" verdict, the first
+			# "migration" key (the process's; its "native" object, printed
+			# after it, has one too). A python per side would cost seconds
+			# under TCG.
 			echo "verdict_$s=$(sed -n 's/^ *"migration": *"\([a-z-]*\)",*$/\1/p' \
-				"$T/$name.$s.report" | tr '\n' ' ' | sed 's/ $//')" >>"$T/$name.res"
+				"$T/$name.$s.report" | head -n 1)" >>"$T/$name.res"
 		done
 	fi
 }
