@@ -20,6 +20,7 @@ static const struct {
     {"report", vfc_cmd_report, "merge trial reports into one readiness verdict"},
     {"bench", vfc_cmd_bench, "what switching costs this host's DMA mapping, per chunk size"},
     {"libvirt", vfc_cmd_libvirt, "trial a libvirt domain's QEMU: enable, disable, status"},
+    {"audit", vfc_cmd_audit, "audit every type1 container user with eBPF (static too)"},
 };
 
 /*

@@ -58,13 +58,13 @@ cp "$EDU" "$T/edu-setuid"
 chmod 4755 "$T/edu-setuid"
 v "$T/edu-setuid"
 check "setuid copy: secure exec shown" has "$T/o" '^  secure exec: *yes: setuid'
-check "setuid copy: use the module audit" has "$T/o" '^  verdict: *use the module audit: it is setuid'
+check "setuid copy: use the eBPF audit" has "$T/o" '^  verdict: *use the eBPF audit: it is setuid'
 
 cp "$EDU" "$T/edu-caps"
 if command -v setcap >/dev/null && setcap cap_net_raw+ep "$T/edu-caps" 2>"$T/setcap.err"; then
 	v "$T/edu-caps"
 	check "file capabilities: secure exec shown" has "$T/o" '^  secure exec: *yes: file-capabilities'
-	check "file capabilities: use the module audit" has "$T/o" '^  verdict: *use the module audit: it has file capabilities'
+	check "file capabilities: use the eBPF audit" has "$T/o" '^  verdict: *use the eBPF audit: it has file capabilities'
 else
 	tap_skip "file capabilities" "setcap unavailable or refused ($(head -c 100 "$T/setcap.err" 2>/dev/null)); needs libcap2-bin and CAP_SETFCAP"
 fi
@@ -137,7 +137,7 @@ assert ls["dynamic"] is True and "ioctl" in ls["imports"], ls
 assert edu["strategy"] == "preload" and edu["verdict"] == "preload works", edu
 assert {"open", "ioctl"} <= set(edu["imports"]) and edu["refs_vfio_container"] is True, edu
 assert st["strategy"] == "mount-ns" and st["dynamic"] is False and st["interpreter"] is None, st
-assert suid["strategy"] == "module-audit" and suid["setuid"] is True, suid
+assert suid["strategy"] == "ebpf-audit" and suid["setuid"] is True, suid
 assert text["inspected"] is False and "not an ELF binary" in text["error"], text
 ' "$T/o"
 check "--json: errors still on stderr" lines_are "$T/e" 1

@@ -121,7 +121,8 @@ START_TEST(test_strategy_names_are_distinct)
 	/* `vfiocompat run` and JSON consumers key on these. */
 	ck_assert_str_eq(vfc_strategy_name(VFC_STRAT_PRELOAD), "preload works");
 	ck_assert_str_eq(vfc_strategy_name(VFC_STRAT_MOUNT_NS), "use --mount-ns");
-	ck_assert_str_eq(vfc_strategy_name(VFC_STRAT_MODULE_AUDIT), "use the module audit");
+	ck_assert_str_eq(vfc_strategy_name(VFC_STRAT_MODULE_AUDIT), "use the eBPF audit");
+	ck_assert_str_eq(vfc_strategy_key(VFC_STRAT_MODULE_AUDIT), "ebpf-audit");
 	ck_assert_str_eq(vfc_strategy_name(VFC_STRAT_NOT_VFIO), "not a VFIO user");
 	ck_assert_str_eq(vfc_strategy_key(VFC_STRAT_MOUNT_NS), "mount-ns");
 	ck_assert_str_eq(vfc_import_name(VFC_IMP_OPEN_2), "__open_2");

@@ -26,5 +26,6 @@ Suite *native_suite(void);
 Suite *verdict_suite(void);
 Suite *logpath_suite(void);
 Suite *text_suite(void);
+Suite *audit_suite(void);
 
 #endif

@@ -19,13 +19,13 @@ _vfiocompat()
 	_init_completion -n := || return
 
 	if [ "$cword" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check inspect run report bench help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check inspect run report bench audit help --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${words[1]}
 	case "$cmd" in
 	help)
-		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench" -- "$cur"))
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench audit" -- "$cur"))
 		;;
 	check)
 		case "$prev" in
@@ -37,6 +37,13 @@ _vfiocompat()
 			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
 			__ltrim_colon_completions "$cur"
 		fi
+		;;
+	audit)
+		case "$prev" in
+		-o | --output) _filedir -d; return ;;
+		--pid | --comm | --duration) return ;;
+		esac
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--output --pid --comm --duration --help" -- "$cur"))
 		;;
 	inspect)
 		if [[ $cur == -* ]]; then

@@ -183,8 +183,8 @@ static int ident(struct ctx *c)
 		c->out->elf_class = 32;
 		return elf_fail(c,
 				"32-bit ELF, which the 64-bit libvfiocompat.so cannot be preloaded "
-				"into; trial it with 'vfiocompat run --mount-ns' or the module's "
-				"audit");
+				"into; trial it with 'vfiocompat run --mount-ns' or 'vfiocompat "
+				"audit'");
 	}
 	if (id[EI_CLASS] != ELFCLASS64)
 		return elf_fail(c, "invalid ELF class %u; the file is damaged or not a program",

@@ -15,7 +15,7 @@
 enum vfc_strategy {
 	VFC_STRAT_PRELOAD,	/* dynamic, imports open/ioctl from libc: LD_PRELOAD works */
 	VFC_STRAT_MOUNT_NS,	/* static or raw syscalls: bind the target over /dev/vfio/vfio */
-	VFC_STRAT_MODULE_AUDIT, /* LD_PRELOAD is ignored (setuid, caps): use the module's audit */
+	VFC_STRAT_MODULE_AUDIT, /* LD_PRELOAD is ignored (setuid, caps): use the eBPF audit */
 	VFC_STRAT_NOT_VFIO,	/* no sign it opens the VFIO container */
 };
 
@@ -85,9 +85,9 @@ int vfc_inspect_mem(const void *buf, size_t len, struct vfc_inspect *out, char *
 /* Fill strategy, reason, if_vfio and if_vfio_reason from the other fields. */
 void vfc_inspect_verdict(struct vfc_inspect *in);
 
-/* "preload works", "use --mount-ns", "use the module audit", "not a VFIO user". */
+/* "preload works", "use --mount-ns", "use the eBPF audit", "not a VFIO user". */
 const char *vfc_strategy_name(enum vfc_strategy s);
-/* Stable keys for JSON: "preload", "mount-ns", "module-audit", "not-vfio". */
+/* Stable keys for JSON: "preload", "mount-ns", "ebpf-audit", "not-vfio". */
 const char *vfc_strategy_key(enum vfc_strategy s);
 /* Name of one enum vfc_import bit ("open", "__open_2"...), NULL for others. */
 const char *vfc_import_name(unsigned bit);

@@ -48,7 +48,7 @@ bool vfc_ldcache_lookup(const char *cache, const char *name, char *out, size_t s
  * Follow the DT_NEEDED closure of the program at path (already inspected
  * into in). Returns true when a library references VFIO: then in->strategy
  * and in->reason are replaced by what that library's build allows (a
- * secure-exec program keeps the module audit) and d says which library.
+ * secure-exec program keeps the eBPF audit) and d says which library.
  */
 bool vfc_deps_follow(const char *path, struct vfc_inspect *in, struct vfc_deps *d);
 

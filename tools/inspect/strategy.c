@@ -12,7 +12,7 @@ const char *vfc_strategy_name(enum vfc_strategy s)
 	case VFC_STRAT_MOUNT_NS:
 		return "use --mount-ns";
 	case VFC_STRAT_MODULE_AUDIT:
-		return "use the module audit";
+		return "use the eBPF audit";
 	case VFC_STRAT_NOT_VFIO:
 		return "not a VFIO user";
 	}
@@ -27,7 +27,7 @@ const char *vfc_strategy_key(enum vfc_strategy s)
 	case VFC_STRAT_MOUNT_NS:
 		return "mount-ns";
 	case VFC_STRAT_MODULE_AUDIT:
-		return "module-audit";
+		return "ebpf-audit";
 	case VFC_STRAT_NOT_VFIO:
 		return "not-vfio";
 	}
@@ -49,11 +49,12 @@ void vfc_inspect_verdict(struct vfc_inspect *in)
 		s = VFC_STRAT_MODULE_AUDIT;
 		r = in->file_caps && !in->setuid && !in->setgid
 			? "it has file capabilities, so the loader ignores LD_PRELOAD (secure "
-			  "execution), while the module's audit sees its ioctls"
-		    : in->setuid ? "it is setuid, so the loader ignores LD_PRELOAD (secure "
-				   "execution), while the module's audit sees its ioctls"
-				 : "it is setgid, so the loader ignores LD_PRELOAD (secure "
-				   "execution), while the module's audit sees its ioctls";
+			  "execution), while the eBPF audit (vfiocompat audit) sees its ioctls"
+		    : in->setuid
+			? "it is setuid, so the loader ignores LD_PRELOAD (secure "
+			  "execution), while the eBPF audit (vfiocompat audit) sees its ioctls"
+			: "it is setgid, so the loader ignores LD_PRELOAD (secure "
+			  "execution), while the eBPF audit (vfiocompat audit) sees its ioctls";
 	} else if (!in->dynamic) {
 		r = "it is statically linked, so LD_PRELOAD cannot reach its open and ioctl calls";
 	} else if (in->go) {

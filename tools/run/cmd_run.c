@@ -28,6 +28,7 @@
 #include "exitrec.h"
 #include "inspect.h"
 #include "libdeps.h"
+#include "runaudit.h"
 #include "target.h"
 #include "runenv.h"
 #include "cmd_run_verdict.h"
@@ -159,10 +160,16 @@ static int choose(const char *cmd, enum how *how)
 		fprintf(stderr, "vfiocompat run: %s: %s; using --mount-ns\n", cmd, in.reason);
 		return 0;
 	case VFC_STRAT_MODULE_AUDIT:
-		vfc_err(
-		    "run: %s: %s; LD_PRELOAD would be ignored: load vfiocompat.ko with audit=1 and "
-		    "run it plainly, or force --mount-ns",
-		    cmd, in.reason);
+		/* Secure execution: as root, the namespace and the eBPF audit reach it. */
+		if (!geteuid()) {
+			*how = HOW_MOUNT_NS;
+			fprintf(stderr, "vfiocompat run: %s: %s; using --mount-ns\n", cmd,
+				in.reason);
+			return 0;
+		}
+		vfc_err("run: %s: %s; LD_PRELOAD would be ignored: run this as root (a mount "
+			"namespace and the eBPF audit), or run it plainly under 'vfiocompat audit'",
+			cmd, in.reason);
 		return VFC_EXIT_RUN_ERROR;
 	case VFC_STRAT_PRELOAD:
 	case VFC_STRAT_NOT_VFIO:
@@ -194,6 +201,8 @@ int vfc_cmd_run(int argc, char **argv)
 	sigset_t fwd, oldmask, runmask, pend;
 	ssize_t n;
 	pid_t pid;
+	struct vfc_audit *ebpf = NULL; /* static/setuid under --mount-ns: tools/audit/ */
+	char ebpf_log[PATH_MAX];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -326,6 +335,11 @@ int vfc_cmd_run(int argc, char **argv)
 		}
 	}
 
+	/* The eBPF audit reports what LD_PRELOAD cannot reach; without it, as before. */
+	if (mountns && !access(target, F_OK) &&
+	    (ebpf = vfc_run_audit_begin(dir, sizeof(dir), ebpf_log, sizeof(ebpf_log), pattern,
+					sizeof(pattern))))
+		log = ebpf_log;
 	if (pipe2(pipefd, O_CLOEXEC)) {
 		vfc_err("run: pipe: %s", strerror(errno));
 		return VFC_EXIT_RUN_ERROR;
@@ -364,10 +378,10 @@ int vfc_cmd_run(int argc, char **argv)
 		if (mountns) {
 			if (mount_ns(target))
 				_exit(VFC_EXIT_RUN_ERROR);
-			fprintf(stderr,
-				"vfiocompat run: /dev/vfio/vfio is %s inside this mount namespace "
-				"(no per-ioctl report for static programs)\n",
-				target);
+			fprintf(
+			    stderr,
+			    "vfiocompat run: /dev/vfio/vfio is %s inside this mount namespace%s\n",
+			    target, ebpf ? "" : " (no per-ioctl report for static programs)");
 		}
 		execvp(argv[optind], argv + optind);
 		err = errno;
@@ -411,13 +425,14 @@ int vfc_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		if (forwarded[i] != SIGWINCH)
 			sigaction(forwarded[i], &sa, NULL);
+	vfc_run_audit_end(ebpf);
 	if (n == sizeof(err)) {
 		vfc_err("run: %s: %s", argv[optind], strerror(err));
 		if (dir[0])
 			rmdir(dir);
 		return err == ENOENT ? VFC_EXIT_NOT_FOUND : VFC_EXIT_CANNOT_EXEC;
 	}
-	if (how == HOW_PRELOAD) {
+	if (how == HOW_PRELOAD || ebpf) {
 		char why[512];
 
 		/* How it ended goes into its report: a failed program is never READY. */

@@ -89,7 +89,7 @@ void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, cons
 		json_object_object_add(o, "reports", none ? NULL : json_object_new_string(pattern));
 		json_object_object_add(o, "report_dir",
 				       none || !dir[0] ? NULL : json_object_new_string(dir));
-		if (!strcmp(how, "mount-ns"))
+		if (!strcmp(how, "mount-ns") && none)
 			json_object_object_add(
 			    o, "note",
 			    json_object_new_string("a mount namespace writes no per-ioctl report: "
@@ -103,8 +103,8 @@ void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, cons
 			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
-	} else if (!strcmp(how, "mount-ns")) {
-		/* No report: the namespace only swaps the node. */
+	} else if (!strcmp(how, "mount-ns") && none) {
+		/* No report: the namespace only swaps the node (no eBPF audit, or no VFIO). */
 	} else if (!strcmp(how, "unchanged")) {
 		/* Said before it started. */
 	} else if (none) {

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The eBPF audit's kernel side: an fexit program on the VFIO container's
+ * ioctl handler (vfio_fops_unl_ioctl, drivers/vfio/container.c), which every
+ * /dev/vfio/vfio ioctl passes through and no other file's, so foreign ioctls
+ * run no code of ours. For each call it copies the request, the kernel's
+ * answer, the container (its struct file) and the first bytes of the argument
+ * struct, read after the call as the shim reads them, to a ring buffer; user
+ * space decodes them with the shim's own decoder (common/decode.c). A
+ * sched_process_exit program tells user space when such a process is gone.
+ * CO-RE: built once against any kernel's BTF, relocated at load.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "audit_event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define VM_IO	   0x00004000UL
+#define VM_PFNMAP  0x00000400UL
+#define VFIO_TYPE  ';'
+#define VFIO_BASE  100
+#define TREE_DEPTH 32
+
+/* Written by user space (the skeleton's mmapped .bss). */
+__u32 filter_on;   /* only the process tree of filter_root */
+__u32 filter_root; /* a tgid in the initial pid namespace */
+__u64 lost;	   /* events the ring buffer had no room for */
+__u64 calls;	   /* container ioctls seen (after the filter) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vfc_ev);
+} scratch SEC(".maps");
+
+/* Processes that used the container: tgid -> the leader's start_boottime. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u64);
+} tracked SEC(".maps");
+
+static __always_inline bool in_tree(struct task_struct *t)
+{
+	if (!filter_on)
+		return true;
+	for (int i = 0; i < TREE_DEPTH && t; i++) {
+		__u32 tgid = BPF_CORE_READ(t, tgid);
+
+		if (tgid == filter_root)
+			return true;
+		if (tgid <= 1)
+			return false;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	return false;
+}
+
+struct pfn_ctx {
+	__u64 hit;
+};
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct pfn_ctx *c = data;
+
+	if (BPF_CORE_READ(vma, vm_flags) & (VM_PFNMAP | VM_IO))
+		c->hit = 1;
+	return 0;
+}
+
+static __always_inline void read_arg(struct vfc_ev *e, unsigned long arg, __u32 n)
+{
+	if (!bpf_probe_read_user(e->data, n & (VFC_EV_DATA - 1), (const void *)arg)) {
+		e->len = n;
+		e->flags |= VFC_EVF_ARG;
+	}
+}
+
+static __always_inline int on_ioctl(struct file *filep, unsigned int cmd, unsigned long arg,
+				    long ret, __u32 backend)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 zero = 0, tgid = id >> 32, nr;
+	struct vfc_ev *e;
+
+	if (!in_tree(task))
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	__sync_fetch_and_add(&calls, 1);
+	e->kind = VFC_EV_IOCTL;
+	e->tgid = tgid;
+	e->tid = (__u32)id;
+	e->cmd = cmd;
+	e->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->file = (__u64)filep;
+	e->arg = arg;
+	e->ret = ret;
+	e->flags = backend;
+	e->len = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, task, group_leader, comm);
+
+	nr = (cmd & 0xff) - VFIO_BASE;
+	if (((cmd >> 8) & 0xff) == VFIO_TYPE && (cmd >> 16) == 0 && arg) {
+		if (nr == 12) { /* GET_INFO: the header, then the answer up to argsz */
+			__u32 argsz = 0, room = 4096 - (arg & 4095);
+
+			bpf_probe_read_user(&argsz, sizeof(argsz), (const void *)arg);
+			if (argsz > VFC_EV_INFO_MAX)
+				argsz = VFC_EV_INFO_MAX;
+			if (argsz >= 16) {
+				read_arg(e, arg, argsz);
+				if (!(e->flags & VFC_EVF_ARG) && room < argsz)
+					read_arg(e, arg, room);
+			}
+		} else if (nr == 13) { /* MAP_DMA */
+			read_arg(e, arg, 32);
+			if (e->flags & VFC_EVF_ARG) {
+				struct pfn_ctx c = {0};
+				__u64 vaddr = *(__u64 *)&e->data[8];
+
+				bpf_find_vma(task, vaddr, vma_cb, &c, 0);
+				if (c.hit)
+					e->flags |= VFC_EVF_PFNMAP;
+			}
+		} else if (nr == 14) { /* UNMAP_DMA */
+			read_arg(e, arg, 24);
+		} else if (nr == 17) { /* DIRTY_PAGES (or SPAPR_REGISTER_MEMORY) */
+			read_arg(e, arg, 16);
+		}
+	}
+	if (!bpf_map_lookup_elem(&tracked, &tgid))
+		bpf_map_update_elem(&tracked, &tgid, &e->start_ns, BPF_ANY);
+	__u64 size = VFC_EV_HEAD + (e->len & (VFC_EV_DATA - 1));
+	if (size > sizeof(*e))
+		size = sizeof(*e);
+	if (bpf_ringbuf_output(&events, e, size, 0))
+		__sync_fetch_and_add(&lost, 1);
+	return 0;
+}
+
+SEC("fexit/vfio_fops_unl_ioctl")
+int BPF_PROG(vfc_ioctl, struct file *filep, unsigned int cmd, unsigned long arg, long ret)
+{
+	return on_ioctl(filep, cmd, arg, ret, 0);
+}
+
+/*
+ * iommufd's ioctl handler, which answers the same container ioctls on
+ * /dev/iommu: loaded only for `vfiocompat run`, whose program's container is
+ * iommufd inside its mount namespace, and only for that process tree (native
+ * iommufd users elsewhere are none of the audit's business).
+ */
+SEC("fexit/iommufd_fops_ioctl")
+int BPF_PROG(vfc_iommufd_ioctl, struct file *filep, unsigned int cmd, unsigned long arg, long ret)
+{
+	if (!filter_on)
+		return 0;
+	return on_ioctl(filep, cmd, arg, ret, VFC_EVF_IOMMUFD);
+}
+
+/* The last thread of a tracked process exits: its summary can be written. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(vfc_exit, struct task_struct *p)
+{
+	__u32 zero = 0, tgid = BPF_CORE_READ(p, tgid);
+	__u64 *start = bpf_map_lookup_elem(&tracked, &tgid);
+	struct vfc_ev *e;
+
+	if (!start || BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	e->kind = VFC_EV_EXIT;
+	e->tgid = tgid;
+	e->tid = BPF_CORE_READ(p, pid);
+	e->start_ns = *start;
+	e->len = 0;
+	e->flags = 0;
+	bpf_map_delete_elem(&tracked, &tgid);
+	if (bpf_ringbuf_output(&events, e, VFC_EV_HEAD, 0))
+		__sync_fetch_and_add(&lost, 1);
+	return 0;
+}
