@@ -12,7 +12,6 @@ PROBE=$B/examples/vfio-feature-probe
 BDF=${VFC_EDU:?edu not bound}
 T=$(mktemp -d)
 export TMPDIR=$T
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 
 # check: this kernel has iommufd, both nodes, an IOMMU and vfio-pci devices.
 tmo 300 "$V" check --config "$VFC_KSRC/.config" >"$T/o" 2>&1; rc=$?

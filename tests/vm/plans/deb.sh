@@ -20,7 +20,6 @@ BDF=${VFC_EDU:?edu not bound}
 EDU=$B/examples/vfio-dma-edu
 T=$(mktemp -d)
 export TMPDIR=$T
-has() { grep -q -- "$2" "$1" || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 
 R=$T/root
 mkdir -p "$R"

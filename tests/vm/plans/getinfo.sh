@@ -124,11 +124,16 @@ if command -v qemu-io >/dev/null; then
 	verified "plain type1"
 	rearm "under the shim"
 	newpat "under the shim"
+	# timeout leads its own process group (the trial's shell and qemu-io):
+	# whatever of it outlived the deadline is stopped by that group's id,
+	# the pid this plan started, never by a name that could match another.
 	VFIOCOMPAT_SHIM=$SHIM VFIOCOMPAT_LOG=$T/q.jsonl timeout -k 5 90 \
 		bash -c '. "$0"; vfc_trial qemu-io qemu-io -f raw "$@"' \
-		"$here/../../../examples/trial-lib.sh" "${cmds[@]}" "nvme://$VFC_NVME/1" >"$T/io" 2>&1
+		"$here/../../../examples/trial-lib.sh" "${cmds[@]}" "nvme://$VFC_NVME/1" >"$T/io" 2>&1 &
+	qpid=$!
+	wait "$qpid"
 	rc=$?
-	pkill -9 -f "nvme://$VFC_NVME" 2>/dev/null
+	kill -KILL -- "-$qpid" 2>/dev/null
 	CHECK_DIAG="$(hung "$rc"; cat "$T/io" "$T/q.jsonl")"
 	check "qemu-io under the shim got past the GET_INFO stage (no 'iova range not found')" \
 		sh -c "! grep -q 'iova range not found' '$T/io'"

@@ -9,7 +9,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 Q=$B/helpers/report-query
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
-is() { [ "$1" = "$2" ] || { CHECK_DIAG="got '$1', want '$2'"; return 1; }; }
 
 # 1. fail-nth: each failure point of a MAP_DMA (iommufd's IOMMUFD_TEST points,
 #    and with FAILSLAB/FAIL_PAGE_ALLOC every kmalloc and page allocation, armed

@@ -16,58 +16,14 @@ VFC=$B/vfiocompat
 BDF=${VFC_E1000E:?e1000e not bound}
 DOM=vfc-nat
 T=$(mktemp -d)
-LOGS=/run/vfiocompat/log
-STATE=/run/vfiocompat/state
-CONF=/etc/libvirt/qemu.conf
 OUTD=${VFC_RESULTS:-$T}/native-libvirt
 mkdir -p "$OUTD"
-export LIBVIRT_DEFAULT_URI=qemu:///system
-V() { timeout 60 virsh -q "$@"; }
-L() { timeout 60 "$VFC" libvirt "$@" --log-dir "$LOGS" --state-dir "$STATE"; }
-
-for d in /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do mount -t tmpfs tmpfs "$d"; done
-mkdir -p /run/etc-libvirt /run/libvirt /var/log/libvirt/qemu
-cp -a /etc/libvirt/. /run/etc-libvirt/
-mount --bind /run/etc-libvirt /etc/libvirt
-echo 'stdio_handler = "file"' >>"$CONF"
-start_libvirtd() {
-	libvirtd -d -p /run/libvirtd.pid
-	for _ in $(seq 100); do V version >/dev/null 2>&1 && return 0; sleep 0.2; done
-	return 1
-}
-stop_libvirtd() {
-	local pid
-	pid=$(cat /run/libvirtd.pid 2>/dev/null) || return 0
-	kill "$pid"
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -9 "$pid"
-}
+. "$here/lib/libvirt-setup.sh"
 check "libvirtd starts (the trixie root)" start_libvirtd
 lv=$(virsh version 2>/dev/null | sed -n 's/^Using library: libvirt //p')
 check "libvirt is 12.x from trixie-backports ($lv)" test "${lv%%.*}" = 12
 echo "# $(virsh version 2>/dev/null | tr '\n' ' ')"
 
-IFS=':.' read -r pd pb ps pf <<<"$BDF"
-# dom_xml EXTRA: the domain, with EXTRA at the top level.
-dom_xml() {
-	cat <<EOX
-<domain type='qemu'>
-  <name>$DOM</name>
-  <memory unit='MiB'>96</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  $1
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <controller type='usb' model='none'/>
-    <memballoon model='none'/>
-    <hostdev mode='subsystem' type='pci' managed='no'>
-      <source><address domain='0x$pd' bus='0x$pb' slot='0x$ps' function='0x$pf'/></source>
-    </hostdev>
-  </devices>
-</domain>
-EOX
-}
 dom_xml "" >"$T/dom.xml"
 CHECK_DIAG=$(V define "$T/dom.xml" 2>&1)
 check "virsh define the domain ($BDF as <hostdev managed='no'>)" sh -c "virsh -q dominfo $DOM >/dev/null"
