@@ -19,7 +19,7 @@ CC ?= cc
 SAN ?=
 # tools/ by subcommand (check/ inspect/ run/ report/ bench/ libvirt/ audit/) over
 # tools/common/; headers are included by name, found through these folders.
-TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report tools/bench \
+TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report tools/bench tools/systemd \
 	tools/libvirt tools/audit
 # shim/ by concern (interpose/ core/ open/ ioctl/ getinfo/ report/), likewise.
 SHIM_DIRS := shim/interpose shim/core shim/open shim/ioctl shim/getinfo shim/report
@@ -122,7 +122,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec/vfiocompat
 PATH_DEFS := -DVFC_LIBDIR='"$(LIBDIR)"' -DVFC_DOCDIR='"$(DOCDIR)"' -DVFC_LIBEXECDIR='"$(LIBEXECDIR)"'
 PATH_OBJS := $(B)/obj/tools/run/cmd_run.o $(B)/obj/tools/check/cmd_check.o \
 	$(B)/obj/tools/check/host.o $(B)/obj/tools/check/usercheck.o \
-	$(B)/obj/tools/libvirt/cmd_libvirt.o
+	$(B)/obj/tools/libvirt/cmd_libvirt.o $(B)/obj/tools/systemd/cmd_systemd.o
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" | cmp -s - $@ || echo "$(LIBDIR) $(DOCDIR) $(LIBEXECDIR)" >$@

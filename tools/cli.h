@@ -37,6 +37,7 @@ int vfc_cmd_report(int argc, char **argv);
 int vfc_cmd_bench(int argc, char **argv);
 int vfc_cmd_libvirt(int argc, char **argv);
 int vfc_cmd_audit(int argc, char **argv);
+int vfc_cmd_systemd(int argc, char **argv);
 
 /* cli.c: "vfiocompat: <msg>" on stderr, one line. */
 void vfc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,6 +21,7 @@ static const struct {
     {"bench", vfc_cmd_bench, "what switching costs this host's DMA mapping, per chunk size"},
     {"libvirt", vfc_cmd_libvirt, "trial a libvirt domain's QEMU: enable, disable, status"},
     {"audit", vfc_cmd_audit, "audit every type1 container user with eBPF (static too)"},
+    {"systemd", vfc_cmd_systemd, "trial a systemd service, reversibly: enable, disable, status"},
 };
 
 /*

@@ -55,6 +55,11 @@ has_line() { grep -qx -- "$2" <<<"$1" || { CHECK_DIAG="no line [$2] in: $(head -
 check "after run --: commands complete" has_line "$got" echo
 got=$(complete_line 'vfiocompat run --json -- ls ot')
 check "after run -- CMD: CMD's arguments complete as bash would (files)" is "$got" other.jsonl
+check "systemd: its verbs" is "$(complete_line 'vfiocompat systemd di')" disable
+check "systemd enable: its options" is "$(complete_line 'vfiocompat systemd enable --dry')" --dry-run
+check "systemd disable: no enable-only option" is "$(complete_line 'vfiocompat systemd disable --l')" ""
+got=$(_VFIOCOMPAT_UNITS="spdk_tgt.service sshd.service" complete_line 'vfiocompat systemd enable sp')
+check "systemd enable UNIT: the services" is "$got" spdk_tgt.service
 got=$(complete_line 'vfiocompat check --config my')
 check "check --config: files" is "$got" "my report.jsonl"
 

@@ -37,6 +37,7 @@ int main(void)
 	srunner_add_suite(sr, logpath_suite());
 	srunner_add_suite(sr, text_suite());
 	srunner_add_suite(sr, audit_suite());
+	srunner_add_suite(sr, dropin_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

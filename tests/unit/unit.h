@@ -27,5 +27,6 @@ Suite *verdict_suite(void);
 Suite *logpath_suite(void);
 Suite *text_suite(void);
 Suite *audit_suite(void);
+Suite *dropin_suite(void);
 
 #endif

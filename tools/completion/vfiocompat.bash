@@ -19,13 +19,13 @@ _vfiocompat()
 	_init_completion -n := || return
 
 	if [ "$cword" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check inspect run report bench audit help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check inspect run report bench audit systemd help --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${words[1]}
 	case "$cmd" in
 	help)
-		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench audit" -- "$cur"))
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench audit systemd" -- "$cur"))
 		;;
 	check)
 		case "$prev" in
@@ -73,6 +73,25 @@ _vfiocompat()
 		--sizes | --reps | --rounds) return ;;
 		esac
 		COMPREPLY=($(compgen -W "--device --backend --sizes --reps --rounds --json --help" -- "$cur"))
+		;;
+	systemd)
+		if [ "$cword" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "enable disable status --help" -- "$cur"))
+			return
+		fi
+		case "$prev" in
+		--lib | --target) _filedir; return ;;
+		--root | --dropin-dir) _filedir -d; return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			case "${words[2]}" in
+			enable) COMPREPLY=($(compgen -W "--lib --target --dry-run --root --dropin-dir --help" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "--root --dropin-dir --help" -- "$cur")) ;;
+			esac
+		else
+			# _VFIOCOMPAT_UNITS: a stand-in list of services for the tests.
+			COMPREPLY=($(compgen -W "${_VFIOCOMPAT_UNITS-$(systemctl list-unit-files --type=service --no-legend 2>/dev/null | awk '{print $1}')}" -- "$cur"))
+		fi
 		;;
 	run)
 		for ((i = 2; i < cword; i++)); do
