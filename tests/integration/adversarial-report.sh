@@ -75,7 +75,7 @@ else
 	bigline | (ulimit -v 131072 && exec "$V" report "$T/ready.jsonl" -) >"$T/o" 2>"$T/e"; rc=$?
 fi
 check "300 MB line under a 128 MiB limit: NOT READY (exit 1), the blocker after it counted" is "$rc/$(verdict)" "1/NOT READY"
-check "300 MB line: named file:line and skipped" has "$T/e" '^vfiocompat: report: <stdin>:1: line longer than 65536 bytes; line skipped$'
+check "300 MB line: named file:line and skipped" has "$T/e" '^vfiocompat report: <stdin>:1: line longer than 65536 bytes; line skipped$'
 check "300 MB line: counted as skipped" has "$T/o" ', 1 line skipped$'
 if [ "${VFC_SANITIZE:-0}" != 1 ]; then
 	# Memory does not grow with the line: the peak RSS, in KiB.
@@ -86,7 +86,7 @@ fi
 # A read error is an error (exit 2, named), never the end of the file.
 rep "$T/ready.jsonl" /proc/self/mem; rc=$?
 check "read error: exit 2" is "$rc" 2
-check "read error: named with the file" has "$T/e" '^vfiocompat: report: /proc/self/mem: read error after line 0: '
+check "read error: named with the file" has "$T/e" '^vfiocompat report: /proc/self/mem: read error after line 0: '
 
 # --- 4. unknown feature names never push out a blocker, and never look like a limit
 names=$(for i in $(seq 1 40); do printf '"newer_feature_%d":1,' "$i"; done)

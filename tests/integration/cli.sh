@@ -7,6 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
+. "$here/../lib/nagios.sh"
 
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
@@ -75,6 +76,25 @@ check "check --config: IOMMUFD not set fails (IOMMUFD_TEST=y does not count)" ha
 check "... exit 1" rc_is "$rc" 1
 v check --config "$T/none.config"; rc=$?
 check "check --config on a missing file: exit 2, the reason on stderr" sh -c "test $rc = 2 && grep -q 'none.config: No such file' '$T/e'"
+# check --nagios: a kernel without iommufd is CRITICAL; errors are UNKNOWN on stdout
+# (OK and WARNING: tests/unit test_check_nagios_states; this host has no IOMMU).
+v check --nagios --config "$T/bad.config"; rc=$?
+check "check --nagios, a kernel without iommufd: CRITICAL (2)" rc_is "$rc" 2
+check "check --nagios: its output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
+check "check --nagios: the first FAIL in the status line" has "$T/o" '^VFIOCOMPAT CRITICAL - [0-9]* FAIL, [0-9]* WARN; FAIL CONFIG_IOMMUFD: '
+check "check --nagios: each check as long output" has "$T/o" '^FAIL CONFIG_IOMMUFD: not set'
+v check --nagios --config "$T/none.config"; rc=$?
+check "check --nagios, a missing --config: UNKNOWN (3)" rc_is "$rc" 3
+check "check --nagios, a missing --config: one conforming line on stdout" \
+	is "$(nagios_conforms "$T/o" "$rc" && wc -l <"$T/o")" 1
+v check --nagios --bogus; rc=$?
+check "check --nagios --bogus: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --bogus --nagios; rc=$?
+check "check --bogus --nagios: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --nagios --json; rc=$?
+check "check --nagios --json: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --nagios surplus; rc=$?
+check "check --nagios with an argument: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
 v check --migration; rc=$?
 check "check --migration without a device: exit 2" rc_is "$rc" 2
 v check --migration 'zz:bad' "$(printf 'x\033[2J')"; rc=$?

@@ -8,6 +8,13 @@
 
 static const char *const names[] = {"PASS", "INFO", "WARN", "FAIL"};
 
+/* Text for a plugin's output: '|' would start perfdata, a newline a new line. */
+static void put_plain(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, out);
+}
+
 const char *vfc_status_name(enum vfc_status st)
 {
 	return names[st];
@@ -88,4 +95,41 @@ void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const ch
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l)
+{
+	static const char *const states[] = {"OK", "OK", "WARNING", "CRITICAL"};
+	unsigned count[4] = {0};
+	enum vfc_status w = vfc_checklist_worst(l);
+	const struct vfc_check *first = NULL;
+
+	for (unsigned i = 0; i < l->n; i++) {
+		count[l->items[i].status]++;
+		if (!first && l->items[i].status == w && w >= VFC_WARN)
+			first = &l->items[i];
+	}
+	fprintf(out, "VFIOCOMPAT %s - ", states[w]);
+	if (first) {
+		fprintf(out, "%u FAIL, %u WARN; %s %s: ", count[VFC_FAIL], count[VFC_WARN],
+			names[first->status], first->name);
+		put_plain(out, first->detail);
+	} else {
+		fprintf(out, "host ready for iommufd (%u checks passed, %u info)", count[VFC_PASS],
+			count[VFC_INFO]);
+	}
+	fprintf(out, " | 'fail'=%u;;0;0 'warn'=%u;0;;0 'pass'=%u;;;0 'info'=%u;;;0\n",
+		count[VFC_FAIL], count[VFC_WARN], count[VFC_PASS], count[VFC_INFO]);
+	/* Long output: one line per check, its hint after it. */
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct vfc_check *c = &l->items[i];
+
+		fprintf(out, "%s %s: ", names[c->status], c->name);
+		put_plain(out, c->detail);
+		if (c->hint[0]) {
+			fputs(" -> ", out);
+			put_plain(out, c->hint);
+		}
+		fputc('\n', out);
+	}
 }

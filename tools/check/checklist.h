@@ -29,4 +29,7 @@ const char *vfc_status_name(enum vfc_status st);
 void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title);
 void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what);
 
+/* A monitoring plugin's output: 0 OK, 1 WARNING (a WARN), 2 CRITICAL (a FAIL). */
+void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l);
+
 #endif
