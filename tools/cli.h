@@ -11,12 +11,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Exit codes, documented in vfiocompat(1). */
+/*
+ * Exit codes, documented in vfiocompat(1) (EXIT STATUS, one table). 3 is
+ * never a verdict: it is a monitoring plugin's UNKNOWN under --nagios.
+ */
 enum vfc_exit {
 	VFC_EXIT_OK = 0,	    /* check: no FAIL; report: READY */
 	VFC_EXIT_FAIL = 1,	    /* check: a FAIL; report: NOT READY or FAILED */
 	VFC_EXIT_USAGE = 2,	    /* bad arguments, unreadable input, failed output */
-	VFC_EXIT_CHANGES = 3,	    /* report: READY WITH CHANGES */
+	VFC_EXIT_CHANGES = 5,	    /* report: READY WITH DIFFERENCES */
 	VFC_EXIT_UNTESTED = 4,	    /* report: UNTESTED or INCOMPLETE */
 	VFC_EXIT_RUN_ERROR = 125,   /* run: vfiocompat itself failed */
 	VFC_EXIT_CANNOT_EXEC = 126, /* run: CMD found but not executable */

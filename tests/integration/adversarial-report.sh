@@ -97,11 +97,11 @@ rep "$T/names.jsonl" "$T/blocker.jsonl"; rc=$?
 check "40 unknown names, another file's blocker: NOT READY (exit 1)" is "$rc/$(verdict)" "1/NOT READY"
 check "40 unknown names: none skipped" has "$T/o" ', 0 lines skipped$'
 check "40 unknown names: listed, the rest counted" has "$T/o" '^Feature names this vfiocompat does not know .*newer_feature_1, .*, +24 more$'
-check "40 unknown names: their process at best READY WITH CHANGES" has "$T/o" '^?\[1\] .*ready-with-differences'
+check "40 unknown names: their process at best READY WITH DIFFERENCES" has "$T/o" '^?\[1\] .*READY WITH DIFFERENCES'
 name48=a_feature_name_of_forty_eight_bytes_from_a_newer
 printf '%s\n%s\n{"type":"feature","feature":"%s","severity":"info"}\n%s\n' "$START" "$OPEN" "$name48" "$READY" >"$T/long-name.jsonl"
 rep "$T/long-name.jsonl"; rc=$?
-check "a 48-byte feature name: an unknown feature, READY WITH CHANGES (exit 3)" is "$rc/$(verdict)" "3/READY WITH CHANGES"
+check "a 48-byte feature name: an unknown feature, READY WITH DIFFERENCES (exit 5)" is "$rc/$(verdict)" "5/READY WITH DIFFERENCES"
 check "a 48-byte feature name: not called too many names" lacks "$T/e" 'too many'
 
 # --- 5. every MAP_DMA failed (3 of 3) while the other ioctls worked

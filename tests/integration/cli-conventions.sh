@@ -51,12 +51,12 @@ assert o["reports"] is None and o["processes"] == 0, o' "$T/e"
 
 # --- run: conflicting options refused with one line
 v run --mount-ns --preload -- true; rc=$?
-check "run --mount-ns --preload: refused, exit 2" rc_is "$rc" 2
+check "run --mount-ns --preload: refused, exit 125" rc_is "$rc" 125
 check "... one line naming both" sh -c "test \$(wc -l <'$T/e') = 1 && grep -q -- '--mount-ns and --preload' '$T/e'"
 v run --preload --mount-ns -- true; rc=$?
-check "run --preload --mount-ns: refused too (not last-wins)" rc_is "$rc" 2
+check "run --preload --mount-ns: refused too (not last-wins)" rc_is "$rc" 125
 v run --mount-ns --audit -- true; rc=$?
-check "run --mount-ns --audit: refused" rc_is "$rc" 2
+check "run --mount-ns --audit: refused, exit 125" rc_is "$rc" 125
 
 # --- a program that is no VFIO user runs unchanged
 v run -- /bin/true; rc=$?
@@ -230,5 +230,28 @@ v help frobnicate; rc=$?
 check "help frobnicate: exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1"
 v help
 check "help alone: the command list" has "$T/o" '^commands:'
+
+# --- one form for errors, one exit code per meaning (vfiocompat(1), EXIT STATUS)
+for c in check inspect run report bench audit libvirt; do
+	want=2
+	[ "$c" = run ] && want=125
+	v "$c" --no-such-option x; rc=$?
+	check "$c --no-such-option: exit $want" rc_is "$rc" "$want"
+	check "$c --no-such-option: one line, 'vfiocompat $c: ...' naming it" \
+		sh -c "test \$(wc -l <'$T/e') = 1 && grep -q \"^vfiocompat $c: .*'--no-such-option'\" '$T/e'"
+	check "$c --no-such-option: no build path in it" hasnt "$T/e" "$B"
+done
+v report --output; rc=$?
+check "report --output without its value: exit 2, 'vfiocompat report: ...'" \
+	sh -c "test $rc = 2 && grep -q \"^vfiocompat report: .*'--output'\" '$T/e'"
+v libvirt enable; rc=$?
+check "libvirt without a domain: exit 2, 'vfiocompat libvirt: ...', no build path" \
+	sh -c "test $rc = 2 && grep -q '^vfiocompat libvirt: ' '$T/e' && ! grep -q '$B' '$T/e'"
+v run --target relative -- true; rc=$?
+check "run: its own error (a relative --target) exits 125, not the program's 2" rc_is "$rc" 125
+v run --preload -- sh -c 'exit 2'; rc=$?
+check "run: the program's own 2 passes through" rc_is "$rc" 2
+v report --bogus; rc=$?
+check "no error says 'vfiocompat: report:' (the old form)" hasnt "$T/e" '^vfiocompat: '
 
 tap_end

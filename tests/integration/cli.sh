@@ -220,9 +220,9 @@ check "run: a missing command exits 127 with one line" rc_is "$rc/$(wc -l <"$T/e
 env "${SAN_ENV[@]}" "$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
 check "run: a directory as command exits 126" rc_is "$rc" 126
 env "${SAN_ENV[@]}" "$V" run >"$T/o" 2>"$T/e"; rc=$?
-check "run without a command: exit 2" rc_is "$rc" 2
+check "run without a command: exit 125 (run's own error)" rc_is "$rc" 125
 env "${SAN_ENV[@]}" "$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
-check "run --log relative: refused, exit 2" rc_is "$rc" 2
+check "run --log relative: refused, exit 125" rc_is "$rc" 125
 # Signals: a TERM sent to vfiocompat reaches the program, whose death is re-raised.
 env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
 pid=$!

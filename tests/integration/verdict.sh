@@ -136,9 +136,9 @@ check "--nagios: perfdata counts the ready process" has "$T/o" "^VFIOCOMPAT OK -
 shim VFIOCOMPAT_LOG="$L/v1-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
 sed 's/"errors":1/"errors":0/; s/"verdict":"failed"/"verdict":"ready-with-differences"/' "$L"/v1-*.jsonl >"$L/v1-answered.jsonl"
 rep "$L/v1-answered.jsonl"; rc=$?
-check "type1_v1 with its ioctl answered: READY WITH CHANGES, exit 3" is "$rc/$(grep -c '^verdict: READY WITH CHANGES ' "$T/o")" 3/1
+check "type1_v1 with its ioctl answered: READY WITH DIFFERENCES, exit 5" is "$rc/$(grep -c '^verdict: READY WITH DIFFERENCES ' "$T/o")" 5/1
 rep --nagios "$L/v1-answered.jsonl"; rc=$?
-check "--nagios: READY WITH CHANGES is WARNING (1)" is "$rc" 1
+check "--nagios: READY WITH DIFFERENCES is WARNING (1)" is "$rc" 1
 check "--nagios: WARNING's output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
 rep --nagios "$R" "$AF"; rc=$?
 check "--nagios: FAILED is CRITICAL (2)" is "$rc" 2

@@ -379,6 +379,7 @@ int main(int argc, char **argv)
 	int c, rc;
 	ssize_t n;
 
+	opterr = 0; /* one line of ours, never getopt's with argv[0] (a build path) */
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -421,9 +422,13 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		default: {
+			char msg[320];
+
+			snprintf(msg, sizeof(msg), "unknown option '%.200s', or it lacks its value",
+				 argv[optind - 1]);
+			die_usage(msg);
+		}
 		}
 	}
 	if (argc - optind != 2)

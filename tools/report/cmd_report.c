@@ -40,7 +40,7 @@ static void usage(FILE *f)
 	    "  --output FILE  write there atomically (temporary file, then rename); exit 0\n"
 	    "                 once written, unless --exit-code or --nagios\n"
 	    "  --exit-code    with --output: exit with the verdict's code (the default without)\n\n"
-	    "exit: 0 READY, 3 READY WITH DIFFERENCES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
+	    "exit: 0 READY, 5 READY WITH DIFFERENCES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
 	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n",
 	    "/sys/kernel/debug/vfiocompat/report");
 }

@@ -59,7 +59,7 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 			put_clean(out, name, 32);
 			fputc(' ', out);
 			put_clean(out, p->mode[0] ? p->mode : "?", 9);
-			fprintf(out, " %-24s %-26s ", vfc_verdict_name(p->verdict),
+			fprintf(out, " %-24s %-26s ", vfc_verdict_title(p->verdict),
 				vfc_migv_name(p->migv));
 			put_clean(out, p->source, 0);
 			fputc('\n', out);
@@ -119,13 +119,13 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
 	}
 	vfc_native_print_memlock(out, t);
-	fprintf(out,
-		"verdict: %s (%u ready, %u with changes, %u untested, %u incomplete, %u not ready, "
-		"%u failed)\n",
-		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
-		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
-		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
-		count_verdict(t, VFC_V_FAILED));
+	fprintf(
+	    out,
+	    "verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
+	    "%u failed)\n",
+	    vfc_verdict_title(v), count_verdict(t, VFC_V_READY), count_verdict(t, VFC_V_CHANGES),
+	    count_verdict(t, VFC_V_UNTESTED), count_verdict(t, VFC_V_INCOMPLETE),
+	    count_verdict(t, VFC_V_NOT_READY), count_verdict(t, VFC_V_FAILED));
 	vfc_native_print_verdict(out, t);
 	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "

@@ -67,7 +67,7 @@ static void usage(FILE *f)
 	    "                 was written, removed when none was\n"
 	    "  --json         the verdict as one JSON object on stderr\n\n"
 	    "exit: CMD's exit status (a signal that killed CMD is re-raised); 125 run itself\n"
-	    "      failed, 126 CMD not executable, 127 CMD not found\n");
+	    "      failed (a bad option too), 126 CMD not executable, 127 CMD not found\n");
 }
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -204,6 +204,7 @@ int vfc_cmd_run(int argc, char **argv)
 	struct vfc_audit *ebpf = NULL; /* static/setuid under --mount-ns: tools/audit/ */
 	char ebpf_log[PATH_MAX];
 
+	vfc_output_error_exit = VFC_EXIT_RUN_ERROR;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
@@ -221,7 +222,7 @@ int vfc_cmd_run(int argc, char **argv)
 			if (forced && forced != c) {
 				vfc_err(
 				    "run: --mount-ns and --preload exclude each other; give one");
-				return VFC_EXIT_USAGE;
+				return VFC_EXIT_RUN_ERROR;
 			}
 			how = c == 'm' ? HOW_MOUNT_NS : HOW_PRELOAD;
 			forced = c;
@@ -236,13 +237,13 @@ int vfc_cmd_run(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+			vfc_bad_option("run", argv);
+			return VFC_EXIT_RUN_ERROR;
 		}
 	}
 	if (optind == argc) {
 		vfc_err("run: no command given; usage: vfiocompat run [OPTIONS] -- CMD [ARGS...]");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	/*
 	 * A signal sent before child_pid is set would find no child to
@@ -257,7 +258,7 @@ int vfc_cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &fwd, &oldmask);
 	if ((log && log[0] != '/') || (target && target[0] != '/')) {
 		vfc_err("run: --log and --target take absolute paths");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	/* By identity, as the shim decides: the container is no target. */
 	if (target) {
@@ -269,18 +270,18 @@ int vfc_cmd_run(int argc, char **argv)
 			    "run: --target %s is the VFIO container itself (char 10:196), not an "
 			    "iommufd node; give /dev/iommu or leave --target out",
 			    target);
-			return VFC_EXIT_USAGE;
+			return VFC_EXIT_RUN_ERROR;
 		}
 	}
 	if (how == HOW_MOUNT_NS && audit) {
 		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
 			"per-ioctl log");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	if (how == HOW_MOUNT_NS && log) {
 		vfc_err("run: --log needs the shim (--preload); a mount namespace writes no "
 			"report");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	if (!forced && (c = choose(argv[optind], &how)))
 		return c;
@@ -288,7 +289,7 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: %s needs --mount-ns, which has no per-ioctl log for --audit; load "
 			"vfiocompat.ko with audit=1 instead",
 			argv[optind]);
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	mountns = how == HOW_MOUNT_NS;
 	/* As the shim chooses: the module's node (per-process accounting) when loaded. */
@@ -324,7 +325,7 @@ int vfc_cmd_run(int argc, char **argv)
 		}
 		if (!vfc_log_glob(log, pattern, sizeof(pattern))) {
 			vfc_err("run: --log path too long");
-			return VFC_EXIT_USAGE;
+			return VFC_EXIT_RUN_ERROR;
 		}
 		if (setenv("LD_PRELOAD", preload, 1) || setenv("VFIOCOMPAT_LOG", log, 1) ||
 		    (audit && setenv("VFIOCOMPAT_MODE", "audit", 1)) ||
