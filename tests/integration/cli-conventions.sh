@@ -49,6 +49,31 @@ o = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 assert o["verdict"] == "untested" and o["strategy"] == "preload" and o["exit_status"] == 3, o
 assert o["reports"] is None and o["processes"] == 0, o' "$T/e"
 
+# --- run --json-file, --json-fd: the verdict apart from the program's output
+v run --preload --json-file "$T/v.json" -- sh -c 'echo "{not the verdict}" >&2; exit 3'; rc=$?
+check "run --json-file: exit status still CMD's" rc_is "$rc" 3
+check "run --json-file: the file holds the one JSON verdict" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["verdict"] == "untested" and o["exit_status"] == 3, o' "$T/v.json"
+check "run --json-file: stderr keeps the program's output and the verdict line" \
+	sh -c "grep -q '^{not the verdict}' '$T/e' && grep -q '^vfiocompat run: .*UNTESTED' '$T/e'"
+env "${SAN_ENV[@]}" "$V" run --preload --json-fd 9 -- sh -c 'test -e /proc/self/fd/9 && echo leaked >&2; echo out; exit 4' \
+	9>"$T/fd.json" >"$T/o" 2>"$T/e"; rc=$?
+check "run --json-fd 9: exit status still CMD's (4)" rc_is "$rc" 4
+check "run --json-fd 9: the JSON verdict on fd 9" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["exit_status"] == 4 and o["strategy"] == "preload", o' "$T/fd.json"
+check "run --json-fd 9: the program does not inherit fd 9" hasnt "$T/e" leaked
+v run --json-fd 9 -- true; rc=$?
+check "run --json-fd on a closed fd: run's error (125), one line" \
+	sh -c "test $rc = 125 && test \$(wc -l <'$T/e') = 1 && grep -q -- '--json-fd 9: not open' '$T/e'"
+v run --json-file "$T/nodir/v.json" -- true; rc=$?
+check "run --json-file into a missing directory: 125 before the program runs" rc_is "$rc" 125
+v run --json --json-file "$T/v.json" -- true; rc=$?
+check "run --json with --json-file: refused, 125" rc_is "$rc" 125
+
 # --- run: conflicting options refused with one line
 v run --mount-ns --preload -- true; rc=$?
 check "run --mount-ns --preload: refused, exit 125" rc_is "$rc" 125
