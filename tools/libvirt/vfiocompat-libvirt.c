@@ -81,7 +81,9 @@ static void usage(FILE *f)
 	    "  --target NODE      iommufd node (default %s if loaded, else %s)\n"
 	    "  --lib PATH         the shim (default: beside this program, else %s)\n"
 	    "  --qemu-conf FILE   default /etc/libvirt/qemu.conf\n"
-	    "  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n\n"
+	    "  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n"
+	    "  --apparmor auto|yes|no  write the AppArmor rules where AppArmor is active\n"
+	    "                     (auto, the default), always (yes) or never (no)\n\n"
 	    "After a qemu.conf change restart libvirtd (or virtqemud); the domain's next start\n"
 	    "is trialled. Read the verdict with 'vfiocompat report DIR/DOMAIN/*.jsonl'.\n",
 	    MODULE_NODE, IOMMU_NODE, VFC_LIBDIR "/libvfiocompat.so");
