@@ -170,10 +170,10 @@ static void fresh_root(void)
 /* check --nagios: each state from the worst line, a conforming first line. */
 START_TEST(test_check_nagios_states)
 {
-	static const char *const want[] = {"VFIOCOMPAT OK - host ready",
-					   "VFIOCOMPAT OK - host ready",
-					   "VFIOCOMPAT WARNING - 0 FAIL, 1 WARN; WARN b: ",
-					   "VFIOCOMPAT CRITICAL - 1 FAIL, 1 WARN; FAIL c: "};
+	static const char *const want[] = {
+	    "VFIOCOMPAT OK - host ready", "VFIOCOMPAT OK - host ready",
+	    "VFIOCOMPAT OK - host ready", "VFIOCOMPAT WARNING - 0 FAIL, 1 WARN; WARN b: ",
+	    "VFIOCOMPAT CRITICAL - 1 FAIL, 1 WARN; FAIL c: "};
 
 	for (int st = VFC_PASS; st <= VFC_FAIL; st++) {
 		struct vfc_checklist *l = calloc(1, sizeof(*l));
@@ -182,6 +182,8 @@ START_TEST(test_check_nagios_states)
 		FILE *m = open_memstream(&out, &len);
 
 		vfc_check_add(l, VFC_PASS, "a", NULL, "fine");
+		if (st >= VFC_SKIP)
+			vfc_check_add(l, VFC_SKIP, "s", "see above", "not asked");
 		if (st >= VFC_INFO)
 			vfc_check_add(l, VFC_INFO, "i", "note", "a | b");
 		if (st >= VFC_WARN)

@@ -26,30 +26,46 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: vfiocompat check [--json|--nagios] [--config FILE] [--user USER]\n"
-		"       vfiocompat check --migration [--json] DEVICE...\n\n"
-		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
-		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
-		"bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
-		"WARN or FAIL, with a hint when it is not PASS.\n\n"
-		"  --config FILE  read this kernel .config instead of the running kernel's\n"
-		"                 (/proc/config.gz, /boot/config-RELEASE)\n"
-		"  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
-		"                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
-		"                 after the switch? migratable, migratable-degraded, blocked or\n"
-		"                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
-		"                 (binds it through its VFIO cdev)\n"
-		"  --user USER    can USER (libvirt's QEMU user, a unit's User=) reach the\n"
-		"                 iommufd node: mode/ACL, libvirt's cgroup_device_acl, AppArmor\n"
-		"  --json         one JSON object\n"
-		"  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata',\n"
-		"                 each check as long output; exit 0 OK, 1 WARNING (a WARN),\n"
-		"                 2 CRITICAL (a FAIL), 3 UNKNOWN (any error, then on stdout)\n\n"
-		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
-		"      --config that is no readable kernel config, a device that is not a PCI\n"
-		"      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
-		"      domain 0000)\n");
+	fprintf(
+	    f,
+	    "usage: vfiocompat check [--json|--nagios] [--config FILE] [--user USER]\n"
+	    "       vfiocompat check --migration [--json] DEVICE...\n\n"
+	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
+	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
+	    "bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
+	    "WARN or FAIL, with a hint when it is not PASS; SKIP when a FAIL above (its root\n"
+	    "cause: a kernel without iommufd) already answers it.\n\n"
+	    "  --config FILE  judge this kernel .config instead of the running kernel's\n"
+	    "                 (/proc/config.gz, /boot/config-RELEASE); for another kernel,\n"
+	    "                 what only the running one can say is marked as its\n"
+	    "  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
+	    "                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
+	    "                 after the switch? migratable, migratable-degraded, blocked or\n"
+	    "                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
+	    "                 (binds it through its VFIO cdev)\n"
+	    "  --user USER    judge for USER (libvirt's QEMU user, a unit's User=), not this\n"
+	    "                 shell: node access, memlock limit, CAP_SYS_RESOURCE; and can USER\n"
+	    "                 reach the iommufd node: mode/ACL, cgroup_device_acl, AppArmor\n"
+	    "  --json         one JSON object\n"
+	    "  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata',\n"
+	    "                 each check as long output; exit 0 OK, 1 WARNING (a WARN),\n"
+	    "                 2 CRITICAL (a FAIL), 3 UNKNOWN (any error, then on stdout)\n\n"
+	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
+	    "      --config that is no readable kernel config, a device that is not a PCI\n"
+	    "      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
+	    "      domain 0000)\n");
+}
+
+/*
+ * Is the --config file's kernel (its header's version) the running one?
+ * uname adds CONFIG_LOCALVERSION ("6.12.0-vfc"): a suffix past the version.
+ */
+static bool same_kernel(const char *config_release, const char *running)
+{
+	size_t n = config_release ? strlen(config_release) : 0;
+
+	return n && !strncmp(running, config_release, n) &&
+	       (running[n] == '\0' || running[n] == '-' || running[n] == '+');
 }
 
 /* An error: 2, or UNKNOWN (3) for a monitoring system. */
@@ -274,6 +290,10 @@ int vfc_cmd_check(int argc, char **argv)
 		vfc_err("check: %s", strerror(errno));
 		return err_exit();
 	}
+	/* A --config of another kernel: what the running one answers is marked as its. */
+	vfc_check_context(user, config && !same_kernel(has_release ? release : NULL, u.release)
+				    ? u.release
+				    : NULL);
 	if (config) {
 		vfc_check_kernel(l, has_release ? release : NULL, config);
 		vfc_check_kernel_lab(l, has_release ? release : NULL, false);
@@ -289,7 +309,7 @@ int vfc_cmd_check(int argc, char **argv)
 	vfc_check_iommu(l);
 	vfc_check_iommu_vendor(l, "", -1);
 	vfc_check_devices(l, &k);
-	vfc_check_memlock(l);
+	vfc_check_memlock(l, &k);
 	if (nagios) {
 		vfc_checklist_print_nagios(stdout, l);
 		rc = vfc_checklist_worst(l) == VFC_FAIL	  ? VFC_NAGIOS_CRITICAL
