@@ -38,7 +38,7 @@ check "exit 1: the report of the child's pid ends with the exit record" \
 	is "$(tail -n 1 "$F" 2>/dev/null | noid)" "{\"type\":\"exit\",\"source\":\"run\",\"pid\":$pid,\"program\":\"sh\",\"status\":1}"
 check "exit 1: the container was really used (redirected)" is "$("$Q" "$F" open action node=container)" redirected
 check "exit 1: run's own verdict is FAILED" has "$T/e" '^vfiocompat run: verdict FAILED; 1 process'
-check "exit 1: run says why" has "$T/e" "^vfiocompat run: sh\[$pid\]: failed: .*exited with status 1$"
+check "exit 1: run says why" has "$T/e" "^vfiocompat run: sh\[$pid\]: FAILED: .*exited with status 1$"
 rep "$F"; rc=$?
 check "exit 1: report says FAILED, exit 1" is "$rc/$(grep -c '^verdict: FAILED ' "$T/o")" 1/1
 check "exit 1: report says why" has "$T/o" '^    why: .*exited with status 1$'
