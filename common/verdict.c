@@ -12,7 +12,7 @@ static const char *const verdict_names[VFC_V_COUNT] = {
 };
 
 static const char *const verdict_titles[VFC_V_COUNT] = {
-    [VFC_V_READY] = "READY",	     [VFC_V_CHANGES] = "READY WITH CHANGES",
+    [VFC_V_READY] = "READY",	     [VFC_V_CHANGES] = "READY WITH DIFFERENCES",
     [VFC_V_UNTESTED] = "UNTESTED",   [VFC_V_INCOMPLETE] = "INCOMPLETE",
     [VFC_V_NOT_READY] = "NOT READY", [VFC_V_FAILED] = "FAILED",
 };

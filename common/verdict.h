@@ -26,7 +26,7 @@ enum vfc_verdict {
 };
 
 const char *vfc_verdict_name(enum vfc_verdict v);  /* "ready", ...: VFC_VERDICT_* */
-const char *vfc_verdict_title(enum vfc_verdict v); /* READY WITH CHANGES ... */
+const char *vfc_verdict_title(enum vfc_verdict v); /* READY WITH DIFFERENCES ...: text */
 enum vfc_verdict vfc_verdict_parse(const char *s); /* untested when unknown */
 bool vfc_verdict_known(const char *s);
 

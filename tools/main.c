@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat`: dispatch to a subcommand; --help and --version. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@ static const struct {
 
 /*
  * Output that never arrived (a full disk, a closed pipe) is an error, not a
- * verdict: exit 2 (3, UNKNOWN, under `report --nagios`) with one line.
+ * verdict: exit 2 (3, UNKNOWN, under --nagios; 125 under run) with one line.
  */
 static int stdout_flushed(const char *cmd, int rc)
 {
@@ -54,6 +55,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* A bad option is named by vfc_bad_option, "vfiocompat SUB: ...", not by getopt. */
+	opterr = 0;
 	if (argc < 2) {
 		usage(stderr);
 		return VFC_EXIT_USAGE;

@@ -75,7 +75,7 @@ else
 	bigline | (ulimit -v 131072 && exec "$V" report "$T/ready.jsonl" -) >"$T/o" 2>"$T/e"; rc=$?
 fi
 check "300 MB line under a 128 MiB limit: NOT READY (exit 1), the blocker after it counted" is "$rc/$(verdict)" "1/NOT READY"
-check "300 MB line: named file:line and skipped" has "$T/e" '^vfiocompat: report: <stdin>:1: line longer than 65536 bytes; line skipped$'
+check "300 MB line: named file:line and skipped" has "$T/e" '^vfiocompat report: <stdin>:1: line longer than 65536 bytes; line skipped$'
 check "300 MB line: counted as skipped" has "$T/o" ', 1 line skipped$'
 if [ "${VFC_SANITIZE:-0}" != 1 ]; then
 	# Memory does not grow with the line: the peak RSS, in KiB.
@@ -86,7 +86,7 @@ fi
 # A read error is an error (exit 2, named), never the end of the file.
 rep "$T/ready.jsonl" /proc/self/mem; rc=$?
 check "read error: exit 2" is "$rc" 2
-check "read error: named with the file" has "$T/e" '^vfiocompat: report: /proc/self/mem: read error after line 0: '
+check "read error: named with the file" has "$T/e" '^vfiocompat report: /proc/self/mem: read error after line 0: '
 
 # --- 4. unknown feature names never push out a blocker, and never look like a limit
 names=$(for i in $(seq 1 40); do printf '"newer_feature_%d":1,' "$i"; done)
@@ -97,11 +97,11 @@ rep "$T/names.jsonl" "$T/blocker.jsonl"; rc=$?
 check "40 unknown names, another file's blocker: NOT READY (exit 1)" is "$rc/$(verdict)" "1/NOT READY"
 check "40 unknown names: none skipped" has "$T/o" ', 0 lines skipped$'
 check "40 unknown names: listed, the rest counted" has "$T/o" '^Feature names this vfiocompat does not know .*newer_feature_1, .*, +24 more$'
-check "40 unknown names: their process at best READY WITH CHANGES" has "$T/o" '^?\[1\] .*ready-with-differences'
+check "40 unknown names: their process at best READY WITH DIFFERENCES" has "$T/o" '^?\[1\] .*READY WITH DIFFERENCES'
 name48=a_feature_name_of_forty_eight_bytes_from_a_newer
 printf '%s\n%s\n{"type":"feature","feature":"%s","severity":"info"}\n%s\n' "$START" "$OPEN" "$name48" "$READY" >"$T/long-name.jsonl"
 rep "$T/long-name.jsonl"; rc=$?
-check "a 48-byte feature name: an unknown feature, READY WITH CHANGES (exit 3)" is "$rc/$(verdict)" "3/READY WITH CHANGES"
+check "a 48-byte feature name: an unknown feature, READY WITH DIFFERENCES (exit 5)" is "$rc/$(verdict)" "5/READY WITH DIFFERENCES"
 check "a 48-byte feature name: not called too many names" lacks "$T/e" 'too many'
 
 # --- 5. every MAP_DMA failed (3 of 3) while the other ioctls worked

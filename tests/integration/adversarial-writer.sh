@@ -106,8 +106,8 @@ check "... by identity (a link to it), fallback fail: the open is refused (EINVA
 check "... and the report is not READY" hasnt "$T/rep" "READY\b"
 tmo 15 env "${SAN_ENV[@]}" "$V" run --preload --target /dev/vfio/vfio -- "$PROBE" open /dev/vfio/vfio >"$T/out" 2>"$T/err"
 rc=$?
-check "run --target /dev/vfio/vfio: refused in one line, usage error (rc $rc)" is \
-	"$rc/$(grep -c 'is the VFIO container itself' "$T/err")" 2/1
+check "run --target /dev/vfio/vfio: refused in one line, run's own error (rc $rc)" is \
+	"$rc/$(grep -c 'is the VFIO container itself' "$T/err")" 125/1
 
 # 3. Process identity.
 L=$T/id.jsonl

@@ -49,14 +49,39 @@ o = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 assert o["verdict"] == "untested" and o["strategy"] == "preload" and o["exit_status"] == 3, o
 assert o["reports"] is None and o["processes"] == 0, o' "$T/e"
 
+# --- run --json-file, --json-fd: the verdict apart from the program's output
+v run --preload --json-file "$T/v.json" -- sh -c 'echo "{not the verdict}" >&2; exit 3'; rc=$?
+check "run --json-file: exit status still CMD's" rc_is "$rc" 3
+check "run --json-file: the file holds the one JSON verdict" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["verdict"] == "untested" and o["exit_status"] == 3, o' "$T/v.json"
+check "run --json-file: stderr keeps the program's output and the verdict line" \
+	sh -c "grep -q '^{not the verdict}' '$T/e' && grep -q '^vfiocompat run: .*UNTESTED' '$T/e'"
+env "${SAN_ENV[@]}" "$V" run --preload --json-fd 9 -- sh -c 'test -e /proc/self/fd/9 && echo leaked >&2; echo out; exit 4' \
+	9>"$T/fd.json" >"$T/o" 2>"$T/e"; rc=$?
+check "run --json-fd 9: exit status still CMD's (4)" rc_is "$rc" 4
+check "run --json-fd 9: the JSON verdict on fd 9" python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+assert o["exit_status"] == 4 and o["strategy"] == "preload", o' "$T/fd.json"
+check "run --json-fd 9: the program does not inherit fd 9" hasnt "$T/e" leaked
+v run --json-fd 9 -- true; rc=$?
+check "run --json-fd on a closed fd: run's error (125), one line" \
+	sh -c "test $rc = 125 && test \$(wc -l <'$T/e') = 1 && grep -q -- '--json-fd 9: not open' '$T/e'"
+v run --json-file "$T/nodir/v.json" -- true; rc=$?
+check "run --json-file into a missing directory: 125 before the program runs" rc_is "$rc" 125
+v run --json --json-file "$T/v.json" -- true; rc=$?
+check "run --json with --json-file: refused, 125" rc_is "$rc" 125
+
 # --- run: conflicting options refused with one line
 v run --mount-ns --preload -- true; rc=$?
-check "run --mount-ns --preload: refused, exit 2" rc_is "$rc" 2
+check "run --mount-ns --preload: refused, exit 125" rc_is "$rc" 125
 check "... one line naming both" sh -c "test \$(wc -l <'$T/e') = 1 && grep -q -- '--mount-ns and --preload' '$T/e'"
 v run --preload --mount-ns -- true; rc=$?
-check "run --preload --mount-ns: refused too (not last-wins)" rc_is "$rc" 2
+check "run --preload --mount-ns: refused too (not last-wins)" rc_is "$rc" 125
 v run --mount-ns --audit -- true; rc=$?
-check "run --mount-ns --audit: refused" rc_is "$rc" 2
+check "run --mount-ns --audit: refused, exit 125" rc_is "$rc" 125
 
 # --- a program that is no VFIO user runs unchanged
 v run -- /bin/true; rc=$?
@@ -214,7 +239,7 @@ v check --config "$T/nopci.config"
 check "check: long names (CONFIG_IOMMUFD_VFIO_CONTAINER) keep one detail column" python3 -c '
 import json, sys
 names = [c["name"] for c in json.load(open(sys.argv[1]))["checks"]]
-rows = [l for l in open(sys.argv[2]) if l[2:6] in ("PASS", "INFO", "WARN", "FAIL")]
+rows = [l for l in open(sys.argv[2]) if l[2:6] in ("PASS", "SKIP", "INFO", "WARN", "FAIL")]
 assert len(rows) == len(names), (len(rows), len(names))
 col = 8 + max(len(n) for n in names) + 1
 for n, l in zip(names, rows):
@@ -230,5 +255,28 @@ v help frobnicate; rc=$?
 check "help frobnicate: exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/e') = 1"
 v help
 check "help alone: the command list" has "$T/o" '^commands:'
+
+# --- one form for errors, one exit code per meaning (vfiocompat(1), EXIT STATUS)
+for c in check inspect run report bench audit libvirt; do
+	want=2
+	[ "$c" = run ] && want=125
+	v "$c" --no-such-option x; rc=$?
+	check "$c --no-such-option: exit $want" rc_is "$rc" "$want"
+	check "$c --no-such-option: one line, 'vfiocompat $c: ...' naming it" \
+		sh -c "test \$(wc -l <'$T/e') = 1 && grep -q \"^vfiocompat $c: .*'--no-such-option'\" '$T/e'"
+	check "$c --no-such-option: no build path in it" hasnt "$T/e" "$B"
+done
+v report --output; rc=$?
+check "report --output without its value: exit 2, 'vfiocompat report: ...'" \
+	sh -c "test $rc = 2 && grep -q \"^vfiocompat report: .*'--output'\" '$T/e'"
+v libvirt enable; rc=$?
+check "libvirt without a domain: exit 2, 'vfiocompat libvirt: ...', no build path" \
+	sh -c "test $rc = 2 && grep -q '^vfiocompat libvirt: ' '$T/e' && ! grep -q '$B' '$T/e'"
+v run --target relative -- true; rc=$?
+check "run: its own error (a relative --target) exits 125, not the program's 2" rc_is "$rc" 125
+v run --preload -- sh -c 'exit 2'; rc=$?
+check "run: the program's own 2 passes through" rc_is "$rc" 2
+v report --bogus; rc=$?
+check "no error says 'vfiocompat: report:' (the old form)" hasnt "$T/e" '^vfiocompat: '
 
 tap_end

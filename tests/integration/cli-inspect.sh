@@ -24,7 +24,7 @@ v --help
 check "--help: exit 0 with a usage line" has "$T/o" '^usage: vfiocompat inspect'
 v
 check "no binary: exit 2" rc_is "$rc" 2
-check "no binary: says so" has "$T/e" '^vfiocompat: inspect: no binary given'
+check "no binary: says so" has "$T/e" '^vfiocompat inspect: no binary given'
 
 # --- real binaries
 v /bin/ls
@@ -70,10 +70,10 @@ else
 fi
 
 # --- hostile input: one line on stderr each, exit 2
-bad() { # bad DESC PATTERN PATH: exit 2, one stderr line "vfiocompat: inspect: PATH: PATTERN...; remedy"
+bad() { # bad DESC PATTERN PATH: exit 2, one stderr line "vfiocompat inspect: PATH: PATTERN...; remedy"
 	v "$3"
 	check "$1: exit 2" rc_is "$rc" 2
-	check "$1: one line naming path, problem and remedy" has "$T/e" "^vfiocompat: inspect: $3: $2.*; "
+	check "$1: one line naming path, problem and remedy" has "$T/e" "^vfiocompat inspect: $3: $2.*; "
 	check "$1: nothing else" lines_are "$T/e" 1
 }
 printf 'hello\n' >"$T/text"

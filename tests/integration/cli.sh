@@ -7,6 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
+. "$here/../lib/nagios.sh"
 
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
@@ -44,7 +45,7 @@ check "check --json is one JSON object with checks" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
 assert o["check"] == "host" and o["result"] in ("pass", "warn", "fail"), o
-assert all(c["status"] in ("PASS", "INFO", "WARN", "FAIL") for c in o["checks"])
+assert all(c["status"] in ("PASS", "SKIP", "INFO", "WARN", "FAIL") for c in o["checks"])
 assert any(c["name"] == "/dev/iommu" for c in o["checks"])' "$T/o"
 printf 'CONFIG_IOMMUFD=y\n# CONFIG_IOMMUFD_VFIO_CONTAINER is not set\nCONFIG_VFIO_CONTAINER=y\nCONFIG_VFIO_DEVICE_CDEV=y\n' >"$T/good.config"
 v check --config "$T/good.config"
@@ -75,6 +76,25 @@ check "check --config: IOMMUFD not set fails (IOMMUFD_TEST=y does not count)" ha
 check "... exit 1" rc_is "$rc" 1
 v check --config "$T/none.config"; rc=$?
 check "check --config on a missing file: exit 2, the reason on stderr" sh -c "test $rc = 2 && grep -q 'none.config: No such file' '$T/e'"
+# check --nagios: a kernel without iommufd is CRITICAL; errors are UNKNOWN on stdout
+# (OK and WARNING: tests/unit test_check_nagios_states; this host has no IOMMU).
+v check --nagios --config "$T/bad.config"; rc=$?
+check "check --nagios, a kernel without iommufd: CRITICAL (2)" rc_is "$rc" 2
+check "check --nagios: its output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
+check "check --nagios: the first FAIL in the status line" has "$T/o" '^VFIOCOMPAT CRITICAL - [0-9]* FAIL, [0-9]* WARN; FAIL CONFIG_IOMMUFD: '
+check "check --nagios: each check as long output" has "$T/o" '^FAIL CONFIG_IOMMUFD: not set'
+v check --nagios --config "$T/none.config"; rc=$?
+check "check --nagios, a missing --config: UNKNOWN (3)" rc_is "$rc" 3
+check "check --nagios, a missing --config: one conforming line on stdout" \
+	is "$(nagios_conforms "$T/o" "$rc" && wc -l <"$T/o")" 1
+v check --nagios --bogus; rc=$?
+check "check --nagios --bogus: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --bogus --nagios; rc=$?
+check "check --bogus --nagios: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --nagios --json; rc=$?
+check "check --nagios --json: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
+v check --nagios surplus; rc=$?
+check "check --nagios with an argument: UNKNOWN (3), on stdout" nagios_conforms "$T/o" "$rc"
 v check --migration; rc=$?
 check "check --migration without a device: exit 2" rc_is "$rc" 2
 v check --migration 'zz:bad' "$(printf 'x\033[2J')"; rc=$?
@@ -200,9 +220,9 @@ check "run: a missing command exits 127 with one line" rc_is "$rc/$(wc -l <"$T/e
 env "${SAN_ENV[@]}" "$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
 check "run: a directory as command exits 126" rc_is "$rc" 126
 env "${SAN_ENV[@]}" "$V" run >"$T/o" 2>"$T/e"; rc=$?
-check "run without a command: exit 2" rc_is "$rc" 2
+check "run without a command: exit 125 (run's own error)" rc_is "$rc" 125
 env "${SAN_ENV[@]}" "$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
-check "run --log relative: refused, exit 2" rc_is "$rc" 2
+check "run --log relative: refused, exit 125" rc_is "$rc" 125
 # Signals: a TERM sent to vfiocompat reaches the program, whose death is re-raised.
 env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
 pid=$!

@@ -138,4 +138,14 @@ check "an unknown domain: exit 1" test "$rc" = 1
 check "an unknown domain: one line naming it" test "$(grep -c "no domain 'nosuch'" <<<"$out")" = 1 -a "$(wc -l <<<"$out")" = 1
 out=$(L status d1 2>&1)
 check "status of an untrialled domain says so" grep -q "domain 'd1': not trialled" <<<"$out"
+out=$(L status d1 --json 2>"$T/json.err"); rc=$?
+CHECK_DIAG="$out $(cat "$T/json.err")"
+check "status --json: one JSON object, trialled false, nothing on stderr" python3 -c '
+import json, sys
+o = json.loads(sys.argv[1])
+assert o == {"domain": "d1", "trialled": False}, o
+assert sys.argv[2] == "", sys.argv[2]' "$out" "$(cat "$T/json.err")"
+out=$(L enable d1 --json 2>&1); rc=$?
+check "enable --json: refused (status's option), exit 2, one line" \
+	test "$rc" = 2 -a "$(wc -l <<<"$out")" = 1
 tap_end

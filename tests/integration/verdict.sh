@@ -8,6 +8,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
+. "$here/../lib/nagios.sh"
 
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
@@ -37,7 +38,7 @@ check "exit 1: the report of the child's pid ends with the exit record" \
 	is "$(tail -n 1 "$F" 2>/dev/null | noid)" "{\"type\":\"exit\",\"source\":\"run\",\"pid\":$pid,\"program\":\"sh\",\"status\":1}"
 check "exit 1: the container was really used (redirected)" is "$("$Q" "$F" open action node=container)" redirected
 check "exit 1: run's own verdict is FAILED" has "$T/e" '^vfiocompat run: verdict FAILED; 1 process'
-check "exit 1: run says why" has "$T/e" "^vfiocompat run: sh\[$pid\]: failed: .*exited with status 1$"
+check "exit 1: run says why" has "$T/e" "^vfiocompat run: sh\[$pid\]: FAILED: .*exited with status 1$"
 rep "$F"; rc=$?
 check "exit 1: report says FAILED, exit 1" is "$rc/$(grep -c '^verdict: FAILED ' "$T/o")" 1/1
 check "exit 1: report says why" has "$T/o" '^    why: .*exited with status 1$'
@@ -128,24 +129,50 @@ rep --prometheus --output "$T/nodir/v.prom" "$R"; rc=$?
 check "--output into a missing directory: exit 2" is "$rc" 2
 rep --nagios "$R"; rc=$?
 check "--nagios: READY is OK (0)" is "$rc" 0
+check "--nagios: READY's output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
+check "--nagios: perfdata counts the ready process" has "$T/o" "^VFIOCOMPAT OK - READY: .* 'ready'=1;;;0 "
 # Every ioctl fails on the stand-in node: the one that would succeed on
 # iommufd (SET_IOMMU(1)) is edited into an answered one for the code mapping.
 shim VFIOCOMPAT_LOG="$L/v1-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
 sed 's/"errors":1/"errors":0/; s/"verdict":"failed"/"verdict":"ready-with-differences"/' "$L"/v1-*.jsonl >"$L/v1-answered.jsonl"
 rep "$L/v1-answered.jsonl"; rc=$?
-check "type1_v1 with its ioctl answered: READY WITH CHANGES, exit 3" is "$rc/$(grep -c '^verdict: READY WITH CHANGES ' "$T/o")" 3/1
+check "type1_v1 with its ioctl answered: READY WITH DIFFERENCES, exit 5" is "$rc/$(grep -c '^verdict: READY WITH DIFFERENCES ' "$T/o")" 5/1
 rep --nagios "$L/v1-answered.jsonl"; rc=$?
-check "--nagios: READY WITH CHANGES is WARNING (1)" is "$rc" 1
+check "--nagios: READY WITH DIFFERENCES is WARNING (1)" is "$rc" 1
+check "--nagios: WARNING's output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
 rep --nagios "$R" "$AF"; rc=$?
 check "--nagios: FAILED is CRITICAL (2)" is "$rc" 2
+check "--nagios: CRITICAL's output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
+check "--nagios: the table follows as long output" has "$T/o" '^PROCESS '
 rep --nagios "$R" "$L/crashed.jsonl"; rc=$?
 check "--nagios: INCOMPLETE is UNKNOWN (3)" is "$rc" 3
+check "--nagios: UNKNOWN's output follows the plugin guidelines" nagios_conforms "$T/o" "$rc"
 rep --nagios "$T/none.jsonl"; rc=$?
 check "--nagios: an unreadable input is UNKNOWN (3)" is "$rc" 3
+check "--nagios: an unreadable input, named on stdout as UNKNOWN" \
+	has "$T/o" "^VFIOCOMPAT UNKNOWN - vfiocompat report: $T/none.jsonl: "
+check "--nagios: an unreadable input: a conforming line" nagios_conforms "$T/o" "$rc"
+rep --nagios "$R" "$T/none.jsonl"; rc=$?
+check "--nagios: one unreadable input among good ones: UNKNOWN first, exit 3" \
+	is "$rc/$(head -c 19 "$T/o")" "3/VFIOCOMPAT UNKNOWN "
+check "--nagios: ... and no second state line" is "$(grep -c '^VFIOCOMPAT ' "$T/o")" 1
 rep --nagios --bogus "$R"; rc=$?
 check "--nagios: a bad option after it is UNKNOWN (3)" is "$rc" 3
+check "--nagios: a bad option after it: UNKNOWN on stdout" nagios_conforms "$T/o" "$rc"
 rep --bogus --nagios "$R"; rc=$?
 check "--nagios: a bad option before it is UNKNOWN (3)" is "$rc" 3
+check "--nagios: a bad option before it: UNKNOWN on stdout, naming it" \
+	has "$T/o" "^VFIOCOMPAT UNKNOWN - .*'--bogus'"
+rep --nagios --output; rc=$?
+check "--nagios: a missing option value: UNKNOWN on stdout" nagios_conforms "$T/o" "$rc"
+rep --nagios; rc=$?
+check "--nagios: no report file: UNKNOWN on stdout" nagios_conforms "$T/o" "$rc"
+rep --nagios --json "$R"; rc=$?
+check "--nagios --json without --output: UNKNOWN on stdout" nagios_conforms "$T/o" "$rc"
+rep --nagios --prometheus --output "$T/prom/n.prom" "$R" "$AF"; rc=$?
+check "--nagios --prometheus --output: the state on stdout, the metrics in the file" \
+	is "$rc/$(head -c 19 "$T/o")/$(grep -c '^vfiocompat_verdict{verdict="failed"} 1$' "$T/prom/n.prom")" \
+	"2/VFIOCOMPAT CRITICAL/1"
 
 # --- output errors (issue 22 item 4): one line, exit 2
 for c in "report $R" "report --json $R" "check --json" "inspect /bin/true" "--help"; do

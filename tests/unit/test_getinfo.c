@@ -167,6 +167,41 @@ static void fresh_root(void)
 	ck_assert_ptr_nonnull(mkdtemp(root));
 }
 
+/* check --nagios: each state from the worst line, a conforming first line. */
+START_TEST(test_check_nagios_states)
+{
+	static const char *const want[] = {
+	    "VFIOCOMPAT OK - host ready", "VFIOCOMPAT OK - host ready",
+	    "VFIOCOMPAT OK - host ready", "VFIOCOMPAT WARNING - 0 FAIL, 1 WARN; WARN b: ",
+	    "VFIOCOMPAT CRITICAL - 1 FAIL, 1 WARN; FAIL c: "};
+
+	for (int st = VFC_PASS; st <= VFC_FAIL; st++) {
+		struct vfc_checklist *l = calloc(1, sizeof(*l));
+		char *out = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&out, &len);
+
+		vfc_check_add(l, VFC_PASS, "a", NULL, "fine");
+		if (st >= VFC_SKIP)
+			vfc_check_add(l, VFC_SKIP, "s", "see above", "not asked");
+		if (st >= VFC_INFO)
+			vfc_check_add(l, VFC_INFO, "i", "note", "a | b");
+		if (st >= VFC_WARN)
+			vfc_check_add(l, VFC_WARN, "b", "do this", "so-so | really");
+		if (st >= VFC_FAIL)
+			vfc_check_add(l, VFC_FAIL, "c", "do that", "broken");
+		vfc_checklist_print_nagios(m, l);
+		fclose(m);
+		ck_assert_msg(!strncmp(out, want[st], strlen(want[st])), "%s", out);
+		/* One '|', before the perfdata: none in the text or the long output. */
+		ck_assert_ptr_eq(strchr(out, '|'), strrchr(out, '|'));
+		ck_assert_ptr_nonnull(strstr(out, " | 'fail'="));
+		free(out);
+		free(l);
+	}
+}
+END_TEST
+
 START_TEST(test_check_amd_without_remapping)
 {
 	struct vfc_checklist *l = calloc(1, sizeof(*l));
@@ -241,6 +276,7 @@ Suite *getinfo_suite(void)
 	tcase_add_test(tc, test_vtd_kind_from_ecap);
 	tcase_add_test(tc, test_cmdline_sm);
 	tcase_add_test(tc, test_check_amd_without_remapping);
+	tcase_add_test(tc, test_check_nagios_states);
 	tcase_add_test(tc, test_check_vtd_scalable_and_smmu);
 	suite_add_tcase(s, tc);
 	return s;

@@ -257,7 +257,7 @@ START_TEST(test_verdict_names_round_trip)
 {
 	for (int v = 0; v < VFC_V_COUNT; v++)
 		ck_assert_int_eq(vfc_verdict_parse(vfc_verdict_name((enum vfc_verdict)v)), v);
-	ck_assert_str_eq(vfc_verdict_title(VFC_V_CHANGES), "READY WITH CHANGES");
+	ck_assert_str_eq(vfc_verdict_title(VFC_V_CHANGES), "READY WITH DIFFERENCES");
 	ck_assert_str_eq(vfc_verdict_name(VFC_V_INCOMPLETE), "incomplete");
 	ck_assert_str_eq(vfc_verdict_name(VFC_V_FAILED), "failed");
 	ck_assert_str_eq(vfc_verdict_title(VFC_V_FAILED), "FAILED");

@@ -421,8 +421,7 @@ int vfc_cmd_bench(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+			return vfc_bad_option("bench", argv);
 		}
 	}
 	if (optind != argc) {

@@ -6,7 +6,14 @@
 #include <stdarg.h>
 #include <string.h>
 
-static const char *const names[] = {"PASS", "INFO", "WARN", "FAIL"};
+static const char *const names[] = {"PASS", "SKIP", "INFO", "WARN", "FAIL"};
+
+/* Text for a plugin's output: '|' would start perfdata, a newline a new line. */
+static void put_plain(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '|' ? '/' : *s == '\n' ? ' ' : *s, out);
+}
 
 const char *vfc_status_name(enum vfc_status st)
 {
@@ -24,10 +31,19 @@ void vfc_check_add(struct vfc_checklist *l, enum vfc_status st, const char *name
 	c = &l->items[l->n++];
 	c->status = st;
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	snprintf(c->hint, sizeof(c->hint), "%s", hint && st != VFC_PASS ? hint : "");
+	snprintf(c->hint, sizeof(c->hint), "%s",
+		 hint && st != VFC_PASS && st != VFC_SKIP ? hint : "");
 	va_start(ap, fmt);
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
+}
+
+struct vfc_check *vfc_check_find(struct vfc_checklist *l, const char *name)
+{
+	for (unsigned i = l->n; i-- > 0;)
+		if (!strcmp(l->items[i].name, name))
+			return &l->items[i];
+	return NULL;
 }
 
 enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l)
@@ -42,7 +58,7 @@ enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l)
 
 void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title)
 {
-	unsigned count[4] = {0};
+	unsigned count[VFC_STATUS_COUNT] = {0};
 	int w = 26;
 
 	/* One column for every name, as wide as the longest (CONFIG_IOMMUFD_VFIO_CONTAINER). */
@@ -58,8 +74,11 @@ void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *t
 		if (c->hint[0])
 			fprintf(out, "        %-*s -> %s\n", w, "", c->hint);
 	}
-	fprintf(out, "%u passed, %u info, %u warnings, %u failed\n", count[VFC_PASS],
-		count[VFC_INFO], count[VFC_WARN], count[VFC_FAIL]);
+	fprintf(out, "%u passed, %u info, %u warnings, %u failed", count[VFC_PASS], count[VFC_INFO],
+		count[VFC_WARN], count[VFC_FAIL]);
+	if (count[VFC_SKIP])
+		fprintf(out, ", %u skipped (answered by a FAIL above)", count[VFC_SKIP]);
+	fputc('\n', out);
 }
 
 void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what)
@@ -88,4 +107,42 @@ void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const ch
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l)
+{
+	static const char *const states[] = {"OK", "OK", "OK", "WARNING", "CRITICAL"};
+	unsigned count[VFC_STATUS_COUNT] = {0};
+	enum vfc_status w = vfc_checklist_worst(l);
+	const struct vfc_check *first = NULL;
+
+	for (unsigned i = 0; i < l->n; i++) {
+		count[l->items[i].status]++;
+		if (!first && l->items[i].status == w && w >= VFC_WARN)
+			first = &l->items[i];
+	}
+	fprintf(out, "VFIOCOMPAT %s - ", states[w]);
+	if (first) {
+		fprintf(out, "%u FAIL, %u WARN; %s %s: ", count[VFC_FAIL], count[VFC_WARN],
+			names[first->status], first->name);
+		put_plain(out, first->detail);
+	} else {
+		fprintf(out, "host ready for iommufd (%u checks passed, %u info)", count[VFC_PASS],
+			count[VFC_INFO]);
+	}
+	fprintf(out, " | 'fail'=%u;;0;0 'warn'=%u;0;;0 'pass'=%u;;;0 'info'=%u;;;0 'skip'=%u;;;0\n",
+		count[VFC_FAIL], count[VFC_WARN], count[VFC_PASS], count[VFC_INFO],
+		count[VFC_SKIP]);
+	/* Long output: one line per check, its hint after it. */
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct vfc_check *c = &l->items[i];
+
+		fprintf(out, "%s %s: ", names[c->status], c->name);
+		put_plain(out, c->detail);
+		if (c->hint[0]) {
+			fputs(" -> ", out);
+			put_plain(out, c->hint);
+		}
+		fputc('\n', out);
+	}
 }

@@ -8,7 +8,8 @@
 
 #include <stdio.h>
 
-enum vfc_status { VFC_PASS, VFC_INFO, VFC_WARN, VFC_FAIL };
+/* SKIP: not asked, because a FAIL above it (its root cause) already answers it. */
+enum vfc_status { VFC_PASS, VFC_SKIP, VFC_INFO, VFC_WARN, VFC_FAIL, VFC_STATUS_COUNT };
 
 struct vfc_check {
 	enum vfc_status status;
@@ -28,5 +29,11 @@ enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l);
 const char *vfc_status_name(enum vfc_status st);
 void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title);
 void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what);
+
+/* The last line named name (NULL when none). */
+struct vfc_check *vfc_check_find(struct vfc_checklist *l, const char *name);
+
+/* A monitoring plugin's output: 0 OK, 1 WARNING (a WARN), 2 CRITICAL (a FAIL). */
+void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l);
 
 #endif

@@ -26,27 +26,52 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: vfiocompat check [--json] [--config FILE] [--user USER]\n"
-		"       vfiocompat check --migration [--json] DEVICE...\n\n"
-		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
-		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
-		"bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
-		"WARN or FAIL, with a hint when it is not PASS.\n\n"
-		"  --config FILE  read this kernel .config instead of the running kernel's\n"
-		"                 (/proc/config.gz, /boot/config-RELEASE)\n"
-		"  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
-		"                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
-		"                 after the switch? migratable, migratable-degraded, blocked or\n"
-		"                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
-		"                 (binds it through its VFIO cdev)\n"
-		"  --user USER    can USER (libvirt's QEMU user, a unit's User=) reach the\n"
-		"                 iommufd node: mode/ACL, libvirt's cgroup_device_acl, AppArmor\n"
-		"  --json         one JSON object\n\n"
-		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
-		"      --config that is no readable kernel config, a device that is not a PCI\n"
-		"      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
-		"      domain 0000)\n");
+	fprintf(
+	    f,
+	    "usage: vfiocompat check [--json|--nagios] [--config FILE] [--user USER]\n"
+	    "       vfiocompat check --migration [--json] DEVICE...\n\n"
+	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
+	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
+	    "bound to vfio-pci, RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. Each line is PASS, INFO,\n"
+	    "WARN or FAIL, with a hint when it is not PASS; SKIP when a FAIL above (its root\n"
+	    "cause: a kernel without iommufd) already answers it.\n\n"
+	    "  --config FILE  judge this kernel .config instead of the running kernel's\n"
+	    "                 (/proc/config.gz, /boot/config-RELEASE); for another kernel,\n"
+	    "                 what only the running one can say is marked as its\n"
+	    "  --migration    for each idle VFIO device (DDDD:BB:DD.F or BB:DD.F, an mdev\n"
+	    "                 UUID or a sysfs path): does a VM using it stay live-migratable\n"
+	    "                 after the switch? migratable, migratable-degraded, blocked or\n"
+	    "                 not-migratable-either-way, per QEMU dirty-tracking setting\n"
+	    "                 (binds it through its VFIO cdev)\n"
+	    "  --user USER    judge for USER (libvirt's QEMU user, a unit's User=), not this\n"
+	    "                 shell: node access, memlock limit, CAP_SYS_RESOURCE; and can USER\n"
+	    "                 reach the iommufd node: mode/ACL, cgroup_device_acl, AppArmor\n"
+	    "  --json         one JSON object\n"
+	    "  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata',\n"
+	    "                 each check as long output; exit 0 OK, 1 WARNING (a WARN),\n"
+	    "                 2 CRITICAL (a FAIL), 3 UNKNOWN (any error, then on stdout)\n\n"
+	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
+	    "      --config that is no readable kernel config, a device that is not a PCI\n"
+	    "      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
+	    "      domain 0000)\n");
+}
+
+/*
+ * Is the --config file's kernel (its header's version) the running one?
+ * uname adds CONFIG_LOCALVERSION ("6.12.0-vfc"): a suffix past the version.
+ */
+static bool same_kernel(const char *config_release, const char *running)
+{
+	size_t n = config_release ? strlen(config_release) : 0;
+
+	return n && !strncmp(running, config_release, n) &&
+	       (running[n] == '\0' || running[n] == '-' || running[n] == '+');
+}
+
+/* An error: 2, or UNKNOWN (3) for a monitoring system. */
+static int err_exit(void)
+{
+	return vfc_nagios ? VFC_NAGIOS_UNKNOWN : VFC_EXIT_USAGE;
 }
 
 static int check_migration(char **devs, int n, bool json)
@@ -162,11 +187,12 @@ int vfc_cmd_check(int argc, char **argv)
 	    {"migration", no_argument, 0, 'm'},
 	    {"config", required_argument, 0, 'c'},
 	    {"user", required_argument, 0, 'u'}, /* usercheck.c */
+	    {"nagios", no_argument, 0, 'n'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	const char *config = NULL, *user = NULL;
-	bool json = false, migration = false, has_release = false;
+	bool json = false, migration = false, has_release = false, nagios;
 	char source[PATH_MAX + 32] = "", release[128];
 	struct kfacts k = {0};
 	struct vfc_checklist *l;
@@ -175,12 +201,15 @@ int vfc_cmd_check(int argc, char **argv)
 	char *text;
 	int c, rc;
 
+	nagios = vfc_nagios_scan(argc, argv);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
+		case 'n':
+			break; /* vfc_nagios_scan */
 		case 'm':
 			migration = true;
 			break;
@@ -194,31 +223,35 @@ int vfc_cmd_check(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+			return vfc_bad_option("check", argv);
 		}
+	}
+	if (nagios && (json || migration)) {
+		vfc_err("check: --nagios is a format of the host check; leave out --%s",
+			json ? "json" : "migration");
+		return VFC_NAGIOS_UNKNOWN;
 	}
 	if (migration && config) {
 		vfc_err("check: --config and --migration exclude each other (--migration asks the "
 			"running kernel's devices); give one");
-		return VFC_EXIT_USAGE;
+		return err_exit();
 	}
 	if (migration) {
 		if (optind == argc) {
 			vfc_err("check --migration: give at least one VFIO device: a PCI address "
 				"(0000:03:00.0 or 03:00.0), an mdev UUID or a sysfs path");
-			return VFC_EXIT_USAGE;
+			return err_exit();
 		}
 		return check_migration(argv + optind, argc - optind, json);
 	}
 	if (optind != argc) {
 		vfc_err("check: unexpected argument '%s'; see 'vfiocompat check --help'",
 			argv[optind]);
-		return VFC_EXIT_USAGE;
+		return err_exit();
 	}
 	if (uname(&u)) {
 		vfc_err("check: uname: %s", strerror(errno));
-		return VFC_EXIT_USAGE;
+		return err_exit();
 	}
 	if (config) {
 		char why[128];
@@ -228,7 +261,7 @@ int vfc_cmd_check(int argc, char **argv)
 			vfc_err("check: --config %s: %s; give a kernel .config (e.g. "
 				"/boot/config-%s)",
 				config, bad, u.release);
-			return VFC_EXIT_USAGE;
+			return err_exit();
 		}
 		text = vfc_kconfig_read(config, &len);
 		if (!text) {
@@ -236,7 +269,7 @@ int vfc_cmd_check(int argc, char **argv)
 			    "check: --config %s: cannot be read as a plain or gzip file (larger "
 			    "than 8 MiB, or corrupt); give a kernel .config",
 			    config);
-			return VFC_EXIT_USAGE;
+			return err_exit();
 		}
 		if (!vfc_kconfig_plausible(text, len)) {
 			vfc_err(
@@ -244,7 +277,7 @@ int vfc_cmd_check(int argc, char **argv)
 			    "kernel .config (e.g. /boot/config-%s)",
 			    config, u.release);
 			free(text);
-			return VFC_EXIT_USAGE;
+			return err_exit();
 		}
 		snprintf(source, sizeof(source), "%s", config);
 		has_release = vfc_kconfig_release(text, len, release, sizeof(release));
@@ -255,8 +288,12 @@ int vfc_cmd_check(int argc, char **argv)
 	if (!l) {
 		free(text);
 		vfc_err("check: %s", strerror(errno));
-		return VFC_EXIT_USAGE;
+		return err_exit();
 	}
+	/* A --config of another kernel: what the running one answers is marked as its. */
+	vfc_check_context(user, config && !same_kernel(has_release ? release : NULL, u.release)
+				    ? u.release
+				    : NULL);
 	if (config) {
 		vfc_check_kernel(l, has_release ? release : NULL, config);
 		vfc_check_kernel_lab(l, has_release ? release : NULL, false);
@@ -272,7 +309,15 @@ int vfc_cmd_check(int argc, char **argv)
 	vfc_check_iommu(l);
 	vfc_check_iommu_vendor(l, "", -1);
 	vfc_check_devices(l, &k);
-	vfc_check_memlock(l);
+	vfc_check_memlock(l, &k);
+	if (nagios) {
+		vfc_checklist_print_nagios(stdout, l);
+		rc = vfc_checklist_worst(l) == VFC_FAIL	  ? VFC_NAGIOS_CRITICAL
+		     : vfc_checklist_worst(l) == VFC_WARN ? VFC_NAGIOS_WARNING
+							  : VFC_NAGIOS_OK;
+		free(l);
+		return rc;
+	}
 	if (json) {
 		vfc_checklist_print_json(stdout, l, "host");
 	} else {

@@ -6,6 +6,9 @@
  * is the front end that orders them and prints.
  */
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/xattr.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/vfio.h>
@@ -21,6 +24,7 @@
 #include "iommu_vendor.h"
 #include "kconfig.h"
 #include "pci.h"
+#include "usercheck.h"
 #include "vfiocompat/module.h"
 
 #define CAP_SYS_RESOURCE_BIT 24
@@ -28,6 +32,66 @@
 #ifndef VFC_DOCDIR
 #define VFC_DOCDIR "/usr/local/share/doc/vfiocompat"
 #endif
+
+static struct vfc_check_ctx ctx;
+
+void vfc_check_context(const char *user, const char *running_release)
+{
+	struct passwd *pw = user ? getpwnam(user) : NULL;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.uid = getuid();
+	ctx.running = running_release;
+	if (pw) {
+		ctx.user = user;
+		ctx.uid = pw->pw_uid;
+		ctx.ngroups = (int)(sizeof(ctx.groups) / sizeof(ctx.groups[0]));
+		if (getgrouplist(pw->pw_name, pw->pw_gid, ctx.groups, &ctx.ngroups) < 0)
+			ctx.ngroups = (int)(sizeof(ctx.groups) / sizeof(ctx.groups[0]));
+	}
+}
+
+/* Who the lines speak of: "libvirt-qemu" or "uid 0". */
+static const char *who(void)
+{
+	static char buf[96];
+
+	if (ctx.user)
+		snprintf(buf, sizeof(buf), "%.80s", ctx.user);
+	else
+		snprintf(buf, sizeof(buf), "uid %u", (unsigned)ctx.uid);
+	return buf;
+}
+
+/* May the VMM's user (--user) or this shell open path read-write? */
+static bool user_rw(const char *path, const struct stat *st)
+{
+	char acl[512];
+	ssize_t al;
+
+	if (!ctx.user)
+		return !access(path, R_OK | W_OK);
+	al = getxattr(path, "system.posix_acl_access", acl, sizeof(acl));
+	return vfc_node_rw(st->st_mode, st->st_uid, st->st_gid, al > 0 ? acl : NULL,
+			   al > 0 ? (size_t)al : 0, ctx.uid, ctx.groups, ctx.ngroups);
+}
+
+/*
+ * A line only the running kernel answers, under --config: marked as its,
+ * and no WARN or FAIL (the target kernel, once booted, answers for itself).
+ */
+static void add_running(struct vfc_checklist *l, enum vfc_status st, const char *name,
+			const char *hint, const char *detail)
+{
+	if (!ctx.running) {
+		vfc_check_add(l, st, name, hint, "%s", detail);
+		return;
+	}
+	vfc_check_add(l, st > VFC_INFO ? VFC_INFO : st, name,
+		      st > VFC_INFO ? "boot the target kernel, then run check without --config"
+				    : NULL,
+		      "running kernel %.60s: %s", ctx.running, detail);
+}
 
 /* Name of the driver class behind a char device: /sys/dev/char/M:m -> .../misc/NAME */
 static const char *char_owner(dev_t rdev, char *buf, size_t size)
@@ -118,6 +182,7 @@ static char vfio_sym(struct vfc_checklist *l, const char *text, size_t len, cons
 void vfc_check_config(struct vfc_checklist *l, const char *text, size_t len, const char *source,
 		      struct kfacts *k)
 {
+	struct vfc_check *kern;
 	char v;
 
 	if (!text) {
@@ -131,15 +196,23 @@ void vfc_check_config(struct vfc_checklist *l, const char *text, size_t len, con
 	vfc_check_add(l, VFC_PASS, "kernel config", NULL, "read from %s", source);
 
 	v = k->iommufd = vfc_kconfig_value(text, len, "IOMMUFD");
-	if (v == 'n')
+	/* One root cause, one FAIL: a kernel too old for iommufd was named above. */
+	if (v == 'n' && (kern = vfc_check_find(l, "kernel")) && kern->status == VFC_FAIL)
+		vfc_check_add(l, VFC_SKIP, "CONFIG_IOMMUFD", NULL,
+			      "not set: the kernel above is too old for iommufd");
+	else if (v == 'n')
 		vfc_check_add(l, VFC_FAIL, "CONFIG_IOMMUFD",
-			      "use a kernel built with CONFIG_IOMMUFD=y or =m (Linux 6.2+)",
+			      "build and boot a kernel with CONFIG_IOMMUFD=y or =m (Linux 6.2+; "
+			      "check it first with --config FILE)",
 			      "not set: this kernel has no iommufd");
 	else
 		vfc_check_add(l, VFC_PASS, "CONFIG_IOMMUFD", NULL, "=%c", v);
 
 	v = vfc_kconfig_value(text, len, "IOMMUFD_VFIO_CONTAINER");
-	if (v == 'n')
+	if (k->iommufd == 'n')
+		vfc_check_add(l, VFC_SKIP, "CONFIG_IOMMUFD_VFIO_CONTAINER", NULL,
+			      "not asked: needs CONFIG_IOMMUFD");
+	else if (v == 'n')
 		vfc_check_add(
 		    l, VFC_INFO, "CONFIG_IOMMUFD_VFIO_CONTAINER",
 		    "as on every distribution kernel: trial with the shim or the vfiocompat module",
@@ -194,11 +267,15 @@ void vfc_check_config(struct vfc_checklist *l, const char *text, size_t len, con
 static bool check_node(struct vfc_checklist *l, const char *path, enum vfc_status missing,
 		       const char *missing_hint, const char *what)
 {
-	char owner[256];
+	char owner[256], d[512];
 	struct stat st;
 
 	if (stat(path, &st)) {
-		vfc_check_add(l, missing, path, missing_hint, "absent (%s)", strerror(errno));
+		snprintf(d, sizeof(d), "absent (%s)", strerror(errno));
+		if (ctx.running)
+			add_running(l, missing, path, NULL, d);
+		else
+			vfc_check_add(l, missing, path, missing_hint, "%s", d);
 		return false;
 	}
 	if (!S_ISCHR(st.st_mode)) {
@@ -207,19 +284,17 @@ static bool check_node(struct vfc_checklist *l, const char *path, enum vfc_statu
 			      "exists but is not a character device");
 		return false;
 	}
-	if (access(path, R_OK | W_OK))
-		vfc_check_add(
-		    l, VFC_WARN, path,
-		    "add a udev rule (MODE or GROUP) for the VMM's user, or run the VMM as root",
-		    "%s %u:%u (%s), mode %04o, not read-writable by uid %u", what,
-		    major(st.st_rdev), minor(st.st_rdev),
-		    char_owner(st.st_rdev, owner, sizeof(owner)), st.st_mode & 07777,
-		    (unsigned)getuid());
+	snprintf(d, sizeof(d), "%s %u:%u (%s), mode %04o, %s %s", what, major(st.st_rdev),
+		 minor(st.st_rdev), char_owner(st.st_rdev, owner, sizeof(owner)),
+		 st.st_mode & 07777, user_rw(path, &st) ? "usable by" : "not read-writable by",
+		 who());
+	if (!user_rw(path, &st))
+		add_running(l, VFC_WARN, path,
+			    "add a udev rule (MODE or GROUP) for the VMM's user, or run the VMM as "
+			    "root",
+			    d);
 	else
-		vfc_check_add(l, VFC_PASS, path, NULL, "%s %u:%u (%s), mode %04o, usable by uid %u",
-			      what, major(st.st_rdev), minor(st.st_rdev),
-			      char_owner(st.st_rdev, owner, sizeof(owner)), st.st_mode & 07777,
-			      (unsigned)getuid());
+		add_running(l, VFC_PASS, path, NULL, d);
 	return true;
 }
 
@@ -238,14 +313,18 @@ static void check_module(struct vfc_checklist *l, const char *name, const char *
 	if (f)
 		fclose(f);
 	snprintf(path, sizeof(path), "/sys/module/%s", mod);
-	if (listed)
-		vfc_check_add(l, VFC_PASS, name, NULL, "loaded (module %s)", mod);
+	if (cfg == 'n')
+		vfc_check_add(l, VFC_SKIP, name, NULL,
+			      "not asked: the kernel cannot have it (CONFIG_%s is not set, above)",
+			      sym);
+	else if (listed)
+		add_running(l, VFC_PASS, name, NULL, "loaded");
 	else if (!stat(path, &st))
-		vfc_check_add(l, VFC_PASS, name, NULL, "built into the kernel");
-	else if (cfg == 'n')
-		vfc_check_add(l, missing, name, "this kernel cannot have it: see CONFIG_ above",
-			      "absent: CONFIG_%s is not set", sym);
-	else {
+		add_running(l, VFC_PASS, name, NULL, "built into the kernel");
+	else if (ctx.running) {
+		snprintf(line, sizeof(line), "not loaded (no %s)", path);
+		add_running(l, missing, name, NULL, line);
+	} else {
 		snprintf(hint, sizeof(hint), "modprobe %s", mod);
 		vfc_check_add(l, missing, name, hint, "not loaded (no %s)", path);
 	}
@@ -255,12 +334,15 @@ void vfc_check_nodes(struct vfc_checklist *l, const struct kfacts *k)
 {
 	struct stat st;
 
-	check_node(l, "/dev/iommu", VFC_FAIL,
-		   k->iommufd == 'n'
-		       ? "this kernel has no iommufd: use one built with "
-			 "CONFIG_IOMMUFD"
-		       : "load iommufd (modprobe iommufd) on a kernel with CONFIG_IOMMUFD",
-		   "iommufd");
+	if (k->iommufd == 'n')
+		vfc_check_add(l, VFC_SKIP, "/dev/iommu", NULL,
+			      "not asked: the kernel cannot have iommufd (CONFIG_IOMMUFD, above)");
+	else
+		check_node(l, "/dev/iommu", VFC_FAIL,
+			   k->iommufd == 'm' ? "load iommufd (modprobe iommufd)"
+					     : "load iommufd (modprobe iommufd) on a kernel with "
+					       "CONFIG_IOMMUFD",
+			   "iommufd");
 	check_node(
 	    l, "/dev/vfio/vfio", VFC_INFO,
 	    k->vfio == 'n'
@@ -302,14 +384,18 @@ void vfc_check_iommu(struct vfc_checklist *l)
 	unsigned n = count_dir("/sys/class/iommu", names, sizeof(names));
 	unsigned groups = count_dir("/sys/kernel/iommu_groups", NULL, 0);
 
+	const char *of = ctx.running ? " (running kernel " : "";
+
 	if (n)
-		vfc_check_add(l, VFC_PASS, "IOMMU", NULL, "%u enabled (%s), %u IOMMU groups", n,
-			      names, groups);
+		vfc_check_add(l, VFC_PASS, "IOMMU", NULL,
+			      "%u enabled (%s), %u IOMMU groups%s%.60s%s", n, names, groups, of,
+			      ctx.running ? ctx.running : "", ctx.running ? ")" : "");
 	else
 		vfc_check_add(
 		    l, VFC_FAIL, "IOMMU",
 		    "enable VT-d / AMD-Vi in the firmware and boot with intel_iommu=on (Intel)",
-		    "none enabled (/sys/class/iommu is empty), %u IOMMU groups", groups);
+		    "none enabled (/sys/class/iommu is empty), %u IOMMU groups%s%.60s%s", groups,
+		    of, ctx.running ? ctx.running : "", ctx.running ? ")" : "");
 }
 
 /* The driver a PCI device is bound to, "none" when unbound. */
@@ -399,8 +485,12 @@ void vfc_check_devices(struct vfc_checklist *l, const struct kfacts *k)
 		target[k > 0 ? k : 0] = 0;
 		grp = strrchr(target, '/') ? strrchr(target, '/') + 1 : "?";
 		snprintf(path, sizeof(path), "/dev/vfio/%s", grp);
-		if (access(path, R_OK | W_OK))
-			closed++;
+		{
+			struct stat gs;
+
+			if (stat(path, &gs) || !user_rw(path, &gs))
+				closed++;
+		}
 		if (strlen(list) + strlen(e->d_name) + strlen(grp) + 16 < sizeof(list))
 			snprintf(list + strlen(list), sizeof(list) - strlen(list),
 				 "%s%.64s (group %.16s)", n > 1 ? ", " : "", e->d_name, grp);
@@ -419,8 +509,7 @@ void vfc_check_devices(struct vfc_checklist *l, const struct kfacts *k)
 		vfc_check_add(
 		    l, VFC_WARN, "vfio-pci devices",
 		    "give the VMM's user access to /dev/vfio/GROUP (udev rule or libvirt)",
-		    "%u: %s; %u group node(s) not read-writable by uid %u", n, list, closed,
-		    (unsigned)getuid());
+		    "%u: %s; %u group node(s) not read-writable by %s", n, list, closed, who());
 	else
 		vfc_check_add(l, VFC_PASS, "vfio-pci devices", NULL, "%u: %s", n, list);
 	check_groups(l, k);
@@ -441,12 +530,40 @@ static bool has_cap_sys_resource(void)
 	return eff & (1ULL << CAP_SYS_RESOURCE_BIT);
 }
 
-void vfc_check_memlock(struct vfc_checklist *l)
+void vfc_check_memlock(struct vfc_checklist *l, const struct kfacts *k)
 {
 	struct rlimit r;
 	struct stat st;
 	bool node = !stat(VFC_MODULE_NODE, &st);
 
+	/* The VMM's limit and capabilities, not this shell's: libvirt and units set their own. */
+	if (ctx.user) {
+		vfc_check_add(l, VFC_INFO, "RLIMIT_MEMLOCK",
+			      "libvirt sets it per guest (<memtune>, or the guest's RAM); a unit "
+			      "sets LimitMEMLOCK=",
+			      "%s's VMM: its own limit, set by whatever starts it (not this "
+			      "shell's): it must cover all guest RAM",
+			      ctx.user);
+		if (k->iommufd == 'n')
+			vfc_check_add(l, VFC_SKIP, "CAP_SYS_RESOURCE", NULL,
+				      "not asked: iommufd's accounting needs iommufd "
+				      "(CONFIG_IOMMUFD, above)");
+		else if (node)
+			vfc_check_add(l, VFC_PASS, "CAP_SYS_RESOURCE", NULL,
+				      "not needed: the vfiocompat module's node gives %s's VMMs "
+				      "per-process accounting",
+				      ctx.user);
+		else
+			vfc_check_add(
+			    l, VFC_WARN, "CAP_SYS_RESOURCE",
+			    "grant it to the VMM (a unit: AmbientCapabilities=CAP_SYS_RESOURCE; "
+			    "libvirt clears QEMU's capabilities), or load vfiocompat.ko and target "
+			    "its node",
+			    "%s's VMM holds it only when granted: without it iommufd counts pinned "
+			    "memory per user, so all of %s's VMMs share one RLIMIT_MEMLOCK",
+			    ctx.user, ctx.user);
+		return;
+	}
 	if (!getrlimit(RLIMIT_MEMLOCK, &r)) {
 		if (r.rlim_cur == RLIM_INFINITY)
 			vfc_check_add(l, VFC_INFO, "RLIMIT_MEMLOCK", NULL,
@@ -458,7 +575,11 @@ void vfc_check_memlock(struct vfc_checklist *l)
 				      "%llu KiB for this shell",
 				      (unsigned long long)r.rlim_cur >> 10);
 	}
-	if (has_cap_sys_resource())
+	if (k->iommufd == 'n')
+		vfc_check_add(
+		    l, VFC_SKIP, "CAP_SYS_RESOURCE", NULL,
+		    "not asked: iommufd's accounting needs iommufd (CONFIG_IOMMUFD, above)");
+	else if (has_cap_sys_resource())
 		vfc_check_add(
 		    l, VFC_PASS, "CAP_SYS_RESOURCE", NULL,
 		    "held: the shim can ask iommufd for per-process (type1-like) accounting");

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "checklist.h"
 
@@ -12,6 +13,23 @@
 struct kfacts {
 	char iommufd, vfio, vfio_pci;
 };
+
+/*
+ * Whom and which kernel the lines answer for (check --user, --config): the
+ * VMM's user instead of this shell's uid for node access, capabilities and
+ * limits; with another kernel's config, what only the running kernel can
+ * say (nodes, modules, the IOMMU, devices) is marked as the running
+ * kernel's, and its nodes and modules are INFO: the target kernel decides.
+ */
+struct vfc_check_ctx {
+	const char *user; /* NULL: this shell's uid */
+	uid_t uid;
+	gid_t groups[256];
+	int ngroups;
+	const char *running; /* non-NULL with --config: the running kernel's release */
+};
+/* Set once before the checks; user unknown: the caller has said so already. */
+void vfc_check_context(const char *user, const char *running_release);
 
 /* release: the running kernel's, or the --config file's (from: that file). */
 void vfc_check_kernel(struct vfc_checklist *l, const char *release, const char *from);
@@ -29,6 +47,6 @@ void vfc_check_iommu(struct vfc_checklist *l);
 /* vfio-pci devices per IOMMU group, with viability. */
 void vfc_check_devices(struct vfc_checklist *l, const struct kfacts *k);
 /* RLIMIT_MEMLOCK and CAP_SYS_RESOURCE. */
-void vfc_check_memlock(struct vfc_checklist *l);
+void vfc_check_memlock(struct vfc_checklist *l, const struct kfacts *k);
 
 #endif

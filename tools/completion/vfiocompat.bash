@@ -19,20 +19,21 @@ _vfiocompat()
 	_init_completion -n := || return
 
 	if [ "$cword" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "check inspect run report bench audit systemd help --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check inspect run report bench libvirt audit systemd help --help --version" -- "$cur"))
 		return
 	fi
 	cmd=${words[1]}
 	case "$cmd" in
 	help)
-		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench audit systemd" -- "$cur"))
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "check inspect run report bench libvirt audit systemd" -- "$cur"))
 		;;
 	check)
 		case "$prev" in
 		--config) _filedir; return ;;
+		--user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --config --migration --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --nagios --config --user --migration --help" -- "$cur"))
 		elif [[ " ${words[*]} " == *" --migration "* ]]; then
 			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
 			__ltrim_colon_completions "$cur"
@@ -43,7 +44,7 @@ _vfiocompat()
 		-o | --output) _filedir -d; return ;;
 		--pid | --comm | --duration) return ;;
 		esac
-		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "--output --pid --comm --duration --help" -- "$cur"))
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "-o --output --pid --comm --duration --help" -- "$cur"))
 		;;
 	inspect)
 		if [[ $cur == -* ]]; then
@@ -57,7 +58,7 @@ _vfiocompat()
 		--output) _filedir; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --prometheus --output --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --prometheus --nagios --output --exit-code --help" -- "$cur"))
 		else
 			_filedir
 		fi
@@ -102,9 +103,25 @@ _vfiocompat()
 			fi
 		done
 		case "$prev" in
-		--log | --target) _filedir; return ;;
+		--log | --target | --json-file) _filedir; return ;;
+		--json-fd) return ;;
 		esac
-		COMPREPLY=($(compgen -W "--audit --log --target --mount-ns --preload --fail-closed --json --help --" -- "$cur"))
+		COMPREPLY=($(compgen -W "--audit --log --target --mount-ns --preload --fail-closed --json --json-file --json-fd --help --" -- "$cur"))
+		;;
+	libvirt)
+		case "$prev" in
+		--log-dir | --state-dir) _filedir -d; return ;;
+		--lib | --qemu-conf | --apparmor-local | --target) _filedir; return ;;
+		--apparmor) COMPREPLY=($(compgen -W "auto yes no" -- "$cur")); return ;;
+		--connect) return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--dry-run --native --json --connect --log-dir --state-dir --target --lib --qemu-conf --apparmor-local --apparmor --help" -- "$cur"))
+		elif [ "$cword" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "enable disable status" -- "$cur"))
+		elif [ "$cword" -eq 3 ] && command -v virsh >/dev/null; then
+			COMPREPLY=($(compgen -W "$(virsh list --all --name 2>/dev/null)" -- "$cur"))
+		fi
 		;;
 	esac
 } && complete -F _vfiocompat vfiocompat

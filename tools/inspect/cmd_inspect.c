@@ -199,8 +199,7 @@ int vfc_cmd_inspect(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+			return vfc_bad_option("inspect", argv);
 		}
 	}
 	if (optind >= argc) {

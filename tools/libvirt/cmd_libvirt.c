@@ -31,7 +31,8 @@ int vfc_cmd_libvirt(int argc, char **argv)
 	} else {
 		snprintf(path, sizeof(path), "%s", VFC_LIBEXECDIR "/vfiocompat-libvirt");
 	}
-	argv[0] = path;
+	/* Its messages say "vfiocompat libvirt: ...", never the helper's path. */
+	argv[0] = "vfiocompat libvirt";
 	execv(path, argv);
 	vfc_err("libvirt: cannot run %s (%s); install vfiocompat with libvirt-dev present "
 		"(make install)",

@@ -35,7 +35,7 @@ extern const char *prog;
 
 struct opts {
 	const char *uri, *log_dir, *state_dir, *qemu_conf, *apparmor_local, *target, *lib;
-	bool dry_run, native;
+	bool dry_run, native, json;
 	int apparmor; /* -1 auto (where active), 0 never, 1 always */
 };
 

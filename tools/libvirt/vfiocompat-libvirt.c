@@ -41,6 +41,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
@@ -67,6 +68,8 @@ static void usage(FILE *f)
 	    "Trial a libvirt domain's QEMU on iommufd under the vfiocompat shim, and undo it.\n"
 	    "enable prints each change it makes; disable reverts each, keeping the reports.\n\n"
 	    "  --dry-run          print the changes, make none\n"
+	    "  --json             status: one JSON object (domain, trialled, emulator, target,\n"
+	    "                     reports, qemu_conf, ...) instead of the text\n"
 	    "  --native           enable: trial libvirt's own iommufd back end instead (libvirt\n"
 	    "                     >= 12.1: <driver iommufd='yes'/> on each PCI hostdev; disable\n"
 	    "                     restores the XML byte for byte)\n"
@@ -78,7 +81,9 @@ static void usage(FILE *f)
 	    "  --target NODE      iommufd node (default %s if loaded, else %s)\n"
 	    "  --lib PATH         the shim (default: beside this program, else %s)\n"
 	    "  --qemu-conf FILE   default /etc/libvirt/qemu.conf\n"
-	    "  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n\n"
+	    "  --apparmor-local FILE  default /etc/apparmor.d/local/abstractions/libvirt-qemu\n"
+	    "  --apparmor auto|yes|no  write the AppArmor rules where AppArmor is active\n"
+	    "                     (auto, the default), always (yes) or never (no)\n\n"
 	    "After a qemu.conf change restart libvirtd (or virtqemud); the domain's next start\n"
 	    "is trialled. Read the verdict with 'vfiocompat report DIR/DOMAIN/*.jsonl'.\n",
 	    MODULE_NODE, IOMMU_NODE, VFC_LIBDIR "/libvfiocompat.so");
@@ -300,6 +305,54 @@ static int cmd_disable(virConnectPtr conn, virDomainPtr dom, const char *name, c
 	return rc;
 }
 
+/* status --json: one object, the same facts as the text (docs/man/vfiocompat.1). */
+static void status_json(const char *name, int rc, const struct trial *t, int reports,
+			const char *conf_state, const struct opts *o)
+{
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "domain", json_object_new_string(name));
+	json_object_object_add(j, "trialled", json_object_new_boolean(rc > 0));
+	if (rc < 0)
+		json_object_object_add(j, "error",
+				       json_object_new_string("unreadable vfiocompat metadata"));
+	if (rc > 0) {
+		json_object_object_add(j, "mode", json_object_new_string("shim"));
+		json_object_object_add(j, "emulator", json_object_new_string(t->wrapper));
+		json_object_object_add(j, "original_emulator", json_object_new_string(t->emulator));
+		json_object_object_add(j, "target", json_object_new_string(t->target));
+		json_object_object_add(j, "qemu_user", json_object_new_string(t->user));
+		json_object_object_add(j, "report_dir", json_object_new_string(t->log_dir));
+		json_object_object_add(j, "reports", json_object_new_int(reports));
+		json_object_object_add(j, "wrapper_present",
+				       json_object_new_boolean(!access(t->wrapper, X_OK)));
+		json_object_object_add(j, "qemu_conf",
+				       conf_state ? json_object_new_string(conf_state) : NULL);
+		if (!strcmp(t->target, IOMMU_NODE))
+			json_object_object_add(j, "acl",
+					       json_object_new_boolean(has_acl(IOMMU_NODE)));
+		json_object_object_add(j, "apparmor", json_object_new_boolean(apparmor_active()));
+	}
+	(void)o;
+	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+/* status --json of a domain on libvirt's own back end: what it is; the text has the rest. */
+static int native_status_json(const char *name)
+{
+	json_object *j = json_object_new_object();
+
+	json_object_object_add(j, "domain", json_object_new_string(name));
+	json_object_object_add(j, "trialled", json_object_new_boolean(true));
+	json_object_object_add(j, "mode", json_object_new_string("native"));
+	printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+	return 0;
+}
+
 static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, const struct opts *o)
 {
 	struct trial t;
@@ -307,16 +360,17 @@ static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, co
 	struct want w = {0};
 	bool missing;
 	char *conf;
+	const char *conf_state = NULL;
 
 	(void)conn;
 	if (rc <= 0) {
-		printf("%s: domain '%s': not trialled%s\n", prog, name,
-		       rc < 0 ? " (unreadable vfiocompat metadata)" : "");
+		if (o->json)
+			status_json(name, rc, &t, 0, NULL, o);
+		else
+			printf("%s: domain '%s': not trialled%s\n", prog, name,
+			       rc < 0 ? " (unreadable vfiocompat metadata)" : "");
 		return rc < 0;
 	}
-	printf("%s: domain '%s': trialled\n  emulator: %s (original: %s)\n  target: %s\n  "
-	       "QEMU user: %s\n",
-	       prog, name, t.wrapper, t.emulator, t.target, t.user);
 	{
 		DIR *d = opendir(t.log_dir);
 		struct dirent *e;
@@ -326,23 +380,31 @@ static int cmd_status(virConnectPtr conn, virDomainPtr dom, const char *name, co
 		if (d)
 			closedir(d);
 	}
-	printf("  reports: %d in %s (%s/%s links to it)\n", n, t.log_dir, o->log_dir, name);
-	printf("  wrapper file: %s\n", access(t.wrapper, X_OK) ? "MISSING" : "present");
 	conf = lv_read_file(o->qemu_conf, &missing);
 	want_add(&w, &t);
 	if (conf) {
 		char *out = vfc_conf_set_nodes(conf, w.nodes, w.n);
 		char *rev = vfc_conf_revert(conf);
 
-		printf("  qemu.conf: %s\n",
-		       out && rev && !strcmp(out, conf)
-			   ? (strcmp(rev, conf) ? "allows the node (vfiocompat block)"
-						: "allows the node (its own setting)")
-			   : "does NOT allow the node: run enable again");
+		conf_state = out && rev && !strcmp(out, conf)
+				 ? (strcmp(rev, conf) ? "allows the node (vfiocompat block)"
+						      : "allows the node (its own setting)")
+				 : "does NOT allow the node: run enable again";
 		free(out);
 		free(rev);
 	}
 	free(conf);
+	if (o->json) {
+		status_json(name, rc, &t, n, conf_state, o);
+		return 0;
+	}
+	printf("%s: domain '%s': trialled\n  emulator: %s (original: %s)\n  target: %s\n  "
+	       "QEMU user: %s\n",
+	       prog, name, t.wrapper, t.emulator, t.target, t.user);
+	printf("  reports: %d in %s (%s/%s links to it)\n", n, t.log_dir, o->log_dir, name);
+	printf("  wrapper file: %s\n", access(t.wrapper, X_OK) ? "MISSING" : "present");
+	if (conf_state)
+		printf("  qemu.conf: %s\n", conf_state);
 	if (!strcmp(t.target, IOMMU_NODE))
 		printf("  ACL on %s: %s\n", IOMMU_NODE, has_acl(IOMMU_NODE) ? "present" : "none");
 	printf("  AppArmor: %s\n", apparmor_active() ? "active" : "not active");
@@ -353,6 +415,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"dry-run", no_argument, 0, 'n'},
+	    {"json", no_argument, 0, 'j'},
 	    {"native", no_argument, 0, 'N'},
 	    {"connect", required_argument, 0, 'c'},
 	    {"log-dir", required_argument, 0, 'l'},
@@ -379,10 +442,14 @@ int main(int argc, char **argv)
 	int c, rc;
 	ssize_t n;
 
+	opterr = 0; /* one line of ours, never getopt's with argv[0] (a build path) */
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.dry_run = true;
+			break;
+		case 'j':
+			o.json = true;
 			break;
 		case 'N':
 			o.native = true;
@@ -421,9 +488,13 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		default: {
+			char msg[320];
+
+			snprintf(msg, sizeof(msg), "unknown option '%.200s', or it lacks its value",
+				 argv[optind - 1]);
+			die_usage(msg);
+		}
 		}
 	}
 	if (argc - optind != 2)
@@ -432,6 +503,8 @@ int main(int argc, char **argv)
 	name = argv[optind + 1];
 	if (strcmp(verb, "enable") && strcmp(verb, "disable") && strcmp(verb, "status"))
 		die_usage("unknown verb; use enable, disable or status");
+	if (o.json && strcmp(verb, "status"))
+		die_usage("--json is status's (enable and disable print each change as text)");
 	if (!lv_safe_name(name))
 		die_usage("a domain name of letters, digits and ._+- only (it names files)");
 	if (!lv_safe_path(o.log_dir) || !lv_safe_path(o.state_dir) ||
@@ -461,6 +534,7 @@ int main(int argc, char **argv)
 		rc = vfc_lv_native_enable(conn, dom, name, o.state_dir, o.dry_run);
 	else if (vfc_lv_native_marked(dom) && strcmp(verb, "enable"))
 		rc = !strcmp(verb, "disable") ? vfc_lv_native_disable(conn, dom, name, o.dry_run)
+		     : o.json		      ? native_status_json(name)
 					      : vfc_lv_native_status(dom, name);
 	else if (vfc_lv_native_marked(dom))
 		rc = lv_fail("domain '%s' runs libvirt's iommufd back end on trial; 'vfiocompat "

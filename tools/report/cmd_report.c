@@ -21,23 +21,26 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: vfiocompat report [--json|--prometheus] [--output FILE [--exit-code]]\n"
-	    "                         [--nagios] REPORT...\n\n"
+	    "usage: vfiocompat report [--json|--prometheus|--nagios] [--output FILE "
+	    "[--exit-code]]\n"
+	    "                         REPORT...\n\n"
 	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
 	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
 	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
-	    "process's (ready < ready-with-differences < untested < incomplete < not-ready\n"
-	    "< failed). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
+	    "process's (READY < READY WITH DIFFERENCES < UNTESTED < INCOMPLETE < NOT READY\n"
+	    "< FAILED). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
 	    "skipped; a read error is an error (exit 2).\n\n"
 	    "  --json         one JSON object\n"
 	    "  --prometheus   node_exporter textfile-collector format\n"
+	    "  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata', the\n"
+	    "                 table as long output, exit 0 OK (READY), 1 WARNING (READY WITH\n"
+	    "                 DIFFERENCES), 2 CRITICAL (NOT READY, FAILED), 3 UNKNOWN (UNTESTED,\n"
+	    "                 INCOMPLETE, or any error, then on stdout); with --output and\n"
+	    "                 --json or --prometheus, that format goes to the file\n"
 	    "  --output FILE  write there atomically (temporary file, then rename); exit 0\n"
 	    "                 once written, unless --exit-code or --nagios\n"
-	    "  --exit-code    with --output: exit with the verdict's code (the default without)\n"
-	    "  --nagios       exit with monitoring-plugin codes: 0 OK (READY), 1 WARNING\n"
-	    "                 (WITH CHANGES), 2 CRITICAL (NOT READY, FAILED), 3 UNKNOWN\n"
-	    "                 (UNTESTED, INCOMPLETE, or an input or output error)\n\n"
-	    "exit: 0 READY, 3 READY WITH CHANGES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
+	    "  --exit-code    with --output: exit with the verdict's code (the default without)\n\n"
+	    "exit: 0 READY, 5 READY WITH DIFFERENCES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
 	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n",
 	    "/sys/kernel/debug/vfiocompat/report");
 }
@@ -107,20 +110,22 @@ static int read_one(struct vfc_trial *t, const char *path)
 /* Exit codes, vfiocompat(1): the verdict's, or a monitoring plugin's with --nagios. */
 static int exit_for(enum vfc_verdict v, bool nagios)
 {
+	if (nagios)
+		return vfc_report_nagios_state(v);
 	switch (v) {
 	case VFC_V_READY:
-		return nagios ? VFC_NAGIOS_OK : VFC_EXIT_OK;
+		return VFC_EXIT_OK;
 	case VFC_V_CHANGES:
-		return nagios ? VFC_NAGIOS_WARNING : VFC_EXIT_CHANGES;
+		return VFC_EXIT_CHANGES;
 	case VFC_V_NOT_READY:
 	case VFC_V_FAILED:
-		return nagios ? VFC_NAGIOS_CRITICAL : VFC_EXIT_FAIL;
+		return VFC_EXIT_FAIL;
 	case VFC_V_UNTESTED:
 	case VFC_V_INCOMPLETE:
 	case VFC_V_COUNT:
 		break;
 	}
-	return nagios ? VFC_NAGIOS_UNKNOWN : VFC_EXIT_UNTESTED;
+	return VFC_EXIT_UNTESTED;
 }
 
 /* Where the report's errors go: 2, or UNKNOWN for a monitoring system. */
@@ -149,11 +154,9 @@ int vfc_cmd_report(int argc, char **argv)
 	int c, bad = 0;
 	FILE *out = stdout;
 
-	/* A monitoring system gets UNKNOWN for every error, a bad option before it too. */
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--nagios"))
-			vfc_output_error_exit = VFC_NAGIOS_UNKNOWN;
-	nagios = vfc_output_error_exit == VFC_NAGIOS_UNKNOWN;
+	/* A monitoring system gets UNKNOWN on stdout for every error, a bad option before it too.
+	 */
+	nagios = vfc_nagios_scan(argc, argv);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
@@ -170,7 +173,6 @@ int vfc_cmd_report(int argc, char **argv)
 			break;
 		case 'n':
 			nagios = true;
-			vfc_output_error_exit = VFC_NAGIOS_UNKNOWN;
 			break;
 		case 'o':
 			output = optarg;
@@ -179,12 +181,17 @@ int vfc_cmd_report(int argc, char **argv)
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return error_exit(nagios);
+			return vfc_bad_option("report", argv);
 		}
 	}
 	if (json && prometheus) {
 		vfc_err("report: --json and --prometheus are two output formats; choose one");
+		return error_exit(nagios);
+	}
+	if (nagios && (json || prometheus) && !output) {
+		vfc_err(
+		    "report: --nagios prints its own format on stdout; --%s needs --output FILE",
+		    json ? "json" : "prometheus");
 		return error_exit(nagios);
 	}
 	if (optind == argc) {
@@ -214,7 +221,9 @@ int vfc_cmd_report(int argc, char **argv)
 		}
 		fchmod(fd, 0644); /* node_exporter runs as another user */
 	}
-	if (fmt == JSON)
+	if (nagios && !output)
+		; /* below, once the inputs are known to be read */
+	else if (fmt == JSON)
 		vfc_report_print_json(out, &t, v);
 	else if (fmt == PROMETHEUS)
 		vfc_report_print_prometheus(out, &t, v);
@@ -230,8 +239,11 @@ int vfc_cmd_report(int argc, char **argv)
 			bad = 1;
 		}
 	}
+	/* Every input read and the file written: the state line, else UNKNOWN above. */
+	if (nagios && !bad && !vfc_nagios_errors())
+		vfc_report_print_nagios(stdout, &t, v);
 	vfc_trial_free(&t);
-	if (bad)
+	if (bad || (nagios && vfc_nagios_errors()))
 		return error_exit(nagios);
 	/* A timer feeding a textfile collector succeeded once the file is written. */
 	if (output && !exit_code && !nagios)

@@ -2,6 +2,7 @@
 /* `vfiocompat report`'s three outputs of a finished trial: a table, JSON, Prometheus. */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -58,7 +59,7 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 			put_clean(out, name, 32);
 			fputc(' ', out);
 			put_clean(out, p->mode[0] ? p->mode : "?", 9);
-			fprintf(out, " %-24s %-26s ", vfc_verdict_name(p->verdict),
+			fprintf(out, " %-24s %-26s ", vfc_verdict_title(p->verdict),
 				vfc_migv_name(p->migv));
 			put_clean(out, p->source, 0);
 			fputc('\n', out);
@@ -118,13 +119,13 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
 	}
 	vfc_native_print_memlock(out, t);
-	fprintf(out,
-		"verdict: %s (%u ready, %u with changes, %u untested, %u incomplete, %u not ready, "
-		"%u failed)\n",
-		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
-		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
-		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
-		count_verdict(t, VFC_V_FAILED));
+	fprintf(
+	    out,
+	    "verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
+	    "%u failed)\n",
+	    vfc_verdict_title(v), count_verdict(t, VFC_V_READY), count_verdict(t, VFC_V_CHANGES),
+	    count_verdict(t, VFC_V_UNTESTED), count_verdict(t, VFC_V_INCOMPLETE),
+	    count_verdict(t, VFC_V_NOT_READY), count_verdict(t, VFC_V_FAILED));
 	vfc_native_print_verdict(out, t);
 	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
@@ -285,4 +286,58 @@ void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_
 		"# TYPE vfiocompat_report_lines_skipped gauge\n"
 		"vfiocompat_report_lines_skipped %lu\n",
 		t->skipped);
+}
+
+/* Monitoring-plugin state of a verdict (docs/man/vfiocompat.1, EXIT STATUS). */
+int vfc_report_nagios_state(enum vfc_verdict v)
+{
+	switch (v) {
+	case VFC_V_READY:
+		return 0;
+	case VFC_V_CHANGES:
+		return 1;
+	case VFC_V_NOT_READY:
+	case VFC_V_FAILED:
+		return 2;
+	case VFC_V_UNTESTED:
+	case VFC_V_INCOMPLETE:
+	case VFC_V_COUNT:
+		break;
+	}
+	return 3;
+}
+
+void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+{
+	static const char *const states[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	/* warn;crit per verdict: a process with differences warns, a failing one is critical. */
+	static const char *const thresholds[VFC_V_COUNT] = {
+	    [VFC_V_READY] = ";;",      [VFC_V_CHANGES] = ";0;",	  [VFC_V_UNTESTED] = ";;",
+	    [VFC_V_INCOMPLETE] = ";;", [VFC_V_NOT_READY] = ";;0", [VFC_V_FAILED] = ";;0",
+	};
+	char *body = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	fprintf(out, "VFIOCOMPAT %s - %s: %zu process%s from %lu file%s, %lu line%s skipped |",
+		states[vfc_report_nagios_state(v)], vfc_verdict_title(v), t->nprocs,
+		t->nprocs == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s", t->skipped,
+		t->skipped == 1 ? "" : "s");
+	fprintf(out, " 'processes'=%zu;;;0", t->nprocs);
+	for (int k = 0; k < VFC_V_COUNT; k++) {
+		fprintf(out, " '");
+		for (const char *p = vfc_verdict_name((enum vfc_verdict)k); *p; p++)
+			fputc(*p == '-' ? '_' : *p, out);
+		fprintf(out, "'=%u%s;0", count_verdict(t, (enum vfc_verdict)k), thresholds[k]);
+	}
+	fprintf(out, " 'lines_skipped'=%lu;;;0\n", t->skipped);
+	/* Long output: the table, without '|' (it would start perfdata). */
+	m = open_memstream(&body, &len);
+	if (!m)
+		return;
+	vfc_report_print_human(m, t, v);
+	fclose(m);
+	for (size_t i = 0; i < len; i++)
+		fputc(body[i] == '|' ? '/' : body[i], out);
+	free(body);
 }

@@ -14,4 +14,11 @@ void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdic
 /* node_exporter's textfile format (--prometheus). */
 void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v);
 
+/*
+ * Monitoring-plugin output (--nagios): "VFIOCOMPAT STATE - summary | perfdata",
+ * then the table as long output. The state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+ */
+void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verdict v);
+int vfc_report_nagios_state(enum vfc_verdict v);
+
 #endif

@@ -166,7 +166,7 @@ static enum vfc_verdict derive(const struct vfc_trial *t, struct vfc_trial_proc 
 	if (rules & 1u << VFC_RULE_UNKNOWN)
 		because(p, "used %s (unknown to this vfiocompat%s: upgrade it to judge)", unknown,
 			p->unknown_blocker ? ", a blocker by its writer's word"
-					   : ": at best ready-with-differences");
+					   : ": at best READY WITH DIFFERENCES");
 	if (rules & 1u << VFC_RULE_FALLBACK)
 		because(p, "a container stayed on type1: %s%s%s", p->fallback_target,
 			p->fallback_target[0] ? ": " : "",

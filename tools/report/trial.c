@@ -118,8 +118,7 @@ static void end_line(struct vfc_trial *t, const char *line, size_t n, bool over,
 		return;
 	}
 	if (warn)
-		fprintf(warn, "vfiocompat: report: %s:%lu: %s; line skipped\n", source, lineno,
-			err);
+		fprintf(warn, "vfiocompat report: %s:%lu: %s; line skipped\n", source, lineno, err);
 }
 
 int vfc_trial_add_stream(struct vfc_trial *t, FILE *in, const char *source, FILE *warn)

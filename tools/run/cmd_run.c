@@ -50,7 +50,8 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "usage: vfiocompat run [--audit] [--log PATH] [--target NODE] [--mount-ns|--preload]\n"
-	    "                      [--fail-closed] [--json] -- CMD [ARGS...]\n\n"
+	    "                      [--fail-closed] [--json|--json-file PATH|--json-fd N]\n"
+	    "                      -- CMD [ARGS...]\n\n"
 	    "Run CMD as a trial on iommufd and print the verdict on stderr when it exits.\n"
 	    "The strategy is the one 'vfiocompat inspect CMD' recommends unless given (a\n"
 	    "program that is no VFIO user, nor can be preloaded, runs unchanged):\n"
@@ -65,9 +66,13 @@ static void usage(FILE *f)
 	    "  --log PATH     report path (%%p pid, %%e program; appends); default: a new\n"
 	    "                 directory under $TMPDIR or /tmp, kept (and named) when a report\n"
 	    "                 was written, removed when none was\n"
-	    "  --json         the verdict as one JSON object on stderr\n\n"
+	    "  --json         the verdict as one JSON object on stderr, instead of its lines\n"
+	    "  --json-file PATH  the JSON object into PATH (created or truncated before CMD\n"
+	    "                 starts), apart from CMD's output; the lines stay on stderr\n"
+	    "  --json-fd N    the JSON object to file descriptor N (open for writing; CMD\n"
+	    "                 does not inherit it), e.g. --json-fd 3 3>verdict.json\n\n"
 	    "exit: CMD's exit status (a signal that killed CMD is re-raised); 125 run itself\n"
-	    "      failed, 126 CMD not executable, 127 CMD not found\n");
+	    "      failed (a bad option too), 126 CMD not executable, 127 CMD not found\n");
 }
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -80,6 +85,52 @@ static void forward(int sig, siginfo_t *si, void *uc)
 		kill(child_pid, sig);
 	prefork[sig] = 0;
 	errno = saved;
+}
+
+/*
+ * Where --json-file or --json-fd sends the verdict, opened before CMD starts
+ * so that a bad path is run's error (125), not a lost verdict. An fd given is
+ * moved above the standard ones, close-on-exec: CMD does not inherit it.
+ */
+static FILE *open_json(const char *path, const char *fdarg)
+{
+	int fd, mode;
+	FILE *f;
+
+	if (path) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+		if (fd < 0) {
+			vfc_err("run: --json-file %s: %s; give a writable path", path,
+				strerror(errno));
+			return NULL;
+		}
+	} else {
+		char *end;
+		long n = strtol(fdarg, &end, 10);
+
+		errno = 0;
+		if (!*fdarg || *end || n < 1 || n > 1 << 20 ||
+		    (mode = fcntl((int)n, F_GETFL)) < 0 || (mode & O_ACCMODE) == O_RDONLY) {
+			vfc_err("run: --json-fd %s: %s; give a file descriptor open for writing "
+				"(e.g. --json-fd 3 3>verdict.json)",
+				fdarg,
+				errno == EBADF ? "not open" : "not a descriptor open for writing");
+			return NULL;
+		}
+		fd = (int)n > 2 ? fcntl((int)n, F_DUPFD_CLOEXEC, 3) : dup((int)n);
+		if (fd < 0) {
+			vfc_err("run: --json-fd %s: %s", fdarg, strerror(errno));
+			return NULL;
+		}
+		if (n > 2)
+			close((int)n);
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		vfc_err("run: --json: %s", strerror(errno));
+		close(fd);
+	}
+	return f;
 }
 
 static int mount_ns(const char *target)
@@ -188,12 +239,15 @@ int vfc_cmd_run(int argc, char **argv)
 	    {"preload", no_argument, 0, 'p'},
 	    {"fail-closed", no_argument, 0, 'f'},
 	    {"json", no_argument, 0, 'j'},
+	    {"json-file", required_argument, 0, 'J'},
+	    {"json-fd", required_argument, 0, 'F'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	char lib[PATH_MAX], exe[PATH_MAX], dir[PATH_MAX] = "", logbuf[PATH_MAX],
 					   pattern[PATH_MAX * 2] = "", preload[PATH_MAX * 4];
-	const char *log = NULL, *target = NULL;
+	const char *log = NULL, *target = NULL, *json_file = NULL, *json_fd = NULL;
+	FILE *jout = NULL;
 	bool audit = false, mountns = false, fail_closed = false, json = false;
 	enum how how = HOW_PRELOAD;
 	int c, pipefd[2], status, err = 0, forced = 0;
@@ -204,6 +258,7 @@ int vfc_cmd_run(int argc, char **argv)
 	struct vfc_audit *ebpf = NULL; /* static/setuid under --mount-ns: tools/audit/ */
 	char ebpf_log[PATH_MAX];
 
+	vfc_output_error_exit = VFC_EXIT_RUN_ERROR;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
@@ -221,7 +276,7 @@ int vfc_cmd_run(int argc, char **argv)
 			if (forced && forced != c) {
 				vfc_err(
 				    "run: --mount-ns and --preload exclude each other; give one");
-				return VFC_EXIT_USAGE;
+				return VFC_EXIT_RUN_ERROR;
 			}
 			how = c == 'm' ? HOW_MOUNT_NS : HOW_PRELOAD;
 			forced = c;
@@ -232,18 +287,33 @@ int vfc_cmd_run(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'J':
+			json_file = optarg;
+			break;
+		case 'F':
+			json_fd = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return VFC_EXIT_OK;
 		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+			vfc_bad_option("run", argv);
+			return VFC_EXIT_RUN_ERROR;
 		}
 	}
 	if (optind == argc) {
 		vfc_err("run: no command given; usage: vfiocompat run [OPTIONS] -- CMD [ARGS...]");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
+	if (json + !!json_file + !!json_fd > 1) {
+		vfc_err("run: --json, --json-file and --json-fd each say where the JSON verdict "
+			"goes; give one");
+		return VFC_EXIT_RUN_ERROR;
+	}
+	if (json)
+		jout = stderr;
+	else if ((json_file || json_fd) && !(jout = open_json(json_file, json_fd)))
+		return VFC_EXIT_RUN_ERROR;
 	/*
 	 * A signal sent before child_pid is set would find no child to
 	 * forward to and be lost: the forwarded signals stay blocked from
@@ -257,7 +327,7 @@ int vfc_cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &fwd, &oldmask);
 	if ((log && log[0] != '/') || (target && target[0] != '/')) {
 		vfc_err("run: --log and --target take absolute paths");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	/* By identity, as the shim decides: the container is no target. */
 	if (target) {
@@ -269,18 +339,18 @@ int vfc_cmd_run(int argc, char **argv)
 			    "run: --target %s is the VFIO container itself (char 10:196), not an "
 			    "iommufd node; give /dev/iommu or leave --target out",
 			    target);
-			return VFC_EXIT_USAGE;
+			return VFC_EXIT_RUN_ERROR;
 		}
 	}
 	if (how == HOW_MOUNT_NS && audit) {
 		vfc_err("run: --audit needs the shim (--preload); a mount namespace has no "
 			"per-ioctl log");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	if (how == HOW_MOUNT_NS && log) {
 		vfc_err("run: --log needs the shim (--preload); a mount namespace writes no "
 			"report");
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	if (!forced && (c = choose(argv[optind], &how)))
 		return c;
@@ -288,7 +358,7 @@ int vfc_cmd_run(int argc, char **argv)
 		vfc_err("run: %s needs --mount-ns, which has no per-ioctl log for --audit; load "
 			"vfiocompat.ko with audit=1 instead",
 			argv[optind]);
-		return VFC_EXIT_USAGE;
+		return VFC_EXIT_RUN_ERROR;
 	}
 	mountns = how == HOW_MOUNT_NS;
 	/* As the shim chooses: the module's node (per-process accounting) when loaded. */
@@ -324,7 +394,7 @@ int vfc_cmd_run(int argc, char **argv)
 		}
 		if (!vfc_log_glob(log, pattern, sizeof(pattern))) {
 			vfc_err("run: --log path too long");
-			return VFC_EXIT_USAGE;
+			return VFC_EXIT_RUN_ERROR;
 		}
 		if (setenv("LD_PRELOAD", preload, 1) || setenv("VFIOCOMPAT_LOG", log, 1) ||
 		    (audit && setenv("VFIOCOMPAT_MODE", "audit", 1)) ||
@@ -440,7 +510,13 @@ int vfc_cmd_run(int argc, char **argv)
 			fprintf(stderr, "vfiocompat run: the exit record was not written: %s\n",
 				why);
 	}
-	vfc_run_print_verdict(pattern, dir, json, argv[optind], how_key(how), status);
+	if (vfc_run_print_verdict(pattern, dir, jout, argv[optind], how_key(how), status) ||
+	    (jout && jout != stderr && fclose(jout))) {
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "vfiocompat run: %s killed by signal %d\n", argv[optind],
+				WTERMSIG(status));
+		return VFC_EXIT_RUN_ERROR;
+	}
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "vfiocompat run: %s killed by signal %d\n", argv[optind],
 			WTERMSIG(status));

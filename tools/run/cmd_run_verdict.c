@@ -38,9 +38,10 @@ static FILE *open_report(const char *path)
 }
 
 /* The verdict of what the run left, on stderr: one line, or one JSON object with --json. */
-void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, const char *cmd,
-			   const char *how, int status)
+int vfc_run_print_verdict(const char *pattern, const char *dir, FILE *json, const char *cmd,
+			  const char *how, int status)
 {
+	int ret = 0;
 	struct vfc_trial t;
 	enum vfc_verdict v = VFC_V_UNTESTED;
 	glob_t g;
@@ -99,10 +100,18 @@ void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, cons
 		else
 			json_object_object_add(o, "exit_status",
 					       json_object_new_int(WEXITSTATUS(status)));
-		fprintf(stderr, "%s\n",
+		fprintf(json, "%s\n",
 			json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							      JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
+		if (json != stderr && (fflush(json) || ferror(json))) {
+			vfc_err("run: writing the JSON verdict failed: %s; it is incomplete",
+				strerror(errno));
+			ret = -1;
+		}
+	}
+	if (json == stderr) {
+		/* The JSON object is the verdict. */
 	} else if (!strcmp(how, "mount-ns") && none) {
 		/* No report: the namespace only swaps the node (no eBPF audit, or no VFIO). */
 	} else if (!strcmp(how, "unchanged")) {
@@ -129,7 +138,7 @@ void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, cons
 			 */
 			snprintf(line, sizeof(line), "%s[%ld]: %s: %s",
 				 p->program[0] ? p->program : "?", p->pid,
-				 vfc_verdict_name(p->verdict), p->reason);
+				 vfc_verdict_title(p->verdict), p->reason);
 			vfc_clean_inplace(line, 0);
 			fprintf(stderr, "vfiocompat run: %s\n", line);
 			shown++;
@@ -138,4 +147,5 @@ void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, cons
 	vfc_trial_free(&t);
 	if (!none)
 		globfree(&g);
+	return ret;
 }

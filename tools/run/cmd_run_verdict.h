@@ -5,12 +5,16 @@
 
 #include <stdbool.h>
 
+#include <stdio.h>
+
 /*
  * Merge the reports matching `pattern` (in `dir` when run made it) and print
- * the verdict on stderr: one line, or one JSON object with json. cmd, how
- * and status describe the run.
+ * the verdict: one JSON object to json when given (--json: stderr;
+ * --json-file, --json-fd: there), and the text lines on stderr unless json
+ * is stderr. cmd, how and status describe the run. Returns 0, or -1 when
+ * the JSON object could not be written (named on stderr).
  */
-void vfc_run_print_verdict(const char *pattern, const char *dir, bool json, const char *cmd,
-			   const char *how, int status);
+int vfc_run_print_verdict(const char *pattern, const char *dir, FILE *json, const char *cmd,
+			  const char *how, int status);
 
 #endif

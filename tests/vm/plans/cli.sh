@@ -66,7 +66,7 @@ check "run: verdict READY" has "$T/e" '^vfiocompat run: verdict READY; 1 process
 R1=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
 tmo 300 "$V" run -- "$EDU" --v1 "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
-check "run -- edu --v1: exit 0, READY WITH CHANGES (type1_v1)" has "$T/e" 'verdict READY WITH CHANGES (type1_v1)'
+check "run -- edu --v1: exit 0, READY WITH DIFFERENCES (type1_v1)" has "$T/e" 'verdict READY WITH DIFFERENCES (type1_v1)'
 R2=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
 tmo 300 "$V" run --audit -- "$EDU" --list-fds "$BDF" >"$T/o" 2>"$T/e"; rc=$?
 CHECK_DIAG="$(cat "$T/o" "$T/e")"
@@ -80,7 +80,7 @@ R3=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
 # report: what those runs wrote, merged.
 tmo 300 "$V" report $R1 $R2 >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")
-check "report over the ready and the v1 trial: READY WITH CHANGES, exit 3" test "$rc" = 3
+check "report over the ready and the v1 trial: READY WITH DIFFERENCES, exit 5" test "$rc" = 5
 check "report: two vfio-dma-edu processes" test "$(grep -c '^vfio-dma-edu\[' "$T/o")" = 2
 tmo 300 "$V" report --prometheus $R1 $R2 $R3 >"$T/o" 2>&1; rc=$?
 CHECK_DIAG=$(cat "$T/o")

@@ -136,7 +136,7 @@ check "start: source ebpf, pid, starttime, boot_id, mode audit, exe" has_all "$s
 CHECK_DIAG=
 out=$("$VFC" report "$f" 2>&1); rc=$?
 CHECK_DIAG=$out
-check "vfiocompat report reads it (READY WITH CHANGES: type1_v1, exit 3)" test "$rc" = 3
+check "vfiocompat report reads it (READY WITH DIFFERENCES: type1_v1, exit 5)" test "$rc" = 5
 CHECK_DIAG=
 
 # QEMU with an assigned device, up to QMP and quit (audit-parity.sh's).
