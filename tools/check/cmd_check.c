@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <time.h>
 #include <limits.h>
 #include <linux/vfio.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vfiocompat check [--json] [--config FILE] [--user USER]\n"
+		"usage: vfiocompat check [--json|--prometheus] [--config FILE] [--user USER]\n"
 		"       vfiocompat check --migration [--json] DEVICE...\n\n"
 		"Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
 		"/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
@@ -42,7 +43,9 @@ static void usage(FILE *f)
 		"                 (binds it through its VFIO cdev)\n"
 		"  --user USER    can USER (libvirt's QEMU user, a unit's User=) reach the\n"
 		"                 iommufd node: mode/ACL, libvirt's cgroup_device_acl, AppArmor\n"
-		"  --json         one JSON object\n\n"
+		"  --json         one JSON object\n"
+		"  --prometheus   node_exporter textfile-collector metrics: a gauge per check\n"
+		"                 line and state, vfiocompat_check_ready (host checks only)\n\n"
 		"exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
 		"      --config that is no readable kernel config, a device that is not a PCI\n"
 		"      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
@@ -162,11 +165,12 @@ int vfc_cmd_check(int argc, char **argv)
 	    {"migration", no_argument, 0, 'm'},
 	    {"config", required_argument, 0, 'c'},
 	    {"user", required_argument, 0, 'u'}, /* usercheck.c */
+	    {"prometheus", no_argument, 0, 'p'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	const char *config = NULL, *user = NULL;
-	bool json = false, migration = false, has_release = false;
+	bool json = false, migration = false, has_release = false, prometheus = false;
 	char source[PATH_MAX + 32] = "", release[128];
 	struct kfacts k = {0};
 	struct vfc_checklist *l;
@@ -190,6 +194,9 @@ int vfc_cmd_check(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'p':
+			prometheus = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return VFC_EXIT_OK;
@@ -201,6 +208,11 @@ int vfc_cmd_check(int argc, char **argv)
 	if (migration && config) {
 		vfc_err("check: --config and --migration exclude each other (--migration asks the "
 			"running kernel's devices); give one");
+		return VFC_EXIT_USAGE;
+	}
+	if (prometheus && (json || migration)) {
+		vfc_err("check: --prometheus is the host checks' metrics; it takes neither --json "
+			"nor --migration");
 		return VFC_EXIT_USAGE;
 	}
 	if (migration) {
@@ -273,7 +285,9 @@ int vfc_cmd_check(int argc, char **argv)
 	vfc_check_iommu_vendor(l, "", -1);
 	vfc_check_devices(l, &k);
 	vfc_check_memlock(l);
-	if (json) {
+	if (prometheus) {
+		vfc_checklist_print_prometheus(stdout, l, (long long)time(NULL));
+	} else if (json) {
 		vfc_checklist_print_json(stdout, l, "host");
 	} else {
 		vfc_checklist_print(stdout, l, "vfiocompat check: is this host ready for iommufd?");

@@ -55,9 +55,10 @@ _vfiocompat()
 	report)
 		case "$prev" in
 		--output) _filedir; return ;;
+		--by) COMPREPLY=($(compgen -W "host program" -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --prometheus --output --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --prometheus --output --by --help" -- "$cur"))
 		else
 			_filedir
 		fi

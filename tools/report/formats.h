@@ -5,13 +5,17 @@
 
 #include <stdio.h>
 
+#include "groups.h"
 #include "trial.h"
 
 /* The table: per process, per feature, then the verdict and its counts. */
-void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v);
+void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+			    enum vfc_by by);
 /* One JSON object: the verdict, the processes, the features (--json). */
-void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v);
+void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+			   enum vfc_by by);
 /* node_exporter's textfile format (--prometheus). */
-void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v);
+void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+				 enum vfc_by by);
 
 #endif
