@@ -273,8 +273,9 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	for f in examples/*.conf; do $(INSTALL_PATHS) "$$f" >$(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; done
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
-	$(INSTALL_PATHS) systemd/report-textfile >$(DESTDIR)$(LIBEXECDIR)/report-textfile
-	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/report-textfile
+	for f in systemd/report-textfile systemd/check-textfile; do \
+		$(INSTALL_PATHS) "$$f" >$(DESTDIR)$(LIBEXECDIR)/$${f##*/} && \
+		chmod 0755 $(DESTDIR)$(LIBEXECDIR)/$${f##*/} || exit 1; done
 	for u in systemd/*.service systemd/*.timer; do $(INSTALL_PATHS) "$$u" >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; done
 	for f in examples/*.sh; do m=0644; [ ! -x "$$f" ] || m=0755; \
@@ -300,8 +301,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc \
 		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/report-textfile \
+		$(DESTDIR)$(LIBEXECDIR)/check-textfile \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.service \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-check.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-check.timer
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 

@@ -32,7 +32,7 @@ _vfiocompat()
 		--config) _filedir; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --config --migration --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --prometheus --config --migration --help" -- "$cur"))
 		elif [[ " ${words[*]} " == *" --migration "* ]]; then
 			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
 			__ltrim_colon_completions "$cur"
