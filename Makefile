@@ -270,6 +270,8 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
 	install -m 0644 examples/*.md examples/*.c examples/*.xml $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 monitoring/vfiocompat.rules.yml monitoring/vfiocompat.rules.test.yml \
+		$(DESTDIR)$(DOCDIR)/examples/
 	for f in examples/*.conf; do $(INSTALL_PATHS) "$$f" >$(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; done
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
