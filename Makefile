@@ -323,8 +323,9 @@ deb:
 ifneq ($(filter %/deb/stamp,$(MAKECMDGOALS)),)
 DEB_FILES := $(shell { git ls-files -co --exclude-standard 2>/dev/null || \
 	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
-# Tests, fuzzing and benchmarks are not packaged: editing them rebuilds nothing.
-DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/%,$(DEB_FILES)))
+# Tests, fuzzing, benchmarks and the Ansible role (run from the tree, on the
+# controller) are not packaged: editing them rebuilds nothing.
+DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/% ansible/%,$(DEB_FILES)))
 endif
 $(B)/deb/stamp: $(DEB_INPUTS)
 	rm -rf $(B)/deb
