@@ -99,7 +99,8 @@ EOC
 PIDS+=($!)
 # Both targets scraped, and the rules evaluated: at most 60 s.
 ok=0
-for ((i = 0; i < 300; i++)); do
+end=$((SECONDS + 60))
+while [ "$SECONDS" -lt "$end" ]; do
 	if q 'count(vfiocompat_host_verdict == 1)' 2>/dev/null &&
 		python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["data"]["result"]; sys.exit(not (r and r[0]["value"][1] == "2"))' "$T/q.json" 2>/dev/null &&
 		q 'ALERTS{alertname="VfiocompatTrialNotReady"}' 2>/dev/null &&
