@@ -270,11 +270,14 @@ install: lib $(B)/vfiocompat $(LIBVIRT_BIN)
 	install -m 0644 README.md docs/*.md docs/*.svg $(DESTDIR)$(DOCDIR)/
 	install -m 0644 kernel/README.md $(DESTDIR)$(DOCDIR)/kernel-module.md
 	install -m 0644 examples/*.md examples/*.c examples/*.xml $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 monitoring/vfiocompat.rules.yml monitoring/vfiocompat.rules.test.yml \
+		$(DESTDIR)$(DOCDIR)/examples/
 	for f in examples/*.conf; do $(INSTALL_PATHS) "$$f" >$(DESTDIR)$(DOCDIR)/examples/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/} || exit 1; done
 	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR)
-	$(INSTALL_PATHS) systemd/report-textfile >$(DESTDIR)$(LIBEXECDIR)/report-textfile
-	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/report-textfile
+	for f in systemd/report-textfile systemd/check-textfile; do \
+		$(INSTALL_PATHS) "$$f" >$(DESTDIR)$(LIBEXECDIR)/$${f##*/} && \
+		chmod 0755 $(DESTDIR)$(LIBEXECDIR)/$${f##*/} || exit 1; done
 	for u in systemd/*.service systemd/*.timer; do $(INSTALL_PATHS) "$$u" >$(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${u##*/} || exit 1; done
 	for f in examples/*.sh; do m=0644; [ ! -x "$$f" ] || m=0755; \
@@ -300,8 +303,11 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/vfiocompat.1 $(DESTDIR)$(MANDIR)/man7/libvfiocompat.7 \
 		$(DESTDIR)$(COMPLETIONDIR)/vfiocompat $(DESTDIR)$(LIBDIR)/pkgconfig/vfiocompat.pc \
 		$(DESTDIR)$(LIBEXECDIR)/vfiocompat-libvirt $(DESTDIR)$(LIBEXECDIR)/report-textfile \
+		$(DESTDIR)$(LIBEXECDIR)/check-textfile \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.service \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-report.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-check.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vfiocompat-check.timer
 	rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/vfiocompat $(DESTDIR)$(DOCDIR)
 
@@ -317,8 +323,9 @@ deb:
 ifneq ($(filter %/deb/stamp,$(MAKECMDGOALS)),)
 DEB_FILES := $(shell { git ls-files -co --exclude-standard 2>/dev/null || \
 	find . -path ./build -prune -o -path ./.git -prune -o -type f -print | sed 's|^\./||'; } | sort -u)
-# Tests, fuzzing and benchmarks are not packaged: editing them rebuilds nothing.
-DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/%,$(DEB_FILES)))
+# Tests, fuzzing, benchmarks and the Ansible role (run from the tree, on the
+# controller) are not packaged: editing them rebuilds nothing.
+DEB_INPUTS := $(wildcard $(filter-out tests/% fuzz/% bench/% .ci/% ansible/%,$(DEB_FILES)))
 endif
 $(B)/deb/stamp: $(DEB_INPUTS)
 	rm -rf $(B)/deb

@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pid.h"
@@ -21,6 +24,14 @@
 static _Atomic uint64_t cached_start; /* starttime + 1; 0: not read in this process */
 static _Atomic uint64_t boot_hi, boot_lo;
 static _Atomic int boot_state; /* 0 not read, 1 unreadable, 2 read */
+/*
+ * The host name (uname's nodename, at most 64 bytes), read once per process
+ * image. The first reader claims it (0 -> 3) and publishes it (2) when the
+ * copy is whole; a record written meanwhile (a handler interrupting the
+ * copy) says "" rather than half a name.
+ */
+static char host[65];
+static _Atomic int host_state; /* 0 not read, 1 unreadable, 2 read, 3 being read */
 
 /* Up to size-1 bytes of PATH into BUF; the length, or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t size)
@@ -65,17 +76,48 @@ void vfc_report_read_identity(void)
 			atomic_store(&boot_state, 1);
 		}
 	}
+	int zero = 0;
+	if (atomic_load(&host_state) == 0 &&
+	    atomic_compare_exchange_strong(&host_state, &zero, 3)) {
+		struct utsname u; /* 390 bytes: bounded */
+		int saved = errno;
+
+		if (syscall(SYS_uname, &u) == 0) {
+			size_t n = strnlen(u.nodename, sizeof(host) - 1);
+
+			memcpy(host, u.nodename, n);
+			host[n] = 0;
+			atomic_store(&host_state, 2);
+		} else {
+			atomic_store(&host_state, 1);
+		}
+		errno = saved;
+	}
+}
+
+/* Wall-clock seconds since the epoch (vDSO, no syscall as a rule); 0 if unread. */
+static int64_t wall_seconds(void)
+{
+	int saved = errno;
+	struct timespec ts;
+	int64_t t = clock_gettime(CLOCK_REALTIME, &ts) == 0 ? (int64_t)ts.tv_sec : 0;
+
+	errno = saved;
+	return t;
 }
 
 struct vfc_ident vfc_identity(char text[37])
 {
-	struct vfc_ident id = {vfc_pid(), 0, text};
+	struct vfc_ident id = {vfc_pid(), 0, text, "", 0};
 
 	vfc_report_read_identity();
 	id.starttime = atomic_load(&cached_start) - 1;
 	text[0] = 0;
 	if (atomic_load(&boot_state) == 2)
 		vfc_boot_id_text(text, atomic_load(&boot_hi), atomic_load(&boot_lo));
+	if (atomic_load(&host_state) == 2)
+		id.hostname = host;
+	id.timestamp = wall_seconds();
 	return id;
 }
 

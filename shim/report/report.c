@@ -122,12 +122,20 @@ static void kv_errno(struct vfc_fmt *f, int err)
 	}
 }
 
-/* `"pid":N,"starttime":N,"boot_id":"..."`, after a comma. */
+/*
+ * `"pid":N,"starttime":N,"boot_id":"...","hostname":"...","timestamp":N`,
+ * after a comma. The host name is uname's nodename (at most 64 bytes,
+ * escaped); the timestamp is the record's wall-clock time.
+ */
 static void kv_ident(struct vfc_fmt *f, const struct vfc_ident *id)
 {
 	kv_int(f, "pid", id->pid);
 	kv_int(f, "starttime", (int64_t)id->starttime);
 	kv_str(f, "boot_id", id->boot_id ? id->boot_id : "");
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, "hostname");
+	vfc_fmt_json_str_n(f, id->hostname ? id->hostname : "", 64);
+	kv_int(f, "timestamp", id->timestamp);
 }
 
 /* The program name, at most VFC_PROG_MAX bytes of it, and whether it was cut. */

@@ -29,6 +29,8 @@ struct vfc_ident {
 	pid_t pid;
 	uint64_t starttime;
 	const char *boot_id;
+	const char *hostname; /* uname's nodename ("" unknown): which host of a fleet */
+	int64_t timestamp;    /* wall clock, seconds since the epoch (UTC); 0 unknown */
 };
 
 /* Field 22 of a /proc/PID/stat text (comm may hold spaces and ')'). */

@@ -102,4 +102,41 @@ check "an output not named *.prom: exit 2, one line" sh -c "test $rc = 2 && test
 VFIOCOMPAT=/nonexistent/vfiocompat run_rt "$T/logs" "$out"; rc=$?
 CHECK_DIAG=$(cat "$T/o")
 check "the command failing: the script fails and the last metrics stay" sh -c "test $rc != 0 && cmp -s '$T/before' '$out' && test \"\$(ls -A '$TD')\" = vfiocompat.prom"
+
+# vfiocompat-check.service and .timer: host readiness (check --prometheus).
+CS=$U/vfiocompat-check.service
+CT=$P/libexec/vfiocompat/check-textfile
+check "installed: vfiocompat-check.service and .timer, and check-textfile" test -s "$CS" -a -s "$U/vfiocompat-check.timer" -a -x "$CT"
+check "the check service's ExecStart names the install's script" grep -qx "ExecStart=$CT /var/lib/prometheus/node-exporter/vfiocompat-check.prom" "$CS"
+check "the check timer is wanted by timers.target" grep -qx 'WantedBy=timers.target' "$U/vfiocompat-check.timer"
+if command -v systemd-analyze >/dev/null; then
+	(cd "$U" && MANPATH=$P/share/man systemd-analyze verify ./vfiocompat-check.service ./vfiocompat-check.timer) >"$T/verify" 2>&1
+	rc=$?
+	CHECK_DIAG=$(cat "$T/verify")
+	check "systemd-analyze verify (check units): exit 0, no line about them" sh -c "test $rc = 0 && ! grep -i vfiocompat '$T/verify'"
+	systemd-analyze security --offline=yes "$CS" >"$T/sec" 2>&1
+	CHECK_DIAG=$(grep -E '✗|Overall' "$T/sec")
+	score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p' "$T/sec")
+	check "systemd-analyze security (check service): exposure ${score:-?} is at most 2.5" awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.5) }'
+fi
+for k in ProtectSystem=strict NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes PrivateNetwork=yes \
+	ReadWritePaths=/var/lib/prometheus/node-exporter "CapabilityBoundingSet=CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH"; do
+	check "check service hardened: $k" grep -qx "$k" "$CS"
+done
+cout=$TD/vfiocompat-check.prom
+env "${SAN_ENV[@]}" "$CT" "$cout" >"$T/o" 2>&1; rc=$?
+CHECK_DIAG="$(cat "$T/o" "$cout" 2>&1)"
+want_ready=1
+env "${SAN_ENV[@]}" "$P/bin/vfiocompat" check >/dev/null 2>&1 || want_ready=0
+check "check-textfile: exit 0 whatever the readiness; the file written 0644" sh -c "test $rc = 0 && test \$(stat -c %a '$cout') = 644"
+check "... vfiocompat_check_ready is check's own answer ($want_ready)" grep -qx "vfiocompat_check_ready $want_ready" "$cout"
+nlines=$(env "${SAN_ENV[@]}" "$P/bin/vfiocompat" check --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checks"]))')
+check "... one state gauge set to 1 per check line ($nlines)" is "$(grep -c '^vfiocompat_check_state{.*} 1$' "$cout")" "$nlines"
+check "... four states per line" is "$(grep -c '^vfiocompat_check_state{' "$cout")" "$((nlines * 4))"
+check "... no temporary left in the textfile directory" sh -c "! ls -A '$TD' | grep -q '^\\.'"
+if command -v promtool >/dev/null; then
+	check "promtool check metrics accepts the check metrics" sh -c "promtool check metrics <'$cout'"
+fi
+"$CT" "$T/missing/x.prom" >"$T/o" 2>&1; rc=$?
+check "check-textfile without a textfile directory: exit 2, one line" sh -c "test $rc = 2 && test \$(wc -l <'$T/o') = 1"
 tap_end

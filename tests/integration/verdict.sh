@@ -24,7 +24,7 @@ run() { env "${SAN_ENV[@]}" "$V" run --preload "$@" >"$T/o" 2>"$T/e"; }
 rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
 shim() { env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" "$@"; }
 # An exit record without its process identity (adversarial-writer.sh checks those fields).
-noid() { sed -E 's/,"starttime":[0-9]+,"boot_id":"[^"]*"//'; }
+noid() { sed -E 's/,"starttime":[0-9]+,"boot_id":"[^"]*"//; s/,"hostname":"[^"]*","timestamp":[0-9]+//'; }
 
 # --- run's exit record: a VFIO user that exits 1
 # The oracle: the same program run plainly on /dev/iommu exits 1.

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exitrec.h"
@@ -58,8 +60,9 @@ static void get(const char *name, char *buf, size_t size)
 
 START_TEST(test_exit_record_carries_the_identity)
 {
-	struct vfc_exit_id id = {42, true, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409"};
-	char line[384], prog[200];
+	struct vfc_exit_id id = {42, true, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409",
+				 "", 0};
+	char line[512], prog[200];
 
 	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, "qemu-io", 1 << 8));
 	ck_assert_str_eq(line,
@@ -69,6 +72,17 @@ START_TEST(test_exit_record_carries_the_identity)
 	/* A name past the record's bound is cut, and said to be. */
 	memset(prog, 'p', sizeof(prog) - 1);
 	prog[sizeof(prog) - 1] = 0;
+	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, prog, SIGKILL));
+	ck_assert_ptr_nonnull(strstr(line, "\"program_truncated\":true,\"signal\":\"SIGKILL\""));
+	/* A fleet's exit record says which host and when; a hostile name stays one string. */
+	snprintf(id.hostname, sizeof(id.hostname), "kvm-\"07\"\n");
+	id.timestamp = 1796614398;
+	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, "qemu-io", 1 << 8));
+	ck_assert_ptr_nonnull(strstr(line, "\"boot_id\":\"be393046-04e0-4e70-9d1e-ae552a726409\","
+					   "\"hostname\":\"kvm-?07??\",\"timestamp\":1796614398,"
+					   "\"status\":1}\n"));
+	memset(id.hostname, 'h', 64);
+	id.hostname[64] = 0;
 	ck_assert(vfc_exit_format_id(line, sizeof(line), &id, prog, SIGKILL));
 	ck_assert_ptr_nonnull(strstr(line, "\"program_truncated\":true,\"signal\":\"SIGKILL\""));
 }
@@ -92,15 +106,21 @@ START_TEST(test_exit_id_of_a_live_process_is_its_start_time)
 	ck_assert(id.known);
 	ck_assert_uint_eq(id.starttime, st);
 	ck_assert_str_eq(id.boot_id, boot);
+	struct utsname u;
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_str_eq(id.hostname, u.nodename);
+	ck_assert(id.timestamp > (long long)time(NULL) - 60 &&
+		  id.timestamp <= (long long)time(NULL));
 	ck_assert(!vfc_exit_read_id(0x7ffffff0, &id));
 	ck_assert(!id.known);
+	ck_assert_str_eq(id.hostname, u.nodename); /* which host, even when /proc could not say */
 }
 END_TEST
 
 /* Two reports with pid 5 (two pid namespaces): the one whose start names it. */
 START_TEST(test_exit_record_goes_to_the_start_with_its_starttime)
 {
-	struct vfc_exit_id id = {5, true, 200, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	struct vfc_exit_id id = {5, true, 200, "be393046-04e0-4e70-9d1e-ae552a726409", "", 0};
 	char tmpl[PATH_MAX], err[256], buf[1024];
 
 	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
@@ -120,7 +140,7 @@ END_TEST
 /* Where no start names it (an older report, a wrapper's), the record names the pid only. */
 START_TEST(test_exit_record_without_its_start_names_the_pid_only)
 {
-	struct vfc_exit_id id = {5, true, 300, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	struct vfc_exit_id id = {5, true, 300, "be393046-04e0-4e70-9d1e-ae552a726409", "", 0};
 	char tmpl[PATH_MAX], err[256], buf[1024];
 
 	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
@@ -131,7 +151,7 @@ START_TEST(test_exit_record_without_its_start_names_the_pid_only)
 			      "{\"type\":\"exit\",\"source\":\"run\",\"pid\":5,\"program\":\"a\","
 			      "\"status\":0}\n");
 	/* A failed wrapper with no report of its own, beside another's: pid only. */
-	ck_assert_int_eq(vfc_exit_append_id(tmpl, &(struct vfc_exit_id){6, true, 9, ""}, "w",
+	ck_assert_int_eq(vfc_exit_append_id(tmpl, &(struct vfc_exit_id){6, true, 9, "", "", 0}, "w",
 					    1 << 8, err, sizeof(err)),
 			 1);
 	get("w-6.jsonl", buf, sizeof(buf));
@@ -143,7 +163,7 @@ END_TEST
 /* A FIFO or a hard link where the report is: refused at once, nothing written. */
 START_TEST(test_exit_record_refuses_fifo_and_links)
 {
-	struct vfc_exit_id id = {7, false, 0, ""};
+	struct vfc_exit_id id = {7, false, 0, "", "", 0};
 	char tmpl[PATH_MAX], path[PATH_MAX], other[PATH_MAX], err[256], buf[256];
 
 	snprintf(tmpl, sizeof(tmpl), "%s/r-%%p.jsonl", dir);

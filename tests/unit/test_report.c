@@ -11,7 +11,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -371,7 +373,7 @@ END_TEST
 /* ---- records ---- */
 
 /* An identity with no start time or boot id read. */
-#define ID(pid) (&(struct vfc_ident){(pid), 0, ""})
+#define ID(pid) (&(struct vfc_ident){(pid), 0, "", "", 0})
 
 static struct vfc_config config(enum vfc_mode mode, enum vfc_fallback fb, const char *target)
 {
@@ -431,7 +433,7 @@ END_TEST
 START_TEST(test_start_record_carries_the_identity)
 {
 	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
-	struct vfc_ident id = {4242, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409"};
+	struct vfc_ident id = {4242, 987654321, "be393046-04e0-4e70-9d1e-ae552a726409", "", 0};
 	struct vfc_fmt f;
 
 	vfc_fmt_start(&f, &c, &id, "qemu");
@@ -441,6 +443,33 @@ START_TEST(test_start_record_carries_the_identity)
 	ck_assert_ptr_null(strstr(f.buf, "program_truncated"));
 	vfc_fmt_start(&f, &c, ID(1), "qemu");
 	assert_has(&f, "\"pid\":1,\"starttime\":0,\"boot_id\":\"\"");
+}
+END_TEST
+
+/* A fleet's records say which host and when; a hostile host name stays one JSON string. */
+START_TEST(test_start_and_summary_carry_host_and_time)
+{
+	struct vfc_config c = config(VFC_MODE_REDIRECT, VFC_FALLBACK_PASSTHROUGH, "/dev/iommu");
+	struct vfc_ident id = {7, 1, "", "kvm-07.example", 1796614398};
+	struct vfc_stats s;
+	struct vfc_fmt f;
+
+	vfc_fmt_start(&f, &c, &id, "qemu");
+	assert_json_line(&f);
+	assert_has(&f,
+		   "\"boot_id\":\"\",\"hostname\":\"kvm-07.example\",\"timestamp\":1796614398,");
+	memset(&s, 0, sizeof(s));
+	vfc_fmt_summary(&f, &s, VFC_MODE_REDIRECT, &id, "qemu");
+	assert_json_line(&f);
+	assert_has(&f, "\"hostname\":\"kvm-07.example\",\"timestamp\":1796614398,");
+	id.hostname = "a\"b\n\xff"
+		      "0123456789012345678901234567890123456789012345678901234567890123456789";
+	vfc_fmt_start(&f, &c, &id, "qemu");
+	assert_json_line(&f);
+	assert_has(&f, "\"hostname\":\"a\\\"b\\u000a");
+	ck_assert_ptr_null(strstr(f.buf, "0123456789\""));
+	vfc_fmt_start(&f, &c, ID(1), "qemu");
+	assert_has(&f, "\"hostname\":\"\",\"timestamp\":0,");
 }
 END_TEST
 
@@ -489,7 +518,8 @@ START_TEST(test_start_record_always_fits)
 	c.target[sizeof(c.target) - 1] = 0;
 	memset(prog, 0xfe, 600);
 	prog[600] = 0;
-	vfc_fmt_start(&f, &c, &(struct vfc_ident){7, 123, "be393046-04e0-4e70-9d1e-ae552a726409"},
+	vfc_fmt_start(&f, &c,
+		      &(struct vfc_ident){7, 123, "be393046-04e0-4e70-9d1e-ae552a726409", "", 0},
 		      prog);
 	assert_json_line(&f);
 	ck_assert_int_eq(strncmp(f.buf, "{\"type\":\"start\"", 15), 0);
@@ -1217,6 +1247,15 @@ START_TEST(test_start_record_names_this_process)
 		 (int)getpid(), st, boot);
 	ck_assert_ptr_nonnull(strstr(buf, want));
 	ck_assert_ptr_nonnull(strstr(strchr(buf, '\n') + 1, want)); /* the summary too */
+	/* This host's name (uname), and a wall-clock time within the test's run. */
+	struct utsname u;
+	ck_assert_int_eq(uname(&u), 0);
+	snprintf(want, sizeof(want), ",\"hostname\":\"%s\",\"timestamp\":", u.nodename);
+	char *h = strstr(buf, want);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(strstr(strchr(buf, '\n') + 1, want));
+	long long ts = atoll(h + strlen(want)), now = (long long)time(NULL);
+	ck_assert(ts > now - 60 && ts <= now);
 }
 END_TEST
 
@@ -1327,6 +1366,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_start_record_is_one_json_line_with_config);
 	tcase_add_test(tc, test_start_record_shows_audit_and_fail);
 	tcase_add_test(tc, test_start_record_escapes_hostile_program);
+	tcase_add_test(tc, test_start_and_summary_carry_host_and_time);
 	tcase_add_test(tc, test_start_record_with_null_program_is_empty_program);
 	tcase_add_test(tc, test_start_record_carries_the_identity);
 	tcase_add_test(tc, test_long_hostile_program_is_cut_and_said_so);

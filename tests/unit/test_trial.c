@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "exitrec.h"
+#include "groups.h"
 #include "stats.h"
 #include "trial.h"
 #include "unit.h"
@@ -83,6 +84,68 @@ START_TEST(test_crashed_process_is_incomplete)
 	ck_assert_ptr_nonnull(strstr(t.procs[0].reason, "used p2p_map (blocker)"));
 	ck_assert(!t.procs[0].has_summary);
 	ck_assert_uint_eq(t.features[1].uses, 1);
+}
+END_TEST
+
+/* One crashed process makes its host and its program INCOMPLETE, not the others. */
+START_TEST(test_groups_by_host_and_program)
+{
+	struct vfc_group *g;
+	size_t n;
+
+	add("{\"type\":\"start\",\"pid\":1,\"program\":\"qemu\",\"hostname\":\"kvm-a\","
+	    "\"timestamp\":100}");
+	add("{\"type\":\"summary\",\"pid\":1,\"hostname\":\"kvm-a\",\"timestamp\":160,"
+	    "\"verdict\":\"ready\",\"features\":{}}");
+	vfc_trial_begin_source(&t, "b1.jsonl");
+	add("{\"type\":\"start\",\"pid\":1,\"program\":\"qemu\",\"hostname\":\"kvm-b\","
+	    "\"timestamp\":200}");
+	add("{\"type\":\"summary\",\"pid\":1,\"verdict\":\"ready\",\"features\":{}}");
+	vfc_trial_begin_source(&t, "b2.jsonl");
+	add("{\"type\":\"start\",\"pid\":2,\"program\":\"dpdk\",\"hostname\":\"kvm-b\","
+	    "\"timestamp\":300}");
+	add("{\"type\":\"open\",\"node\":\"container\",\"action\":\"redirected\"}");
+	vfc_trial_begin_source(&t, "old.jsonl"); /* an older report: no host */
+	add("{\"type\":\"start\",\"pid\":3,\"program\":\"qemu\"}");
+	add("{\"type\":\"summary\",\"pid\":3,\"verdict\":\"ready\",\"features\":{}}");
+	ck_assert_int_eq(vfc_trial_finish(&t), VFC_V_INCOMPLETE);
+
+	n = vfc_groups(&t, VFC_BY_HOST, &g);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(g[0].key, ""); /* sorted: the unknown host first */
+	ck_assert_int_eq(g[0].verdict, VFC_V_READY);
+	ck_assert_str_eq(g[1].key, "kvm-a");
+	ck_assert_int_eq(g[1].verdict, VFC_V_READY);
+	ck_assert_int_eq(g[1].last, 160); /* the latest record, the summary's */
+	ck_assert_str_eq(g[2].key, "kvm-b");
+	ck_assert_int_eq(g[2].verdict, VFC_V_INCOMPLETE);
+	ck_assert_uint_eq(g[2].procs, 2);
+	ck_assert_uint_eq(g[2].counts[VFC_V_READY], 1);
+	ck_assert_uint_eq(g[2].counts[VFC_V_INCOMPLETE], 1);
+	ck_assert_int_eq(g[2].last, 300);
+	free(g);
+	n = vfc_groups(&t, VFC_BY_PROGRAM, &g);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(g[0].key, "dpdk");
+	ck_assert_int_eq(g[0].verdict, VFC_V_INCOMPLETE);
+	ck_assert_str_eq(g[1].key, "qemu");
+	ck_assert_int_eq(g[1].verdict, VFC_V_READY);
+	ck_assert_uint_eq(g[1].procs, 3);
+	free(g);
+	ck_assert_int_eq(vfc_by_parse("host"), VFC_BY_HOST);
+	ck_assert_int_eq(vfc_by_parse("hosts"), -1);
+}
+END_TEST
+
+/* A hostname or timestamp of the wrong type makes a bad line, named and skipped. */
+START_TEST(test_bad_host_or_time_is_a_bad_line)
+{
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":1,\"hostname\":7}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "\"hostname\""));
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":1,\"timestamp\":\"2026-12-07\"}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "\"timestamp\""));
+	ck_assert_int_eq(add("{\"type\":\"start\",\"pid\":1,\"timestamp\":-1}"), -1);
+	ck_assert_uint_eq(t.nprocs, 0);
 }
 END_TEST
 
@@ -1146,6 +1209,8 @@ Suite *trial_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_summary_verdict_wins);
+	tcase_add_test(tc, test_groups_by_host_and_program);
+	tcase_add_test(tc, test_bad_host_or_time_is_a_bad_line);
 	tcase_add_test(tc, test_worst_process_decides);
 	tcase_add_test(tc, test_crashed_process_is_incomplete);
 	tcase_add_test(tc, test_fallback_alone_is_untested);

@@ -115,7 +115,7 @@ START_TEST(test_shim_and_report_agree)
 {
 	static struct vfc_stats s;
 	static struct vfc_fmt f;
-	const struct vfc_ident id = {42, 100, "0123abcd-0123-4567-89ab-0123456789ab"};
+	const struct vfc_ident id = {42, 100, "0123abcd-0123-4567-89ab-0123456789ab", "", 0};
 	const char *start = "{\"type\":\"start\",\"schema\":1,\"pid\":42,\"starttime\":100,"
 			    "\"boot_id\":\"0123abcd-0123-4567-89ab-0123456789ab\","
 			    "\"program\":\"vmm\",\"mode\":\"redirect\"}";

@@ -146,3 +146,52 @@ void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l)
 		fputc('\n', out);
 	}
 }
+
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+static void put_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+void vfc_checklist_print_prometheus(FILE *out, const struct vfc_checklist *l, long long now)
+{
+	static const char *const lower[] = {"pass", "skip", "info", "warn", "fail"};
+	unsigned count[VFC_STATUS_COUNT] = {0};
+
+	fprintf(out, "# HELP vfiocompat_check_state Host readiness for iommufd (vfiocompat check): "
+		     "1 for the state of each check line.\n# TYPE vfiocompat_check_state gauge\n");
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct vfc_check *c = &l->items[i];
+		unsigned seen = 1;
+
+		for (unsigned j = 0; j < i; j++)
+			seen += !strcmp(l->items[j].name, c->name);
+		count[c->status]++;
+		for (int st = VFC_PASS; st <= VFC_FAIL; st++) {
+			fputs("vfiocompat_check_state{check=\"", out);
+			put_label(out, c->name);
+			if (seen > 1)
+				fprintf(out, " (%u)", seen);
+			fprintf(out, "\",state=\"%s\"} %d\n", lower[st], st == (int)c->status);
+		}
+	}
+	fprintf(out, "# HELP vfiocompat_check_lines Check lines by state.\n"
+		     "# TYPE vfiocompat_check_lines gauge\n");
+	for (int st = VFC_PASS; st <= VFC_FAIL; st++)
+		fprintf(out, "vfiocompat_check_lines{state=\"%s\"} %u\n", lower[st], count[st]);
+	fprintf(out,
+		"# HELP vfiocompat_check_ready 1 when no check line is FAIL: the host is ready to "
+		"trial VFIO users on iommufd.\n# TYPE vfiocompat_check_ready gauge\n"
+		"vfiocompat_check_ready %d\n"
+		"# HELP vfiocompat_check_last_run_timestamp_seconds When the checks ran.\n"
+		"# TYPE vfiocompat_check_last_run_timestamp_seconds gauge\n"
+		"vfiocompat_check_last_run_timestamp_seconds %lld\n",
+		vfc_checklist_worst(l) != VFC_FAIL, now);
+}

@@ -29,6 +29,13 @@ enum vfc_status vfc_checklist_worst(const struct vfc_checklist *l);
 const char *vfc_status_name(enum vfc_status st);
 void vfc_checklist_print(FILE *out, const struct vfc_checklist *l, const char *title);
 void vfc_checklist_print_json(FILE *out, const struct vfc_checklist *l, const char *what);
+/*
+ * node_exporter's textfile format: vfiocompat_check_state{check,state} 1 for
+ * each line's state (0 for the others), vfiocompat_check_ready (no FAIL) and
+ * the time it ran. A name that repeats gets " (2)", " (3)"... so that no two
+ * series share their labels.
+ */
+void vfc_checklist_print_prometheus(FILE *out, const struct vfc_checklist *l, long long now);
 
 /* The last line named name (NULL when none). */
 struct vfc_check *vfc_check_find(struct vfc_checklist *l, const char *name);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <time.h>
 #include <limits.h>
 #include <linux/vfio.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: vfiocompat check [--json|--nagios] [--config FILE] [--user USER]\n"
+	    "usage: vfiocompat check [--json|--nagios|--prometheus] [--config FILE] [--user USER]\n"
 	    "       vfiocompat check --migration [--json] DEVICE...\n\n"
 	    "Host readiness for iommufd: kernel and its configuration, /dev/iommu and\n"
 	    "/dev/vfio/vfio and who provides them, the vfiocompat module, the IOMMU, devices\n"
@@ -49,7 +50,9 @@ static void usage(FILE *f)
 	    "  --json         one JSON object\n"
 	    "  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata',\n"
 	    "                 each check as long output; exit 0 OK, 1 WARNING (a WARN),\n"
-	    "                 2 CRITICAL (a FAIL), 3 UNKNOWN (any error, then on stdout)\n\n"
+	    "                 2 CRITICAL (a FAIL), 3 UNKNOWN (any error, then on stdout)\n"
+	    "  --prometheus   node_exporter textfile-collector metrics: a gauge per check\n"
+	    "                 line and state, vfiocompat_check_ready (host checks only)\n\n"
 	    "exit: 0 no FAIL, 1 a FAIL, 2 bad arguments: an unknown or conflicting option, a\n"
 	    "      --config that is no readable kernel config, a device that is not a PCI\n"
 	    "      address, mdev UUID or sysfs path, or no device of this host (BB:DD.F means\n"
@@ -188,11 +191,12 @@ int vfc_cmd_check(int argc, char **argv)
 	    {"config", required_argument, 0, 'c'},
 	    {"user", required_argument, 0, 'u'}, /* usercheck.c */
 	    {"nagios", no_argument, 0, 'n'},
+	    {"prometheus", no_argument, 0, 'p'},
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0},
 	};
 	const char *config = NULL, *user = NULL;
-	bool json = false, migration = false, has_release = false, nagios;
+	bool json = false, migration = false, has_release = false, nagios, prometheus = false;
 	char source[PATH_MAX + 32] = "", release[128];
 	struct kfacts k = {0};
 	struct vfc_checklist *l;
@@ -219,6 +223,9 @@ int vfc_cmd_check(int argc, char **argv)
 		case 'u':
 			user = optarg;
 			break;
+		case 'p':
+			prometheus = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return VFC_EXIT_OK;
@@ -234,6 +241,11 @@ int vfc_cmd_check(int argc, char **argv)
 	if (migration && config) {
 		vfc_err("check: --config and --migration exclude each other (--migration asks the "
 			"running kernel's devices); give one");
+		return err_exit();
+	}
+	if (prometheus && (json || migration || nagios)) {
+		vfc_err("check: --prometheus is the host checks' metrics; it takes neither --json, "
+			"--nagios nor --migration");
 		return err_exit();
 	}
 	if (migration) {
@@ -318,7 +330,9 @@ int vfc_cmd_check(int argc, char **argv)
 		free(l);
 		return rc;
 	}
-	if (json) {
+	if (prometheus) {
+		vfc_checklist_print_prometheus(stdout, l, (long long)time(NULL));
+	} else if (json) {
 		vfc_checklist_print_json(stdout, l, "host");
 	} else {
 		vfc_checklist_print(stdout, l, "vfiocompat check: is this host ready for iommufd?");

@@ -33,7 +33,7 @@ _vfiocompat()
 		--user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --nagios --config --user --migration --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --nagios --prometheus --config --user --migration --help" -- "$cur"))
 		elif [[ " ${words[*]} " == *" --migration "* ]]; then
 			COMPREPLY=($(compgen -W "$(_vfiocompat_bdfs)" -- "$cur"))
 			__ltrim_colon_completions "$cur"
@@ -56,9 +56,10 @@ _vfiocompat()
 	report)
 		case "$prev" in
 		--output) _filedir; return ;;
+		--by) COMPREPLY=($(compgen -W "host program" -- "$cur")); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --prometheus --nagios --output --exit-code --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--json --prometheus --nagios --output --exit-code --by --help" -- "$cur"))
 		else
 			_filedir
 		fi

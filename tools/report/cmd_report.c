@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat report FILE...`: merge trial reports, print one verdict. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,16 +22,17 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: vfiocompat report [--json|--prometheus|--nagios] [--output FILE "
-	    "[--exit-code]]\n"
-	    "                         REPORT...\n\n"
+	    "usage: vfiocompat report [--json|--prometheus|--nagios] [--by host|program]\n"
+	    "                         [--output FILE [--exit-code]] REPORT|DIR...\n\n"
 	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
 	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
 	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
 	    "process's (READY < READY WITH DIFFERENCES < UNTESTED < INCOMPLETE < NOT READY\n"
 	    "< FAILED). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
-	    "skipped; a read error is an error (exit 2).\n\n"
-	    "  --json         one JSON object\n"
+	    "skipped; a read error is an error (exit 2). A directory stands for the *.jsonl\n"
+	    "files directly in it (not below); no report at all is \"no trials yet\": exit 0\n"
+	    "(--nagios: OK).\n\n"
+	    "  --by host|program  group the verdicts by the records' host or by program\n"	    "  --json         one JSON object\n"
 	    "  --prometheus   node_exporter textfile-collector format\n"
 	    "  --nagios       a monitoring plugin: 'VFIOCOMPAT STATE - summary | perfdata', the\n"
 	    "                 table as long output, exit 0 OK (READY), 1 WARNING (READY WITH\n"
@@ -56,6 +58,45 @@ static int read_stream(struct vfc_trial *t, FILE *in, const char *name)
 	return -1;
 }
 
+static int read_one(struct vfc_trial *t, const char *path);
+
+static int jsonl_only(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 6 && !strcmp(d->d_name + n - 6, ".jsonl");
+}
+
+/*
+ * A directory: the *.jsonl files directly in it, in name order (not below:
+ * a report directory holds the reports, its subdirectories are other
+ * trials'). Hidden names are left out. None is no trials yet, not an error.
+ */
+static int read_dir(struct vfc_trial *t, const char *dir)
+{
+	struct dirent **names;
+	char path[4096];
+	int n = scandir(dir, &names, jsonl_only, alphasort), bad = 0;
+
+	if (n < 0) {
+		vfc_err("report: %s: %s; give a readable directory of VFIOCOMPAT_LOG files", dir,
+			strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		int len = snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+
+		/* Only regular files: a FIFO or a link named *.jsonl there is not a report. */
+		if (len > 0 && (size_t)len < sizeof(path) && !lstat(path, &st) &&
+		    S_ISREG(st.st_mode))
+			bad |= read_one(t, path);
+		free(names[i]);
+	}
+	free(names);
+	return bad;
+}
+
 /* Read one report; 0, or -1 after naming the problem. */
 static int read_one(struct vfc_trial *t, const char *path)
 {
@@ -76,11 +117,9 @@ static int read_one(struct vfc_trial *t, const char *path)
 			strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || S_ISDIR(st.st_mode)) {
-		vfc_err("report: %s: is a directory; give the report files in it (e.g. %s/*.jsonl)",
-			path, path);
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode)) {
 		close(fd);
-		return -1;
+		return read_dir(t, path);
 	}
 	/* /dev/null is the empty report; any other device never ends as a file does. */
 	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
@@ -137,15 +176,13 @@ static int error_exit(bool nagios)
 int vfc_cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, 0, 'j'},
-	    {"prometheus", no_argument, 0, 'p'},
-	    {"output", required_argument, 0, 'o'},
-	    {"exit-code", no_argument, 0, 'e'},
-	    {"nagios", no_argument, 0, 'n'},
-	    {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0},
+	    {"json", no_argument, 0, 'j'},	   {"prometheus", no_argument, 0, 'p'},
+	    {"output", required_argument, 0, 'o'}, {"exit-code", no_argument, 0, 'e'},
+	    {"nagios", no_argument, 0, 'n'},	   {"by", required_argument, 0, 'b'},
+	    {"help", no_argument, 0, 'h'},	   {0, 0, 0, 0},
 	};
 	enum format fmt = HUMAN;
+	enum vfc_by by = VFC_BY_NONE;
 	bool json = false, prometheus = false, exit_code = false, nagios = false;
 	const char *output = NULL;
 	char tmp[4096];
@@ -176,6 +213,14 @@ int vfc_cmd_report(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'b':
+			if (vfc_by_parse(optarg) < 0) {
+				vfc_err("report: --by '%s': group by 'host' or by 'program'",
+					optarg);
+				return error_exit(nagios);
+			}
+			by = (enum vfc_by)vfc_by_parse(optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -224,11 +269,11 @@ int vfc_cmd_report(int argc, char **argv)
 	if (nagios && !output)
 		; /* below, once the inputs are known to be read */
 	else if (fmt == JSON)
-		vfc_report_print_json(out, &t, v);
+		vfc_report_print_json(out, &t, v, by);
 	else if (fmt == PROMETHEUS)
-		vfc_report_print_prometheus(out, &t, v);
+		vfc_report_print_prometheus(out, &t, v, by);
 	else
-		vfc_report_print_human(out, &t, v);
+		vfc_report_print_human(out, &t, v, by);
 	if (output) {
 		int e = fflush(out) | fsync(fileno(out));
 
@@ -239,12 +284,16 @@ int vfc_cmd_report(int argc, char **argv)
 			bad = 1;
 		}
 	}
+	bool none = !t.files; /* no report at all (empty directories): no trials yet */
+
 	/* Every input read and the file written: the state line, else UNKNOWN above. */
 	if (nagios && !bad && !vfc_nagios_errors())
-		vfc_report_print_nagios(stdout, &t, v);
+		vfc_report_print_nagios(stdout, &t, v, by);
 	vfc_trial_free(&t);
 	if (bad || (nagios && vfc_nagios_errors()))
 		return error_exit(nagios);
+	if (none) /* no trials yet: OK for a monitoring system too */
+		return VFC_EXIT_OK;
 	/* A timer feeding a textfile collector succeeded once the file is written. */
 	if (output && !exit_code && !nagios)
 		return VFC_EXIT_OK;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode.h"
 #include "formats.h"
@@ -39,7 +40,39 @@ static unsigned count_fallbacks(const struct vfc_trial *t)
 	return n;
 }
 
-void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+/* --by: one line per host or program, its verdict and its processes by verdict. */
+static void print_groups_human(FILE *out, const struct vfc_trial *t, enum vfc_by by)
+{
+	struct vfc_group *g;
+	size_t n = vfc_groups(t, by, &g);
+
+	if (n == (size_t)-1 || !n) {
+		free(g);
+		return;
+	}
+	fprintf(out, "%-32s %-24s %5s %5s %7s %8s %10s %9s %6s %s\n",
+		by == VFC_BY_HOST ? "HOST" : "PROGRAM", "VERDICT", "PROCS", "READY", "CHANGES",
+		"UNTESTED", "INCOMPLETE", "NOT-READY", "FAILED", "LAST RECORD (UTC)");
+	for (size_t k = 0; k < n; k++) {
+		char when[32] = "-";
+		time_t last = (time_t)g[k].last;
+		struct tm tm;
+
+		if (g[k].last && gmtime_r(&last, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		put_clean(out, g[k].key[0] ? g[k].key : "(unknown)", 32);
+		fprintf(out, " %-24s %5u %5u %7u %8u %10u %9u %6u %s\n",
+			vfc_verdict_name(g[k].verdict), g[k].procs, g[k].counts[VFC_V_READY],
+			g[k].counts[VFC_V_CHANGES], g[k].counts[VFC_V_UNTESTED],
+			g[k].counts[VFC_V_INCOMPLETE], g[k].counts[VFC_V_NOT_READY],
+			g[k].counts[VFC_V_FAILED], when);
+	}
+	fputc('\n', out);
+	free(g);
+}
+
+void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+			    enum vfc_by by)
 {
 	char name[96];
 
@@ -119,13 +152,18 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 		fprintf(out, "No type1 feature that differs under iommufd was used.\n\n");
 	}
 	vfc_native_print_memlock(out, t);
-	fprintf(
-	    out,
-	    "verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
-	    "%u failed)\n",
-	    vfc_verdict_title(v), count_verdict(t, VFC_V_READY), count_verdict(t, VFC_V_CHANGES),
-	    count_verdict(t, VFC_V_UNTESTED), count_verdict(t, VFC_V_INCOMPLETE),
-	    count_verdict(t, VFC_V_NOT_READY), count_verdict(t, VFC_V_FAILED));
+	if (by != VFC_BY_NONE)
+		print_groups_human(out, t, by);
+	if (!t->files)
+		fprintf(out, "No report yet: no trials yet (an empty set of reports is not an "
+			     "error).\n");
+	fprintf(out,
+		"verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
+		"%u failed)\n",
+		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
+		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
+		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
+		count_verdict(t, VFC_V_FAILED));
 	vfc_native_print_verdict(out, t);
 	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
@@ -141,7 +179,33 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 			     "it runs cleanly on iommufd.\n");
 }
 
-void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+/* --by: "by" and "groups": [{KEY, verdict, processes, counts, last_timestamp}]. */
+static void json_groups(struct json_object *o, const struct vfc_trial *t, enum vfc_by by)
+{
+	struct json_object *arr = json_object_new_array();
+	struct vfc_group *g;
+	size_t n = vfc_groups(t, by, &g);
+
+	json_object_object_add(o, "by", json_object_new_string(vfc_by_name(by)));
+	for (size_t k = 0; n != (size_t)-1 && k < n; k++) {
+		struct json_object *go = json_object_new_object(), *c = json_object_new_object();
+
+		json_object_object_add(go, vfc_by_name(by), json_object_new_string(g[k].key));
+		json_object_object_add(go, "verdict",
+				       json_object_new_string(vfc_verdict_name(g[k].verdict)));
+		json_object_object_add(go, "processes", json_object_new_int64(g[k].procs));
+		for (int i = 0; i < VFC_V_COUNT; i++)
+			json_object_object_add(c, vfc_verdict_name((enum vfc_verdict)i),
+					       json_object_new_int64(g[k].counts[i]));
+		json_object_object_add(go, "counts", c);
+		json_object_object_add(go, "last_timestamp", json_object_new_int64(g[k].last));
+		json_object_array_add(arr, go);
+	}
+	free(g);
+	json_object_object_add(o, "groups", arr);
+}
+
+void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdict v, enum vfc_by by)
 {
 	struct json_object *o = json_object_new_object(), *procs = json_object_new_array(),
 			   *feats = json_object_new_array();
@@ -164,6 +228,8 @@ void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdic
 					       json_object_new_int64((int64_t)p->starttime));
 			json_object_object_add(po, "boot_id", json_object_new_string(p->boot_id));
 		}
+		json_object_object_add(po, "hostname", json_object_new_string(p->hostname));
+		json_object_object_add(po, "timestamp", json_object_new_int64(p->timestamp));
 		json_object_object_add(po, "mode", json_object_new_string(p->mode));
 		json_object_object_add(po, "verdict",
 				       json_object_new_string(vfc_verdict_name(p->verdict)));
@@ -225,6 +291,8 @@ void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdic
 	json_object_object_add(o, "features", feats);
 	json_object_object_add(o, "unknown_features_unlisted",
 			       json_object_new_int64((int64_t)vfc_trial_unlisted(t)));
+	if (by != VFC_BY_NONE)
+		json_groups(o, t, by);
 	fprintf(out, "%s\n",
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -244,7 +312,84 @@ static void put_label(FILE *out, const char *s)
 	}
 }
 
-void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+/*
+ * Labelled by host and program: the processes of each (host, program) by
+ * verdict, always; with --by, each group's verdict (1 for the one that
+ * applies) and its latest record's time. Then the files merged (0: no
+ * trials yet) and the latest record's time over all.
+ */
+static void prometheus_fleet(FILE *out, const struct vfc_trial *t, enum vfc_by by)
+{
+	long long last = 0;
+	bool *done = calloc(t->nprocs ? t->nprocs : 1, sizeof(*done));
+
+	fprintf(out, "# HELP vfiocompat_host_program_processes Trialled processes by host, "
+		     "program and verdict.\n# TYPE vfiocompat_host_program_processes gauge\n");
+	for (size_t i = 0; done && i < t->nprocs; i++) {
+		const struct vfc_trial_proc *p = &t->procs[i];
+		unsigned counts[VFC_V_COUNT] = {0};
+
+		if (p->timestamp > last)
+			last = p->timestamp;
+		if (done[i])
+			continue;
+		for (size_t j = i; j < t->nprocs; j++)
+			if (!done[j] && !strcmp(t->procs[j].hostname, p->hostname) &&
+			    !strcmp(t->procs[j].program, p->program)) {
+				done[j] = true;
+				counts[t->procs[j].verdict]++;
+			}
+		for (int k = 0; k < VFC_V_COUNT; k++) {
+			fputs("vfiocompat_host_program_processes{host=\"", out);
+			put_label(out, p->hostname);
+			fputs("\",program=\"", out);
+			put_label(out, p->program);
+			fprintf(out, "\",verdict=\"%s\"} %u\n",
+				vfc_verdict_name((enum vfc_verdict)k), counts[k]);
+		}
+	}
+	free(done);
+	if (by != VFC_BY_NONE) {
+		const char *name = vfc_by_name(by);
+		struct vfc_group *g;
+		size_t n = vfc_groups(t, by, &g);
+
+		fprintf(out,
+			"# HELP vfiocompat_%s_verdict Readiness per %s: 1 for the verdict that "
+			"applies (its worst process's).\n# TYPE vfiocompat_%s_verdict gauge\n",
+			name, name, name);
+		for (size_t k = 0; n != (size_t)-1 && k < n; k++)
+			for (int i = 0; i < VFC_V_COUNT; i++) {
+				fprintf(out, "vfiocompat_%s_verdict{%s=\"", name, name);
+				put_label(out, g[k].key);
+				fprintf(out, "\",verdict=\"%s\"} %d\n",
+					vfc_verdict_name((enum vfc_verdict)i),
+					i == (int)g[k].verdict);
+			}
+		fprintf(out,
+			"# HELP vfiocompat_%s_last_record_timestamp_seconds The latest trial "
+			"record's time per %s (0: none said).\n"
+			"# TYPE vfiocompat_%s_last_record_timestamp_seconds gauge\n",
+			name, name, name);
+		for (size_t k = 0; n != (size_t)-1 && k < n; k++) {
+			fprintf(out, "vfiocompat_%s_last_record_timestamp_seconds{%s=\"", name,
+				name);
+			put_label(out, g[k].key);
+			fprintf(out, "\"} %lld\n", g[k].last);
+		}
+		free(g);
+	}
+	fprintf(out,
+		"# HELP vfiocompat_report_files Report files merged; 0: no trials yet.\n"
+		"# TYPE vfiocompat_report_files gauge\nvfiocompat_report_files %lu\n"
+		"# HELP vfiocompat_last_record_timestamp_seconds The latest trial record's time "
+		"(0: none said).\n# TYPE vfiocompat_last_record_timestamp_seconds gauge\n"
+		"vfiocompat_last_record_timestamp_seconds %lld\n",
+		t->files, last);
+}
+
+void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+				 enum vfc_by by)
 {
 	fprintf(out, "# HELP vfiocompat_verdict Readiness of the merged trial reports for iommufd: "
 		     "1 for the verdict that applies.\n# TYPE vfiocompat_verdict gauge\n");
@@ -286,6 +431,7 @@ void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_
 		"# TYPE vfiocompat_report_lines_skipped gauge\n"
 		"vfiocompat_report_lines_skipped %lu\n",
 		t->skipped);
+	prometheus_fleet(out, t, by);
 }
 
 /* Monitoring-plugin state of a verdict (docs/man/vfiocompat.1, EXIT STATUS). */
@@ -307,7 +453,8 @@ int vfc_report_nagios_state(enum vfc_verdict v)
 	return 3;
 }
 
-void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verdict v)
+void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verdict v,
+			     enum vfc_by by)
 {
 	static const char *const states[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 	/* warn;crit per verdict: a process with differences warns, a failing one is critical. */
@@ -319,8 +466,10 @@ void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verd
 	size_t len = 0;
 	FILE *m;
 
+	/* No report at all is "no trials yet", a valid state of a host (exit 0). */
 	fprintf(out, "VFIOCOMPAT %s - %s: %zu process%s from %lu file%s, %lu line%s skipped |",
-		states[vfc_report_nagios_state(v)], vfc_verdict_title(v), t->nprocs,
+		t->files ? states[vfc_report_nagios_state(v)] : "OK",
+		t->files ? vfc_verdict_title(v) : "no trials yet", t->nprocs,
 		t->nprocs == 1 ? "" : "es", t->files, t->files == 1 ? "" : "s", t->skipped,
 		t->skipped == 1 ? "" : "s");
 	fprintf(out, " 'processes'=%zu;;;0", t->nprocs);
@@ -335,7 +484,7 @@ void vfc_report_print_nagios(FILE *out, const struct vfc_trial *t, enum vfc_verd
 	m = open_memstream(&body, &len);
 	if (!m)
 		return;
-	vfc_report_print_human(m, t, v);
+	vfc_report_print_human(m, t, v, by);
 	fclose(m);
 	for (size_t i = 0; i < len; i++)
 		fputc(body[i] == '|' ? '/' : body[i], out);

@@ -350,9 +350,44 @@ static void note_getinfo_counts(struct vfc_trial_proc *p, struct json_object *re
 		 "%ld of %ld left unfixed, by the summary's count", early - fixed, early);
 }
 
+/*
+ * Which host, and when (start, summary and exit records): the host name the
+ * process's records give (the first one), and the latest time any of them
+ * gives. A value of the wrong type makes the line a bad one.
+ */
+static int note_host_time(struct vfc_trial_proc *p, struct json_object *rec, char *err,
+			  size_t errlen)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(rec, "hostname", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    strlen(json_object_get_string(v)) >= sizeof(p->hostname))
+			return vfc_fail(
+			    err, errlen,
+			    "\"hostname\" is not a host name (a string of under %zu bytes)",
+			    sizeof(p->hostname));
+		if (!p->hostname[0])
+			copy(p->hostname, sizeof(p->hostname), json_object_get_string(v));
+	}
+	if (json_object_object_get_ex(rec, "timestamp", &v)) {
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+			return vfc_fail(
+			    err, errlen,
+			    "\"timestamp\" is not a time (integer seconds since the epoch)");
+		if (json_object_get_int64(v) > p->timestamp)
+			p->timestamp = (long long)json_object_get_int64(v);
+	}
+	return 0;
+}
+
 static int apply_record(struct vfc_trial *t, struct vfc_trial_proc *p, struct json_object *rec,
 			const char *type, char *err, size_t errlen)
 {
+	if ((!strcmp(type, VFC_REC_START) || !strcmp(type, VFC_REC_SUMMARY) ||
+	     !strcmp(type, VFC_REC_EXIT)) &&
+	    note_host_time(p, rec, err, errlen))
+		return -1;
 	if (!strcmp(type, VFC_REC_START) || !strcmp(type, VFC_REC_SUMMARY)) {
 		const char *prog = get_str(rec, "program"), *mode = get_str(rec, "mode");
 

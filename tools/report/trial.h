@@ -25,6 +25,7 @@
 #define VFC_TRIAL_MAX_FEATURES (VFC_F_COUNT + VFC_TRIAL_MAX_UNKNOWN)
 #define VFC_TRIAL_MAX_LINE     (64 * 1024) /* longer lines are skipped while read */
 #define VFC_TRIAL_MAX_BOOT_ID  64
+#define VFC_TRIAL_MAX_HOST     72 /* a host name: uname's 64 bytes, and room to spare */
 
 struct vfc_trial_feature {
 	char *name; /* the whole name, owned by the trial */
@@ -51,6 +52,9 @@ struct vfc_trial_proc {
 	bool has_id, has_start;
 	long long starttime;
 	char boot_id[VFC_TRIAL_MAX_BOOT_ID];
+	/* Which host (its records' "hostname", "" unknown) and its latest record's time. */
+	char hostname[VFC_TRIAL_MAX_HOST];
+	long long timestamp; /* epoch seconds; 0 when no record said */
 	char mode[16];
 	bool has_summary;		/* the process reached exit */
 	bool summary_counts_containers; /* its summary has "containers" */

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "logpath.h"
@@ -24,8 +26,13 @@ bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id)
 	ssize_t n;
 	int fd;
 
+	struct utsname u;
+
 	memset(id, 0, sizeof(*id));
 	id->pid = pid;
+	if (!uname(&u))
+		snprintf(id->hostname, sizeof(id->hostname), "%s", u.nodename);
+	id->timestamp = (long long)time(NULL);
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -50,7 +57,7 @@ bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id)
 bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, const char *program,
 			int status)
 {
-	char name[VFC_PROG_MAX + 1], sig[24], ident[160] = "";
+	char name[VFC_PROG_MAX + 1], sig[24], ident[320] = "", host[65];
 	const char *s = program ? program : "";
 	int len;
 
@@ -60,6 +67,13 @@ bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, co
 	if (id->known)
 		snprintf(ident, sizeof(ident), ",\"starttime\":%llu,\"boot_id\":\"%s\"",
 			 id->starttime, id->boot_id);
+	/* Which host and when: printable ASCII, as the name. */
+	if (id->hostname[0] || id->timestamp) {
+		vfc_clean_copy(host, sizeof(host), id->hostname, sizeof(host) - 1,
+			       VFC_CLEAN_ASCII | VFC_CLEAN_JSON);
+		snprintf(ident + strlen(ident), sizeof(ident) - strlen(ident),
+			 ",\"hostname\":\"%s\",\"timestamp\":%lld", host, id->timestamp);
+	}
 	if (*s)
 		snprintf(ident + strlen(ident), sizeof(ident) - strlen(ident), "%s",
 			 ",\"program_truncated\":true");
@@ -206,7 +220,7 @@ int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const cha
 		       int status, char *err, size_t errlen)
 {
 	pid_t pid = id->pid;
-	char pattern[8192], path[4096], line[384];
+	char pattern[8192], path[4096], line[512];
 	const char *base = program ? strrchr(program, '/') : NULL;
 	bool failed = !WIFEXITED(status) || WEXITSTATUS(status);
 	/*
@@ -215,10 +229,11 @@ int vfc_exit_append_id(const char *tmpl, const struct vfc_exit_id *id, const cha
 	 * start as a bad record, and one without it by pid (an older shim's
 	 * report, or a report made for a wrapper that wrote none).
 	 */
-	struct vfc_exit_id by_pid = {.pid = pid};
+	struct vfc_exit_id by_pid = {.pid = pid, .timestamp = id->timestamp};
 	glob_t g;
 	int ret;
 
+	memcpy(by_pid.hostname, id->hostname, sizeof(by_pid.hostname));
 	base = base ? base + 1 : program;
 	if (!vfc_exit_format_id(line, sizeof(line), id, base, status) ||
 	    !vfc_exit_glob(tmpl, pid, pattern, sizeof(pattern)))

@@ -28,12 +28,21 @@ struct vfc_exit_id {
 	bool known; /* starttime and boot_id were read (boot_id "" if unreadable) */
 	unsigned long long starttime;
 	char boot_id[40];
+	char hostname[65];   /* uname's nodename when read ("" unknown) */
+	long long timestamp; /* wall clock at the exit, epoch seconds (0 unknown) */
 };
 
-/* Fill *ID for PID; false (only the pid known) when /proc could not say. */
+/*
+ * Fill *ID for PID; false (only the pid known) when /proc could not say.
+ * The host name and the time (of the exit: it is read at the zombie) are
+ * filled either way.
+ */
 bool vfc_exit_read_id(pid_t pid, struct vfc_exit_id *id);
 
-/* vfc_exit_format with the identity: ...,"pid":N,"program":"...","starttime":N,"boot_id":"..." */
+/*
+ * vfc_exit_format with the identity: ...,"pid":N,"program":"...","starttime":N,"boot_id":"...",
+ * then "hostname":"...","timestamp":N when either is known.
+ */
 bool vfc_exit_format_id(char *out, size_t size, const struct vfc_exit_id *id, const char *program,
 			int status);
 
