@@ -24,7 +24,7 @@ TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report
 # shim/ by concern (interpose/ core/ open/ ioctl/ getinfo/ report/), likewise.
 SHIM_DIRS := shim/interpose shim/core shim/open shim/ioctl shim/getinfo shim/report
 INC := -Iinclude -Icommon $(SHIM_DIRS:%=-I%) $(TOOL_DIRS:%=-I%)
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC)
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC) $(CROSS_CFLAGS)
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
@@ -335,19 +335,22 @@ $(B)/deb/stamp: $(DEB_INPUTS)
 	@touch $@
 
 # The arm64 build (docs/arm64.md): everything `all` builds, cross-compiled
-# with gcc-aarch64-linux-gnu against Debian's arm64 -dev packages
+# with clang --target=aarch64-linux-gnu (bookworm's gcc-aarch64-linux-gnu
+# conflicts with gcc-multilib) against Debian's arm64 -dev packages
 # (scripts/install-deps arm64) into build-arm64/. pkg-config reads only the
 # arm64 .pc files, so the libvirt helper is built only if libvirt-dev:arm64 is
 # there. The eBPF audit's program uses only BPF_PROG/fexit/tp_btf (no pt_regs)
 # and CO-RE relocations, so the host's BTF serves for its vmlinux.h; it is
 # compiled with __TARGET_ARCH_arm64.
 ARM64_B ?= build-arm64
-ARM64_CC ?= aarch64-linux-gnu-gcc
+ARM64_CC ?= clang --target=aarch64-linux-gnu
+# clang's own warning for what gcc takes as C (a flexible struct inside another).
+ARM64_CFLAGS ?= -Wno-gnu-variable-sized-type-not-at-end
 ARM64_PKG_CONFIG_LIBDIR := /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
 cross-arm64:
 	@scripts/install-deps arm64
 	PKG_CONFIG_LIBDIR=$(ARM64_PKG_CONFIG_LIBDIR) PKG_CONFIG_PATH= $(MAKE) B=$(ARM64_B) \
-		CC=$(ARM64_CC) BPF_ARCH=arm64 all
+		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 all
 
 deps:
 	@scripts/install-deps build
