@@ -168,7 +168,7 @@ $(B)/vfiocompat-libvirt: $(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(HDRS)
 	$(CC) $(CFLAGS) -DVFC_LIBDIR='"$(LIBDIR)"' $$(pkg-config --cflags $(LIBVIRT_PKGS)) -o $@ \
 		$(LIBVIRT_HELPER_SRC) $(LIBVIRT_OBJ) $(LDFLAGS) $$(pkg-config --libs $(LIBVIRT_PKGS))
 
-$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) tests/unit/unit.h $(HDRS)
+$(B)/unit-tests: $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(wildcard tests/unit/*.h) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(PURE_OBJ) $(TOOL_LIB_OBJ) $(LDFLAGS) \
 		$$(pkg-config --cflags --libs check) $(TOOL_LIBS)
@@ -352,6 +352,11 @@ cross-arm64:
 	PKG_CONFIG_LIBDIR=$(ARM64_PKG_CONFIG_LIBDIR) PKG_CONFIG_PATH= $(MAKE) B=$(ARM64_B) \
 		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 all
 
+# The arm64 build's unit tests and its architecture-specific host tests under
+# qemu-user (tests/integration/run-arm64).
+check-arm64: cross-arm64
+	B=$(abspath $(ARM64_B)) tests/integration/run-arm64
+
 deps:
 	@scripts/install-deps build
 
@@ -370,7 +375,7 @@ check: export VFC_STRICT = 1
 check:
 	@mkdir -p $(B); echo "check started $$(date -u +%FT%TZ)" >$(B)/check-times.txt
 	@set -e; t0=$$(date +%s); export VFC_DEADLINE_AT=$$((t0 + $(CHECK_BUDGET))); \
-	for s in deps deps-vm all cross-arm64 format-check check-unit check-host fuzz-smoke+sanitize \
+	for s in deps deps-vm all cross-arm64 format-check check-unit check-host check-arm64 fuzz-smoke+sanitize \
 		check-module check-vm; do \
 		t=$$(date +%s); \
 		if [ "$$s" = fuzz-smoke+sanitize ]; then \
