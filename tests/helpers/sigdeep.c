@@ -117,10 +117,18 @@ static void on_usr1_nested(int sig)
 	handler_done = 1;
 }
 
+/* One signal frame when the kernel names none (AT_MINSIGSTKSZ; qemu-user gives
+ * none): arm64's MINSIGSTKSZ (asm/signal.h), else x86-64's. */
+#if defined(__aarch64__)
+#define FRAME_DEFAULT 5120
+#else
+#define FRAME_DEFAULT 2048
+#endif
+
 static int run_nested(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	size_t frame = getauxval(AT_MINSIGSTKSZ) ? getauxval(AT_MINSIGSTKSZ) : 2048;
+	size_t frame = getauxval(AT_MINSIGSTKSZ) ? getauxval(AT_MINSIGSTKSZ) : FRAME_DEFAULT;
 	const char *k = getenv("SIGSTACK_KIB"); /* sanitizer builds: larger frames */
 	size_t size = (k ? (size_t)atoi(k) : 8) * 1024 + frame;
 	size = (size + 15) & ~(size_t)15;

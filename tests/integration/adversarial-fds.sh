@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 
 B=${B:?B must name the build directory}
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 SHIM=$B/libvfiocompat.so
 BK=$B/helpers/bookkeep
 Q=$B/helpers/report-query
@@ -24,9 +26,9 @@ run() { # run [ENV=V...] -- STEPS
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
 	rm -f "$L"
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" "$BK" "$@" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" $X "$BK" "$@" >"$T/out" 2>"$T/err"
 }
-q() { "$Q" "$L" "$@"; }
+q() { $X "$Q" "$L" "$@"; }
 api_calls() { q summary ioctls.GET_API_VERSION.calls; }
 other_calls() { q summary ioctls.OTHER.calls; }
 step_ok() { grep -q "^$1 ret=0 " "$T/out"; }

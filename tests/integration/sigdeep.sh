@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 
 B=${B:?B must name the build directory}
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 SHIM=$B/libvfiocompat.so
 SD=$B/helpers/sigdeep
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-sigdeep.XXXXXX")
@@ -23,14 +25,14 @@ fi
 
 positive() { [ "${1:-0}" -gt 0 ] 2>/dev/null || { CHECK_DIAG="got '$1'"; return 1; }; }
 kv() { grep -o "$1=[^ ]*" "$2" | head -n1 | cut -d= -f2; } # kv KEY FILE
-q() { "$B/helpers/report-query" "$@"; }
+q() { $X "$B/helpers/report-query" "$@"; }
 
 # sd NAME ARGS...: run sigdeep under the shim, its report in $T/NAME.jsonl.
 sd() {
 	local name=$1
 	shift
 	env "${SAN_ENV[@]}" SIGSTACK_KIB=$kib LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/$name.jsonl" \
-		timeout 300 "$SD" "$@" >"$T/$name.out" 2>"$T/$name.err"
+		timeout 300 $X "$SD" "$@" >"$T/$name.out" 2>"$T/$name.err"
 	echo $?
 }
 

@@ -176,7 +176,11 @@ static size_t elfimg_build(unsigned char *b, const struct elfimg *o)
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
 	eh.e_type = o->type ? o->type : ET_EXEC;
+#if defined(__aarch64__)
+	eh.e_machine = EM_AARCH64; /* the host's: inspect refuses another machine */
+#else
 	eh.e_machine = EM_X86_64;
+#endif
 	eh.e_version = EV_CURRENT;
 	eh.e_entry = ELFIMG_VADDR;
 	eh.e_phoff = sizeof(eh);

@@ -247,7 +247,7 @@ START_TEST(test_check_vtd_scalable_and_smmu)
 	c = find(l, "IOMMU smmu3.0x0000000009050000");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(c->status, VFC_WARN);
-	ck_assert_ptr_nonnull(strstr(c->detail, "Arm SMMUv3: vfiocompat cannot model"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "Arm SMMUv3; no group names its MSI window"));
 	c = find(l, "interrupt remapping");
 	ck_assert_int_eq(c->status, VFC_PASS);
 	/* sm_off on the command line: legacy mode whatever the hardware offers. */
@@ -255,6 +255,88 @@ START_TEST(test_check_vtd_scalable_and_smmu)
 	put("/proc/cmdline", "intel_iommu=on,sm_off\n");
 	vfc_check_iommu_vendor(l, root, 1);
 	ck_assert_ptr_nonnull(strstr(find(l, "IOMMU dmar0")->detail, "legacy mode"));
+	free(l);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The arm64 lab's SMMUv3 with a GICv3 ITS: MSI window from reserved_regions. */
+START_TEST(test_check_smmuv3_its)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
+	put("/sys/kernel/iommu_groups/0/reserved_regions",
+	    "0x0000000008000000 0x00000000080fffff msi\n");
+	put("/proc/cmdline", "console=ttyAMA0\n");
+	put("/proc/interrupts", " 14:  3  ITS-PCI-MSIX-0000:00:02.0   0 Edge  nvme0q0\n");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "IOMMU smmu3.0x0000000009050000");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_WARN);
+	ck_assert_ptr_nonnull(strstr(c->detail, "Arm SMMUv3; MSI window 0x8000000-0x80fffff"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "EADDRINUSE"));
+	ck_assert_ptr_null(strstr(c->detail, "cannot model"));
+	c = find(l, "MSI isolation");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_PASS);
+	ck_assert_ptr_nonnull(strstr(c->detail, "GICv3 ITS"));
+	/* No x86 wording on an Arm host. */
+	ck_assert_ptr_null(find(l, "interrupt remapping"));
+	free(l);
+}
+END_TEST
+
+/* GICv2m (no ITS): each back end refuses at its own step, by its own parameter. */
+START_TEST(test_check_smmuv3_gicv2m)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
+	/* Devices bound to vfio-pci: no MSI allocated; the device tree tells. */
+	put("/proc/interrupts", " 11:  9  GICv2  27 Level  arch_timer\n");
+	put("/sys/firmware/devicetree/base/intc@8000000/v2m@8020000/compatible",
+	    "arm,gic-v2m-frame");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "MSI isolation");
+	ck_assert_ptr_nonnull(c);
+	/* type1 runs today, iommufd would refuse the devices: a FAIL naming its parameter. */
+	ck_assert_int_eq(c->status, VFC_FAIL);
+	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1"));
+	ck_assert_ptr_nonnull(
+	    strstr(c->detail, "EPERM at VFIO_GROUP_GET_DEVICE_FD, nothing logged"));
+	/* Neither set: both refuse, each parameter named. */
+	memset(l, 0, sizeof(*l));
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	c = find(l, "MSI isolation");
+	ck_assert_int_eq(c->status, VFC_WARN);
+	ck_assert_ptr_nonnull(strstr(c->detail, "type1 fails SET_IOMMU with EPERM"));
+	ck_assert_ptr_nonnull(
+	    strstr(c->hint, "vfio_iommu_type1.allow_unsafe_interrupts=1 (type1)"));
+	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1 (iommufd)"));
+	/* An ITS in the device tree: isolated. */
+	memset(l, 0, sizeof(*l));
+	put("/sys/firmware/devicetree/base/intc@8000000/its@8080000/compatible", "arm,gic-v3-its");
+	vfc_check_iommu_vendor(l, root, 1);
+	ck_assert_int_eq(find(l, "MSI isolation")->status, VFC_PASS);
+	/* Nothing to tell by: said so, not guessed. */
+	memset(l, 0, sizeof(*l));
+	fresh_root();
+	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
+	put("/proc/interrupts", "");
+	vfc_check_iommu_vendor(l, root, 1);
+	c = find(l, "MSI isolation");
+	ck_assert_int_eq(c->status, VFC_WARN);
+	ck_assert_ptr_nonnull(strstr(c->detail, "cannot tell a GICv3 ITS from GICv2m"));
 	free(l);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
@@ -278,6 +360,8 @@ Suite *getinfo_suite(void)
 	tcase_add_test(tc, test_check_amd_without_remapping);
 	tcase_add_test(tc, test_check_nagios_states);
 	tcase_add_test(tc, test_check_vtd_scalable_and_smmu);
+	tcase_add_test(tc, test_check_smmuv3_its);
+	tcase_add_test(tc, test_check_smmuv3_gicv2m);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,9 +2,10 @@
 /*
  * `vfiocompat check`'s IOMMU knowledge, per vendor: which IOMMU each
  * /sys/class/iommu entry is (Intel VT-d legacy or scalable mode with first-
- * or second-stage tables, AMD-Vi, virtio-iommu; others, SMMUv3 among them,
- * named as not modelled), whether interrupt remapping is in use, and what
- * allow_unsafe_interrupts costs. Reads a tree under `root` ("" for the host),
+ * or second-stage tables, AMD-Vi, virtio-iommu, Arm SMMUv3 with its MSI
+ * window; others named as not modelled), whether interrupt remapping (x86)
+ * or MSI isolation (Arm: a GICv3 ITS, not GICv2m) is in use, and what
+ * allow_unsafe_interrupts costs on each back end. Reads a tree under `root` ("" for the host),
  * so tests can build one.
  */
 #ifndef VFC_IOMMU_VENDOR_H
