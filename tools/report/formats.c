@@ -157,13 +157,13 @@ void vfc_report_print_human(FILE *out, const struct vfc_trial *t, enum vfc_verdi
 	if (!t->files)
 		fprintf(out, "No report yet: no trials yet (an empty set of reports is not an "
 			     "error).\n");
-	fprintf(out,
-		"verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
-		"%u failed)\n",
-		vfc_verdict_title(v), count_verdict(t, VFC_V_READY),
-		count_verdict(t, VFC_V_CHANGES), count_verdict(t, VFC_V_UNTESTED),
-		count_verdict(t, VFC_V_INCOMPLETE), count_verdict(t, VFC_V_NOT_READY),
-		count_verdict(t, VFC_V_FAILED));
+	fprintf(
+	    out,
+	    "verdict: %s (%u ready, %u with differences, %u untested, %u incomplete, %u not ready, "
+	    "%u failed)\n",
+	    vfc_verdict_title(v), count_verdict(t, VFC_V_READY), count_verdict(t, VFC_V_CHANGES),
+	    count_verdict(t, VFC_V_UNTESTED), count_verdict(t, VFC_V_INCOMPLETE),
+	    count_verdict(t, VFC_V_NOT_READY), count_verdict(t, VFC_V_FAILED));
 	vfc_native_print_verdict(out, t);
 	if (v == VFC_V_UNTESTED && !count_fallbacks(t))
 		fprintf(out, "No process used the VFIO container on iommufd: trial one with "
