@@ -77,8 +77,8 @@ _vfiocompat()
 		COMPREPLY=($(compgen -W "--device --backend --sizes --reps --rounds --json --help" -- "$cur"))
 		;;
 	systemd)
-		if [ "$cword" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "enable disable status --help" -- "$cur"))
+		if [ "$cword" -eq 2 ] && [[ $cur != -* ]]; then
+			COMPREPLY=($(compgen -W "enable disable status" -- "$cur"))
 			return
 		fi
 		case "$prev" in
@@ -87,7 +87,7 @@ _vfiocompat()
 		esac
 		if [[ $cur == -* ]]; then
 			case "${words[2]}" in
-			enable) COMPREPLY=($(compgen -W "--lib --target --dry-run --root --dropin-dir --help" -- "$cur")) ;;
+			enable | -*) COMPREPLY=($(compgen -W "--lib --target --dry-run --root --dropin-dir --help" -- "$cur")) ;;
 			*) COMPREPLY=($(compgen -W "--root --dropin-dir --help" -- "$cur")) ;;
 			esac
 		else
