@@ -132,7 +132,7 @@ check "check-textfile: exit 0 whatever the readiness; the file written 0644" sh 
 check "... vfiocompat_check_ready is check's own answer ($want_ready)" grep -qx "vfiocompat_check_ready $want_ready" "$cout"
 nlines=$(env "${SAN_ENV[@]}" "$P/bin/vfiocompat" check --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checks"]))')
 check "... one state gauge set to 1 per check line ($nlines)" is "$(grep -c '^vfiocompat_check_state{.*} 1$' "$cout")" "$nlines"
-check "... four states per line" is "$(grep -c '^vfiocompat_check_state{' "$cout")" "$((nlines * 4))"
+check "... five states per line (pass skip info warn fail)" is "$(grep -c '^vfiocompat_check_state{' "$cout")" "$((nlines * 5))"
 check "... no temporary left in the textfile directory" sh -c "! ls -A '$TD' | grep -q '^\\.'"
 if command -v promtool >/dev/null; then
 	check "promtool check metrics accepts the check metrics" sh -c "promtool check metrics <'$cout'"
