@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The vendor-neutral GET_INFO fix-up (getinfo_probe.h): raw syscalls, no malloc. */
+/* The vendor-neutral GET_INFO fix-up (getinfo_probe.h): no malloc, the real ioctl only. */
 #include "getinfo_probe.h"
 
 #include <dirent.h>
@@ -14,14 +14,10 @@
 #include "attach.h"
 #include "fdtable.h"
 #include "fmt.h"
+#include "real.h"
 #include "report.h"
 #include "scratch.h"
 #include "stats.h"
-
-static long sys_ioctl(int fd, unsigned long req, void *arg)
-{
-	return syscall(SYS_ioctl, fd, req, arg);
-}
 
 static uint64_t now_ns(void)
 {
@@ -47,7 +43,7 @@ static int read_info(int fd, struct vfc_range *r, uint64_t *pgsizes)
 		return -1;
 	memset(buf, 0, SIZE);
 	k->argsz = SIZE;
-	if (!sys_ioctl(fd, VFIO_IOMMU_GET_INFO, buf) && k->argsz <= SIZE)
+	if (!vfc_real_ioctl_call(fd, VFIO_IOMMU_GET_INFO, buf) && k->argsz <= SIZE)
 		n = vfc_info_ranges(buf, k->argsz, r, VFC_MAX_RANGES, pgsizes);
 	vfc_scratch_give(buf);
 	return n;
@@ -84,7 +80,7 @@ static int open_one(int gfd, int group, int *err)
 			off += d->d_reclen;
 			if (d->d_name[0] == '.')
 				continue;
-			dev = (int)sys_ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, d->d_name);
+			dev = (int)vfc_real_ioctl_call(gfd, VFIO_GROUP_GET_DEVICE_FD, d->d_name);
 			if (dev < 0)
 				*err = errno;
 		}
