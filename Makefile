@@ -40,6 +40,7 @@ SHIM_SRC := $(COMMON_SRC) \
 	shim/ioctl/observe.c shim/ioctl/bar.c shim/ioctl/xlate.c shim/ioctl/errmap.c \
 	shim/ioctl/stats.c shim/ioctl/migobs.c shim/ioctl/attach.c \
 	shim/getinfo/fixup.c shim/getinfo/getinfo_probe.c shim/getinfo/getinfo_pick.c \
+	shim/getinfo/answer.c \
 	shim/getinfo/iova.c shim/getinfo/sysfs.c \
 	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 # The pure part, linked into unit tests without any interposition (plus the

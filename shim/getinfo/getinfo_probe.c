@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "attach.h"
 #include "fdtable.h"
 #include "fmt.h"
@@ -28,24 +29,20 @@ static uint64_t now_ns(void)
 }
 
 /*
- * iommufd's whole answer in our own buffer (a scratch slot): ranges and page
- * sizes, -1 unreadable (or no slot free).
+ * iommufd's whole answer in our own buffer (a scratch slot, answer.c):
+ * ranges and page sizes, -1 unreadable (or no slot free).
  */
+_Static_assert(sizeof(struct vfc_info_answer) <= VFC_SCRATCH_SIZE, "fits a slot");
+
 static int read_info(int fd, struct vfc_range *r, uint64_t *pgsizes)
 {
-	enum { SIZE = 2048 };
-	char *buf = vfc_scratch_take();
-	struct vfio_iommu_type1_info *k = (void *)buf;
+	struct vfc_info_answer *a = vfc_scratch_take();
 	int n = -1;
 
 	*pgsizes = 0;
-	if (!buf)
-		return -1;
-	memset(buf, 0, SIZE);
-	k->argsz = SIZE;
-	if (!vfc_real_ioctl_call(fd, VFIO_IOMMU_GET_INFO, buf) && k->argsz <= SIZE)
-		n = vfc_info_ranges(buf, k->argsz, r, VFC_MAX_RANGES, pgsizes);
-	vfc_scratch_give(buf);
+	if (a)
+		n = vfc_info_read(fd, a, r, pgsizes);
+	vfc_scratch_give(a);
 	return n;
 }
 
