@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of tools/check/iommu_vendor.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdtable.h"
+#include "getinfo_probe.h"
+#include "iommu_vendor.h"
+#include "iova.h"
+#include "report.h"
+#include "stats.h"
+#include "unit.h"
+
+static char root[64];
+
+static void put(const char *path, const char *text)
+{
+	char full[256], dir[256];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(p - full), full);
+		mkdir(dir, 0755);
+	}
+	FILE *f = fopen(full, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const struct vfc_check *find(const struct vfc_checklist *l, const char *name)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i].name, name))
+			return &l->items[i];
+	return NULL;
+}
+
+static void fresh_root(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (root[0] && system(cmd))
+		ck_abort_msg("rm");
+	strcpy(root, "/tmp/vfc-vendor-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+}
+
+/* ---- vfiocompat check's IOMMU knowledge (tools/check/iommu_vendor.c) ---- */
+
+START_TEST(test_vtd_kind_from_ecap)
+{
+	/* The lab's scalable-mode VT-d: SMTS and SLTS set, FLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, true), VFC_IOMMU_VTD_SECOND);
+	/* QEMU's x-flts=on: FLTS set, SLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x880000f00f4aull, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull | 1ull << 47, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, false), VFC_IOMMU_VTD_LEGACY);
+	ck_assert_int_eq(vfc_vtd_kind(0xf00f5eull, true), VFC_IOMMU_VTD_LEGACY); /* no SMTS */
+	ck_assert_int_eq(vfc_vtd_kind(1ull << 43, true), VFC_IOMMU_UNKNOWN);	 /* no stage */
+	ck_assert_str_eq(vfc_iommu_lab_variant(VFC_IOMMU_VTD_FIRST), "intel-flts");
+	ck_assert_ptr_null(vfc_iommu_lab_variant(VFC_IOMMU_SMMUV3));
+}
+END_TEST
+
+START_TEST(test_cmdline_sm)
+{
+	ck_assert_int_eq(vfc_cmdline_intel_sm("ro intel_iommu=on,sm_on quiet"), 1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on,sm_on intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on"), -1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("amd_iommu=on"), -1);
+}
+END_TEST
+
+START_TEST(test_check_amd_without_remapping)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/ivhd0/amd-iommu/features", "0x246577efa2254afa\n");
+	put("/proc/cmdline", "console=ttyS0\n");
+	put("/proc/interrupts", " 24:  5  PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "IOMMU ivhd0");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_PASS);
+	ck_assert_ptr_nonnull(strstr(c->detail, "AMD-Vi, EFR 0x246577efa2254afa"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "VFC_VM_IOMMU=amd"));
+	c = find(l, "interrupt remapping");
+	ck_assert_ptr_nonnull(c);
+	/* type1 runs today, iommufd would refuse the devices: a FAIL. */
+	ck_assert_int_eq(c->status, VFC_FAIL);
+	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1"));
+	free(l);
+}
+END_TEST
+
+START_TEST(test_check_vtd_scalable_and_smmu)
+{
+	struct vfc_checklist *l = calloc(1, sizeof(*l));
+
+	fresh_root();
+	put("/sys/class/iommu/dmar0/intel-iommu/cap", "d2008c22260286\n");
+	put("/sys/class/iommu/dmar0/intel-iommu/ecap", "480080f00f4a\n");
+	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
+	put("/proc/cmdline", "intel_iommu=on\n");
+	put("/proc/interrupts", " 24:  5  IR-PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
+	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
+	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	const struct vfc_check *c = find(l, "IOMMU dmar0");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(strstr(c->detail, "scalable mode, second-stage tables"));
+	ck_assert_ptr_nonnull(strstr(c->detail, "VFC_VM_IOMMU=intel-sm"));
+	c = find(l, "IOMMU smmu3.0x0000000009050000");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->status, VFC_WARN);
+	ck_assert_ptr_nonnull(strstr(c->detail, "Arm SMMUv3: vfiocompat cannot model"));
+	c = find(l, "interrupt remapping");
+	ck_assert_int_eq(c->status, VFC_PASS);
+	/* sm_off on the command line: legacy mode whatever the hardware offers. */
+	memset(l, 0, sizeof(*l));
+	put("/proc/cmdline", "intel_iommu=on,sm_off\n");
+	vfc_check_iommu_vendor(l, root, 1);
+	ck_assert_ptr_nonnull(strstr(find(l, "IOMMU dmar0")->detail, "legacy mode"));
+	free(l);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+Suite *iommu_vendor_suite(void)
+{
+	Suite *s = suite_create("iommu_vendor");
+
+	TCase *tc = tcase_create("vendor_getinfo");
+	tcase_add_test(tc, test_vtd_kind_from_ecap);
+	tcase_add_test(tc, test_cmdline_sm);
+	tcase_add_test(tc, test_check_amd_without_remapping);
+	tcase_add_test(tc, test_check_vtd_scalable_and_smmu);
+	suite_add_tcase(s, tc);
+	return s;
+}
