@@ -38,6 +38,19 @@ int vfc_cmd_bench(int argc, char **argv);
 int vfc_cmd_libvirt(int argc, char **argv);
 int vfc_cmd_audit(int argc, char **argv);
 
+/*
+ * cli.c: getopt_long over a subcommand's options, the cases every
+ * subcommand shares done here: -h/--help prints `usage` to stdout, an
+ * unknown option or a missing argument prints it to stderr; both return
+ * VFC_OPT_EXIT with *exit_code set (VFC_EXIT_OK, VFC_EXIT_USAGE). Else the
+ * option for the caller's switch, or -1 at the end. The caller sets
+ * optind = 1 before the first call.
+ */
+#define VFC_OPT_EXIT (-2)
+struct option;
+int vfc_getopt(int argc, char **argv, const char *shortopts, const struct option *opts,
+	       void (*usage)(FILE *), int *exit_code);
+
 /* cli.c: "vfiocompat: <msg>" on stderr, one line. */
 void vfc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

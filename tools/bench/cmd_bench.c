@@ -372,14 +372,14 @@ int vfc_cmd_bench(int argc, char **argv)
 	char bdf[64], why[512];
 	bool json = false, chosen = false;
 	uint64_t largest = 0;
-	int c, rc = VFC_EXIT_OK, nhave = 0;
+	int c, exit_code, rc = VFC_EXIT_OK, nhave = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.reps = 20;
 	r.rounds = 3;
 	parse_sizes(&r, "4K,64K,2M,64M");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = vfc_getopt(argc, argv, "+h", opts, usage, &exit_code)) != -1) {
 		switch (c) {
 		case 'd':
 			/* As check --migration reads it: BB:DD.F is in domain 0000. */
@@ -417,12 +417,8 @@ int vfc_cmd_bench(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return VFC_EXIT_OK;
-		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+		case VFC_OPT_EXIT:
+			return exit_code;
 		}
 	}
 	if (optind != argc) {

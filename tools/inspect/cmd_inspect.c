@@ -186,21 +186,17 @@ int vfc_cmd_inspect(int argc, char **argv)
 	    {0, 0, 0, 0},
 	};
 	bool json = false, first = true;
-	int c, ret = VFC_EXIT_OK;
+	int c, exit_code, ret = VFC_EXIT_OK;
 
 	optind = 1;
 	/* Options may follow the binaries ("inspect A B --json"); "--" ends them. */
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = vfc_getopt(argc, argv, "h", opts, usage, &exit_code)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return VFC_EXIT_OK;
-		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+		case VFC_OPT_EXIT:
+			return exit_code;
 		}
 	}
 	if (optind >= argc) {

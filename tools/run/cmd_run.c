@@ -196,7 +196,7 @@ int vfc_cmd_run(int argc, char **argv)
 	const char *log = NULL, *target = NULL;
 	bool audit = false, mountns = false, fail_closed = false, json = false;
 	enum how how = HOW_PRELOAD;
-	int c, pipefd[2], status, err = 0, forced = 0;
+	int c, exit_code, pipefd[2], status, err = 0, forced = 0;
 	struct sigaction sa = {0};
 	sigset_t fwd, oldmask, runmask, pend;
 	ssize_t n;
@@ -205,7 +205,7 @@ int vfc_cmd_run(int argc, char **argv)
 	char ebpf_log[PATH_MAX];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = vfc_getopt(argc, argv, "+h", opts, usage, &exit_code)) != -1) {
 		switch (c) {
 		case 'a':
 			audit = true;
@@ -232,12 +232,8 @@ int vfc_cmd_run(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return VFC_EXIT_OK;
-		default:
-			usage(stderr);
-			return VFC_EXIT_USAGE;
+		case VFC_OPT_EXIT:
+			return exit_code;
 		}
 	}
 	if (optind == argc) {
