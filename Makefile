@@ -36,11 +36,12 @@ SHIM_SRC := $(COMMON_SRC) \
 	shim/interpose/preload.c shim/interpose/preload_ioctl.c shim/interpose/vfork.S \
 	shim/core/init.c shim/core/real.c shim/core/settings.c shim/core/pid.c shim/core/config.c \
 	shim/core/fds.c shim/core/classify.c shim/core/inherit.c shim/core/scratch.c \
+	shim/core/safecopy.c \
 	shim/open/redirect.c shim/open/rlimit.c \
-	shim/ioctl/observe.c shim/ioctl/bar.c shim/ioctl/xlate.c shim/ioctl/errmap.c \
-	shim/ioctl/stats.c shim/ioctl/migobs.c shim/ioctl/attach.c \
-	shim/getinfo/fixup.c shim/getinfo/getinfo_probe.c shim/getinfo/getinfo_pick.c \
-	shim/getinfo/iova.c shim/getinfo/sysfs.c \
+	shim/ioctl/observe.c shim/ioctl/table.c shim/ioctl/bar.c shim/ioctl/xlate.c \
+	shim/ioctl/errmap.c shim/ioctl/stats.c shim/ioctl/migobs.c shim/ioctl/attach.c \
+	shim/getinfo/getinfo.c shim/getinfo/fixup.c shim/getinfo/getinfo_probe.c \
+	shim/getinfo/getinfo_pick.c shim/getinfo/answer.c shim/getinfo/iova.c shim/getinfo/sysfs.c \
 	shim/report/report.c shim/report/report_writer.c shim/report/identity.c shim/report/fmt.c
 # The pure part, linked into unit tests without any interposition (plus the
 # report writer, whose files the report tests read back).

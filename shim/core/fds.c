@@ -57,19 +57,6 @@ __attribute__((visibility("hidden"))) long vfc_vfork_failed(long ret)
 	errno = (int)-ret;
 	return -1;
 }
-
-bool vfc_in_vfork_child(void)
-{
-	return vfc_vfork_child;
-}
-#else
-bool vfc_in_vfork_child(void)
-{
-	pid_t p = vfc_pid_cached();
-
-	/* The child of vfork shares our memory: it must not touch the table. */
-	return p && (pid_t)syscall(SYS_getpid) != p;
-}
 #endif
 
 /*
@@ -84,7 +71,13 @@ static pid_t sys_getpid(void)
 	return (pid_t)syscall(SYS_getpid); /* never fails: errno untouched */
 }
 
-/* True in a task that shares our memory but is not the table's owner. */
+/*
+ * THE answer to "which task owns this fd table", on every architecture: the
+ * owner's pid, compared with the caller's. A vfork child and a
+ * clone(CLONE_VM) child (posix_spawn) both have pids of their own, so one
+ * getpid tells them apart; the x86-64 vfork flag (vfork.S) only spares that
+ * system call in a vfork child. Nothing is owned while nothing was tracked.
+ */
 static bool not_owner(void)
 {
 #if defined(__x86_64__)

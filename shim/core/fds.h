@@ -16,6 +16,5 @@ void vfc_fd_close(int fd);			  /* before the real close */
 void vfc_fd_closing(int fd, uint32_t e);	  /* an entry was dropped: undo what it meant */
 void vfc_fds_closed(unsigned first, unsigned last);
 void vfc_fds_forked(void); /* fork child: the table is now this process's */
-bool vfc_in_vfork_child(void);
 
 #endif

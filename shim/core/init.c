@@ -101,9 +101,9 @@ bool vfc_init(void)
 
 /*
  * Ask the real type1 container whether it still offers TYPE1_NESTING: a
- * container with no group holds nothing and changes nothing. Raw syscalls,
- * so our own open and ioctl wrappers never see it; errno is the caller's to
- * keep. -1 when there is no type1 container to ask.
+ * container with no group holds nothing and changes nothing. A raw open and
+ * the real ioctl, so our own open and ioctl wrappers never see it; errno is
+ * the caller's to keep. -1 when there is no type1 container to ask.
  */
 static int type1_nesting_probe(void)
 {
@@ -111,7 +111,7 @@ static int type1_nesting_probe(void)
 
 	if (fd < 0)
 		return -1;
-	long ret = syscall(SYS_ioctl, fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_NESTING_IOMMU);
+	long ret = vfc_real_ioctl_call(fd, VFIO_CHECK_EXTENSION, (void *)VFIO_TYPE1_NESTING_IOMMU);
 	syscall(SYS_close, fd);
 	return ret < 0 ? -1 : ret > 0;
 }

@@ -45,17 +45,25 @@ void vfc_real_resolve(void (*warn)(const char *line))
 	LOOKUP(dup3, "dup3", true);
 	LOOKUP(fcntl, "fcntl", true);
 	LOOKUP(fcntl64, "fcntl64", false); /* glibc >= 2.28 */
-	LOOKUP(ioctl, "ioctl", true);
-	atomic_store_explicit(&vfc_real_ioctl, vfc_real.ioctl, memory_order_release);
+	/* The ioctl pointer is the hot path's too: published once, with release. */
+	atomic_store_explicit(&vfc_real_ioctl, (vfc_ioctl_fn *)lookup("ioctl", true, warn),
+			      memory_order_release);
 	LOOKUP(mmap, "mmap", true);
 	LOOKUP(mmap64, "mmap64", true);
 	LOOKUP(munmap, "munmap", true);
 #undef LOOKUP
 }
 
+/*
+ * The one way the shim calls the real ioctl: libc's, once resolved (the hot
+ * face in interpose/preload_ioctl.c inlines this load), else the system call
+ * itself (before vfc_init, or with a libc that has none).
+ */
 int vfc_real_ioctl_call(int fd, unsigned long request, void *arg)
 {
-	if (vfc_real.ioctl)
-		return vfc_real.ioctl(fd, request, arg);
+	vfc_ioctl_fn *real = atomic_load_explicit(&vfc_real_ioctl, memory_order_acquire);
+
+	if (real)
+		return real(fd, request, arg);
 	return (int)syscall(SYS_ioctl, fd, request, arg);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The real libc functions: the next definition of each function the shim
- * interposes, resolved once, and the only way the shim calls them.
+ * interposes, resolved once, and the only way the shim calls them (ioctl:
+ * vfc_real_ioctl_call, declared in hotpath.h for the hot face).
  */
 #ifndef VFC_REAL_H
 #define VFC_REAL_H
@@ -40,7 +41,6 @@ struct vfc_real_fns {
 	__typeof__(dup3) *dup3;
 	__typeof__(fcntl) *fcntl;
 	__typeof__(fcntl64) *fcntl64;
-	__typeof__(ioctl) *ioctl;
 	__typeof__(mmap) *mmap;
 	__typeof__(mmap64) *mmap64;
 	__typeof__(munmap) *munmap;
@@ -55,7 +55,6 @@ extern struct vfc_real_fns vfc_real;
  */
 void vfc_real_resolve(void (*warn)(const char *line));
 
-/* The real ioctl (a raw system call before init); internals only. */
-int vfc_real_ioctl_call(int fd, unsigned long request, void *arg);
+/* The real ioctl is vfc_real_ioctl_call (hotpath.h): the only way to call it. */
 
 #endif

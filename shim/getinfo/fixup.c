@@ -5,13 +5,13 @@
  * rebuilt from the groups' sysfs facts (sysfs.c) with iova.c's pure helpers.
  */
 #include "fixup.h"
-#include "real.h"
 #include "settings.h"
 
 #include <errno.h>
 #include <linux/vfio.h>
 #include <string.h>
 
+#include "answer.h"
 #include "attach.h"
 #include "getinfo_probe.h"
 #include "iova.h"
@@ -31,8 +31,8 @@ bool vfc_fixup_no_domain_yet(int fd)
 /* The fix-up's buffers, in one scratch slot (scratch.h), not on the stack. */
 struct fixup_bufs {
 	struct vfc_range kr[VFC_MAX_RANGES], resv[VFC_MAX_RANGES], fixed[VFC_MAX_RANGES];
-	_Alignas(8) char kbuf[2048];
-	_Alignas(8) char obuf[2048];
+	struct vfc_info_answer k; /* iommufd's full answer */
+	_Alignas(8) char obuf[VFC_INFO_MAX];
 };
 _Static_assert(sizeof(struct fixup_bufs) <= VFC_SCRATCH_SIZE, "fits a slot");
 
@@ -68,18 +68,13 @@ static void fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struc
 			   int ngroups, const int *groups, struct fixup_bufs *b, struct vfc_fmt *f)
 {
 	struct vfc_range *kr = b->kr, *resv = b->resv, *fixed = b->fixed;
-	char *kbuf = b->kbuf, *obuf = b->obuf;
+	char *obuf = b->obuf;
 	uint64_t kpg = 0;
 	const char *why = NULL;
 
 	/* iommufd's full answer, whatever argsz the caller gave. */
-	struct vfio_iommu_type1_info *k = (void *)kbuf;
-	memset(kbuf, 0, sizeof(b->kbuf));
-	k->argsz = sizeof(b->kbuf);
-	int nk = -1;
-	if (vfc_real_ioctl_call(fd, VFIO_IOMMU_GET_INFO, kbuf) == 0 && k->argsz <= sizeof(b->kbuf))
-		nk = vfc_info_ranges(kbuf, k->argsz, kr, VFC_MAX_RANGES, &kpg);
-	else
+	int nk = vfc_info_read(fd, &b->k, kr, &kpg);
+	if (!b->k.head.argsz)
 		why = "iommufd's full GET_INFO answer could not be read";
 
 	struct vfc_iommu_facts all = {UINT64_MAX, UINT64_MAX};
@@ -99,8 +94,8 @@ static void fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struc
 	}
 	long len = -1;
 	if (!why && vfc_cfg.fixup_get_info) {
-		len = vfc_info_rebuild(kbuf, k->argsz, all.pgsizes, fixed, nf, caller_argsz, obuf,
-				       sizeof(b->obuf));
+		len = vfc_info_rebuild(b->k.buf, b->k.head.argsz, all.pgsizes, fixed, nf,
+				       caller_argsz, obuf, sizeof(b->obuf));
 		if (len < 0)
 			why = "iommufd's GET_INFO answer has an unexpected layout";
 	}

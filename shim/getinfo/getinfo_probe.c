@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The vendor-neutral GET_INFO fix-up (getinfo_probe.h): raw syscalls, no malloc. */
+/* The vendor-neutral GET_INFO fix-up (getinfo_probe.h): no malloc, the real ioctl only. */
 #include "getinfo_probe.h"
 
 #include <dirent.h>
@@ -11,17 +11,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "attach.h"
 #include "fdtable.h"
 #include "fmt.h"
+#include "real.h"
 #include "report.h"
 #include "scratch.h"
 #include "stats.h"
-
-static long sys_ioctl(int fd, unsigned long req, void *arg)
-{
-	return syscall(SYS_ioctl, fd, req, arg);
-}
 
 static uint64_t now_ns(void)
 {
@@ -32,24 +29,20 @@ static uint64_t now_ns(void)
 }
 
 /*
- * iommufd's whole answer in our own buffer (a scratch slot): ranges and page
- * sizes, -1 unreadable (or no slot free).
+ * iommufd's whole answer in our own buffer (a scratch slot, answer.c):
+ * ranges and page sizes, -1 unreadable (or no slot free).
  */
+_Static_assert(sizeof(struct vfc_info_answer) <= VFC_SCRATCH_SIZE, "fits a slot");
+
 static int read_info(int fd, struct vfc_range *r, uint64_t *pgsizes)
 {
-	enum { SIZE = 2048 };
-	char *buf = vfc_scratch_take();
-	struct vfio_iommu_type1_info *k = (void *)buf;
+	struct vfc_info_answer *a = vfc_scratch_take();
 	int n = -1;
 
 	*pgsizes = 0;
-	if (!buf)
-		return -1;
-	memset(buf, 0, SIZE);
-	k->argsz = SIZE;
-	if (!sys_ioctl(fd, VFIO_IOMMU_GET_INFO, buf) && k->argsz <= SIZE)
-		n = vfc_info_ranges(buf, k->argsz, r, VFC_MAX_RANGES, pgsizes);
-	vfc_scratch_give(buf);
+	if (a)
+		n = vfc_info_read(fd, a, r, pgsizes);
+	vfc_scratch_give(a);
 	return n;
 }
 
@@ -84,7 +77,7 @@ static int open_one(int gfd, int group, int *err)
 			off += d->d_reclen;
 			if (d->d_name[0] == '.')
 				continue;
-			dev = (int)sys_ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, d->d_name);
+			dev = (int)vfc_real_ioctl_call(gfd, VFIO_GROUP_GET_DEVICE_FD, d->d_name);
 			if (dev < 0)
 				*err = errno;
 		}

@@ -18,8 +18,14 @@
 /* libc's ioctl, as the next definition after ours (variadic). */
 typedef int vfc_ioctl_fn(int fd, unsigned long request, ...);
 
-/* The hot-path copy of the real ioctl, NULL until vfc_init() resolved it (real.c). */
+/* The real ioctl, NULL until vfc_init() resolved it (real.c); the face loads it inline. */
 extern vfc_ioctl_fn *_Atomic vfc_real_ioctl;
+
+/*
+ * THE way to call the real ioctl (real.c): vfc_real_ioctl when resolved, else
+ * the system call. The face's fast path is this function's first branch.
+ */
+int vfc_real_ioctl_call(int fd, unsigned long request, void *arg);
 
 /* ioctl on an fd the table knows; `e` is its entry (observe.c). */
 int vfc_ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg);

@@ -8,8 +8,6 @@
  */
 #include <stdatomic.h>
 #include <stdint.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "fdtable.h"
 #include "hotpath.h"
@@ -21,8 +19,9 @@ VFC_PUBLIC int ioctl(int fd, unsigned long request, void *arg)
 		return vfc_ioctl_tracked(fd, e, request, arg);
 	/* Acquire: a plain load on x86-64 and the pointer's own dependency elsewhere. */
 	vfc_ioctl_fn *real = atomic_load_explicit(&vfc_real_ioctl, memory_order_acquire);
-	if (__builtin_expect(!real, 0) &&
-	    !(vfc_init(), real = atomic_load_explicit(&vfc_real_ioctl, memory_order_acquire)))
-		return (int)syscall(SYS_ioctl, fd, request, arg);
+	if (__builtin_expect(!real, 0)) {
+		vfc_init();
+		return vfc_real_ioctl_call(fd, request, arg);
+	}
 	return real(fd, request, arg);
 }

@@ -7,8 +7,9 @@
  * is the system call itself: the return address is held in a register the
  * kernel keeps per task, and the child sets a thread-local flag the parent
  * clears when it resumes (vfork suspends only the calling thread, whose TLS
- * the child borrows). Other architectures fall back to a getpid comparison
- * (fds.c).
+ * the child borrows). The flag only spares a system call: fds.c's
+ * not_owner() compares the caller's pid with the table owner's on every
+ * architecture, which tells a vfork child too.
  */
 #if defined(__x86_64__)
 	.text

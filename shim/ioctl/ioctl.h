@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Container ioctls: observation (observe.c) and errno translation (xlate.c). */
+/*
+ * Container ioctls: observation (observe.c, dispatching through table.h)
+ * and errno translation (xlate.c).
+ */
 #ifndef VFC_IOCTL_H
 #define VFC_IOCTL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Read caller memory through the kernel: false instead of a fault. */
-bool vfc_safe_copy(void *dst, const void *src, size_t n);
 
 /* xlate.c: the ret the caller gets for a failed container ioctl (*errp updated). */
 struct vfc_rec;

@@ -6,9 +6,9 @@
  * VFIOCOMPAT_ERRNO=type1, xlate.c's) and its errno.
  */
 #include "fds.h"
-#include "fixup.h"
 #include "ioctl.h"
 #include "real.h"
+#include "safecopy.h"
 #include "settings.h"
 
 #include <errno.h>
@@ -20,24 +20,12 @@
 #include "attach.h"
 #include "bar.h"
 #include "decode.h"
-#include "getinfo_probe.h"
 #include "migobs.h"
 #include "report.h"
 #include "scratch.h"
 #include "stats.h"
+#include "table.h"
 #include "vfiocompat/iommufd-uapi.h"
-
-/*
- * The kernel answers EFAULT both for a bad argument pointer and for memory
- * it cannot pin (a BAR mmap under iommufd). Read the struct through the
- * kernel then, so a bad pointer can never fault inside the host process.
- */
-bool vfc_safe_copy(void *dst, const void *src, size_t n)
-{
-	struct iovec local = {dst, n}, remote = {(void *)src, n};
-
-	return syscall(SYS_process_vm_readv, vfc_pid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
-}
 
 static void feature_hit(enum vfc_feature ft, const struct vfc_rec *r, int ret, int err,
 			bool on_type1)
@@ -247,7 +235,6 @@ static void observe_group(int fd, uint32_t e, unsigned long request, void *arg, 
 
 static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 {
-	uint32_t caller_argsz = 0;
 	int before = errno;
 
 	/*
@@ -262,26 +249,12 @@ static int ioctl_tracked(int fd, uint32_t e, unsigned long request, void *arg)
 	e = vfc_fd_check(fd, e);
 	if (!e)
 		return vfc_real_ioctl_call(fd, request, arg);
-	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
-	bool early =
-	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && request == VFIO_IOMMU_GET_INFO && arg &&
-	    vfc_fixup_no_domain_yet(fd) &&
-	    (!vfc_cfg.fixup_get_info || vfc_safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
-	/*
-	 * The vendor-neutral fix-up first: the caller's own call, answered with a
-	 * device of each group attached (VFIOCOMPAT_FIXUPS=get-info-model: no probe).
-	 */
-	struct vfc_probe probe;
-	bool tried = early && vfc_cfg.fixup_get_info && vfc_cfg.fixup_probe;
-	bool probing = tried && vfc_probe_begin(fd, &probe);
-	int ret = vfc_real_ioctl_call(fd, request, arg);
+	/* A container's request goes through its handler in the table (table.c). */
+	bool container = VFC_FD_KIND(e) == VFC_FD_REDIRECTED || VFC_FD_KIND(e) == VFC_FD_TYPE1 ||
+			 VFC_FD_KIND(e) == VFC_FD_IOMMUFD;
+	int ret = container ? vfc_ioctl_op_of(request)->call(fd, e, request, arg)
+			    : vfc_real_ioctl_call(fd, request, arg);
 	int err = errno;
-
-	if (probing)
-		vfc_probe_end(fd, &probe, ret);
-	if (!probing && early && ret == 0)
-		vfc_fixup_get_info(fd, arg, caller_argsz, tried ? &probe : NULL);
-	errno = err;
 
 	switch (VFC_FD_KIND(e)) {
 	case VFC_FD_REDIRECTED:

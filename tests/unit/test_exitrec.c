@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `vfiocompat run`'s exit record (tools/run/exitrec.c): identity and file checks. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 
 #include "exitrec.h"
 #include "unit.h"
+#include "stats.h"
+#include "trial.h"
 #include "vfiocompat/report.h"
 
 static char dir[32];
@@ -184,6 +187,80 @@ START_TEST(test_exit_record_refuses_fifo_and_links)
 }
 END_TEST
 
+/* ---- run's exit record (exitrec.c) ---- */
+
+START_TEST(test_exit_record_format)
+{
+	char line[256];
+
+	ck_assert(vfc_exit_format(line, sizeof(line), 42, "qemu-io", 1 << 8));
+	ck_assert_str_eq(line, "{\"type\":\"exit\",\"source\":\"run\",\"pid\":42,"
+			       "\"program\":\"qemu-io\",\"status\":1}\n");
+	ck_assert(vfc_exit_format(line, sizeof(line), 42, "a\"b\\c\xc3", SIGSEGV | 0x80));
+	ck_assert_str_eq(line,
+			 "{\"type\":\"exit\",\"source\":\"run\",\"pid\":42,"
+			 "\"program\":\"a?b?c?\",\"signal\":\"SIGSEGV\",\"core_dumped\":true}\n");
+	ck_assert(!vfc_exit_format(line, 20, 42, "x", 0));
+}
+END_TEST
+
+START_TEST(test_exit_record_paths)
+{
+	char out[256];
+
+	ck_assert(vfc_exit_glob("/r/vfc-%e-%p[1]*.jsonl", 12, out, sizeof(out)));
+	ck_assert_str_eq(out, "/r/vfc-*-12\\[1]\\*.jsonl");
+	ck_assert(vfc_exit_path("/r/%e-%p-%%.jsonl", 12, ".x y", out, sizeof(out)));
+	ck_assert_str_eq(out, "/r/_x_y-12-%.jsonl");
+	ck_assert(!vfc_exit_path("/r/%e", 1, "abcdefgh", out, 6));
+}
+END_TEST
+
+START_TEST(test_exit_record_appends_only_to_own_files)
+{
+	char dir[] = "/tmp/vfc-exitrec.XXXXXX", tmpl[128], path[160], err[256], buf[512];
+	int fd, n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(tmpl, sizeof(tmpl), "%s/%%e-%%p.jsonl", dir);
+	/* No report of its own, none of others: a failure creates nothing. */
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 1 << 8, err, sizeof(err)), 0);
+	/* Another process's report exists: the failed one gets its own. */
+	snprintf(path, sizeof(path), "%s/vmm-6.jsonl", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "{\"type\":\"start\",\"pid\":6}\n", 25), 25);
+	close(fd);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 5, "/bin/prog", 1 << 8, err, sizeof(err)), 1);
+	snprintf(path, sizeof(path), "%s/prog-5.jsonl", dir);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	ck_assert_str_eq(buf, "{\"type\":\"exit\",\"source\":\"run\",\"pid\":5,\"program\":"
+			      "\"prog\",\"status\":1}\n");
+	/* Its own report: appended, whatever the status. */
+	ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), 1);
+	snprintf(path, sizeof(path), "%s/vmm-6.jsonl", dir);
+	if (geteuid() == 0) {
+		/* A file of another user may be forged: nothing is added to it. */
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), -1);
+		ck_assert_ptr_nonnull(strstr(err, "not a regular file of this user"));
+	}
+	unlink(path);
+	/* A symbolic link in its place is not followed. */
+	ck_assert_int_eq(symlink("/dev/null", path), 0);
+	ck_assert_int_eq(vfc_exit_append(tmpl, 6, "vmm", 0, err, sizeof(err)), -1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/prog-5.jsonl", dir);
+	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *exitrec_suite(void)
 {
 	Suite *s = suite_create("exitrec");
@@ -195,6 +272,11 @@ Suite *exitrec_suite(void)
 	tcase_add_test(tc, test_exit_record_goes_to_the_start_with_its_starttime);
 	tcase_add_test(tc, test_exit_record_without_its_start_names_the_pid_only);
 	tcase_add_test(tc, test_exit_record_refuses_fifo_and_links);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("exit-record_trial");
+	tcase_add_test(tc, test_exit_record_format);
+	tcase_add_test(tc, test_exit_record_paths);
+	tcase_add_test(tc, test_exit_record_appends_only_to_own_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

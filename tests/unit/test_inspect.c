@@ -15,107 +15,6 @@
 
 #define LDSO "/lib64/ld-linux-x86-64.so.2"
 
-static struct vfc_inspect dyn_vfio(unsigned imports)
-{
-	struct vfc_inspect in = {.is_elf = true,
-				 .elf_class = 64,
-				 .dynamic = true,
-				 .symbols_read = true,
-				 .imports = imports,
-				 .refs_vfio_container = true};
-	return in;
-}
-
-START_TEST(test_verdict_dynamic_with_open_and_ioctl_preloads)
-{
-	static const unsigned opens[] = {VFC_IMP_OPEN, VFC_IMP_OPEN64, VFC_IMP_OPENAT,
-					 VFC_IMP_OPENAT64, VFC_IMP_OPEN_2};
-	struct vfc_inspect in = dyn_vfio(opens[_i] | VFC_IMP_IOCTL);
-
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_PRELOAD);
-	ck_assert_int_eq(in.if_vfio, VFC_STRAT_PRELOAD);
-	ck_assert_ptr_nonnull(strstr(in.reason, "imports open and ioctl"));
-	ck_assert(in.imports_ioctl);
-}
-END_TEST
-
-START_TEST(test_verdict_missing_import_needs_mount_ns)
-{
-	static const unsigned imps[] = {0, VFC_IMP_IOCTL, VFC_IMP_OPENAT};
-	struct vfc_inspect in = dyn_vfio(imps[_i]);
-
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
-	/* The reason names what is missing. */
-	ck_assert_ptr_nonnull(strstr(in.reason, _i == 2 ? "not ioctl" : "no"));
-}
-END_TEST
-
-START_TEST(test_verdict_static_and_go_need_mount_ns)
-{
-	struct vfc_inspect in = dyn_vfio(VFC_IMP_OPEN | VFC_IMP_IOCTL);
-
-	in.dynamic = false;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
-	ck_assert_ptr_nonnull(strstr(in.reason, "statically linked"));
-	/* Go makes raw system calls even when dynamic and importing libc's open (cgo). */
-	in = dyn_vfio(VFC_IMP_OPEN | VFC_IMP_IOCTL);
-	in.go = true;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
-	ck_assert_ptr_nonnull(strstr(in.reason, "Go program"));
-	in = dyn_vfio(0);
-	in.symbols_read = false;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
-}
-END_TEST
-
-START_TEST(test_verdict_secure_exec_needs_module_audit)
-{
-	/* Before every other rule: even a static binary is audited, not bind-mounted. */
-	struct vfc_inspect in = dyn_vfio(VFC_IMP_OPEN | VFC_IMP_IOCTL);
-
-	in.dynamic = _i != 0;
-	in.setuid = _i == 0 || _i == 1;
-	in.setgid = _i == 2;
-	in.file_caps = _i == 3;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_MODULE_AUDIT);
-	ck_assert_ptr_nonnull(strstr(in.reason, in.file_caps ? "file capabilities"
-						: in.setgid  ? "setgid"
-							     : "setuid"));
-	ck_assert_ptr_nonnull(strstr(in.reason, "ignores LD_PRELOAD"));
-}
-END_TEST
-
-START_TEST(test_verdict_no_reference_is_not_vfio_but_keeps_the_strategy)
-{
-	struct vfc_inspect in = dyn_vfio(VFC_IMP_OPEN | VFC_IMP_IOCTL);
-
-	in.refs_vfio_container = false;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_NOT_VFIO);
-	ck_assert_int_eq(in.if_vfio, VFC_STRAT_PRELOAD);
-	ck_assert_ptr_nonnull(strstr(in.reason, "no reference"));
-	ck_assert_ptr_nonnull(in.if_vfio_reason);
-	in.scan_capped = true;
-	vfc_inspect_verdict(&in);
-	ck_assert_ptr_nonnull(strstr(in.reason, "256 MiB"));
-	/* /dev/iommu alone, or a /dev/vfio/N group path, is VFIO use. */
-	in.scan_capped = false;
-	in.refs_iommu = true;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_PRELOAD);
-	in.refs_iommu = false;
-	in.refs_vfio_any = true;
-	vfc_inspect_verdict(&in);
-	ck_assert_int_eq(in.strategy, VFC_STRAT_PRELOAD);
-}
-END_TEST
-
 START_TEST(test_strategy_names_are_distinct)
 {
 	/* `vfiocompat run` and JSON consumers key on these. */
@@ -127,62 +26,6 @@ START_TEST(test_strategy_names_are_distinct)
 	ck_assert_str_eq(vfc_strategy_key(VFC_STRAT_MOUNT_NS), "mount-ns");
 	ck_assert_str_eq(vfc_import_name(VFC_IMP_OPEN_2), "__open_2");
 	ck_assert_ptr_null(vfc_import_name(1u << VFC_IMP_NBITS));
-}
-END_TEST
-
-static const char *const scan_needles[] = {"/dev/vfio/vfio", "/dev/iommu", "xyz"};
-
-START_TEST(test_scan_finds_matches_split_at_every_chunk_size)
-{
-	/* Every needle at every split point, for chunk sizes 1 to 40. */
-	char buf[200];
-	struct vfc_scan s;
-
-	memset(buf, '.', sizeof(buf));
-	memcpy(buf + 37, "/dev/vfio/vfio", 14);
-	memcpy(buf + 120, "/dev/iommu", 10);
-	memcpy(buf + 190, "xy", 2); /* cut short at the end: no match */
-	for (size_t chunk = 1; chunk <= 40; chunk++) {
-		ck_assert_int_eq(vfc_scan_init(&s, scan_needles, 3), 0);
-		for (size_t off = 0; off < sizeof(buf); off += chunk)
-			vfc_scan_feed(&s, buf + off,
-				      sizeof(buf) - off < chunk ? sizeof(buf) - off : chunk);
-		ck_assert_msg(vfc_scan_found(&s, 0) && vfc_scan_found(&s, 1), "chunk %zu", chunk);
-		ck_assert(!vfc_scan_found(&s, 2));
-		ck_assert_uint_eq(s.first[0], 37);
-		ck_assert_uint_eq(s.first[1], 120);
-		ck_assert_uint_eq(s.pos, sizeof(buf));
-	}
-}
-END_TEST
-
-START_TEST(test_scan_reports_the_first_occurrence)
-{
-	const char buf[] = "..xyz....xyz../dev/iommu../dev/iommu";
-	struct vfc_scan s;
-
-	vfc_scan_init(&s, scan_needles, 3);
-	/* A split at 3 puts the first "xyz" across the boundary, the second in chunk 2. */
-	vfc_scan_feed(&s, buf, 3);
-	vfc_scan_feed(&s, buf + 3, sizeof(buf) - 1 - 3);
-	ck_assert_uint_eq(s.first[2], 2);
-	ck_assert_uint_eq(s.first[1], 14);
-	ck_assert(!vfc_scan_found(&s, 0));
-	/* Nothing carried across unrelated feeds: empty feeds change nothing. */
-	vfc_scan_feed(&s, buf, 0);
-	ck_assert_uint_eq(s.pos, sizeof(buf) - 1);
-}
-END_TEST
-
-START_TEST(test_scan_refuses_needles_that_do_not_fit)
-{
-	static const char *const too_long[] = {"0123456789abcdef0123456789abcdefX"};
-	static const char *const empty[] = {""};
-	struct vfc_scan s;
-
-	ck_assert_int_eq(vfc_scan_init(&s, too_long, 1), -1);
-	ck_assert_int_eq(vfc_scan_init(&s, empty, 1), -1);
-	ck_assert_int_eq(vfc_scan_init(&s, scan_needles, VFC_SCAN_MAX_NEEDLES + 1), -1);
 }
 END_TEST
 
@@ -526,15 +369,7 @@ Suite *inspect_suite(void)
 	Suite *s = suite_create("inspect");
 	TCase *tc = tcase_create("inspect");
 
-	tcase_add_loop_test(tc, test_verdict_dynamic_with_open_and_ioctl_preloads, 0, 5);
-	tcase_add_loop_test(tc, test_verdict_missing_import_needs_mount_ns, 0, 3);
-	tcase_add_test(tc, test_verdict_static_and_go_need_mount_ns);
-	tcase_add_loop_test(tc, test_verdict_secure_exec_needs_module_audit, 0, 4);
-	tcase_add_test(tc, test_verdict_no_reference_is_not_vfio_but_keeps_the_strategy);
 	tcase_add_test(tc, test_strategy_names_are_distinct);
-	tcase_add_test(tc, test_scan_finds_matches_split_at_every_chunk_size);
-	tcase_add_test(tc, test_scan_reports_the_first_occurrence);
-	tcase_add_test(tc, test_scan_refuses_needles_that_do_not_fit);
 	tcase_add_test(tc, test_elf_dynamic_importing_open_and_ioctl_preloads);
 	tcase_add_test(tc, test_elf_defined_symbols_are_not_imports);
 	tcase_add_test(tc, test_elf_static_and_static_pie_need_mount_ns);

@@ -1,277 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Migration facts: VFIO_DEVICE_FEATURE decoding and the migration verdict rules. */
-#include <json-c/json.h>
-#include <linux/vfio.h>
+/* Unit tests of tools/check/migration.c. */
+#include <limits.h>
 #include <string.h>
 
-#include "migobs.h"
-#include "migverdict.h"
+#include "benchstat.h"
+#include "kconfig.h"
+#include "libdeps.h"
+#include "migration.h"
+#include "pci.h"
+#include "runenv.h"
 #include "unit.h"
 
-struct feat_buf {
-	struct vfio_device_feature h;
-	uint32_t data[4];
-};
-
-static struct feat_buf feat(uint32_t flags, uint32_t d0, uint32_t d1)
+START_TEST(test_migration_rule)
 {
-	struct feat_buf b;
+	char dir[PATH_MAX], err[512];
 
-	memset(&b, 0, sizeof(b));
-	b.h.argsz = sizeof(b.h) + 8;
-	b.h.flags = flags;
-	b.data[0] = d0;
-	b.data[1] = d1;
-	return b;
-}
-
-START_TEST(devfeat_decodes_the_migration_features)
-{
-	struct vfc_devfeat d;
-	struct feat_buf b = feat(VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
-				 VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P, 0);
-
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_MIGRATION);
-	ck_assert_uint_eq(d.mig_flags, VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P);
-	/* A failed GET's data is the caller's, not the kernel's answer. */
-	vfc_devfeat_decode(&b, sizeof(b), false, &d);
-	ck_assert_uint_eq(d.mig_flags, 0);
-
-	b = feat(VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-		 VFIO_DEVICE_STATE_RESUMING, (uint32_t)-1);
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_STATE_SET);
-	ck_assert_uint_eq(d.state, VFIO_DEVICE_STATE_RESUMING);
-
-	b = feat(VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE, 0, 0);
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_STATE_GET);
-
-	b = feat(VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
-		     VFIO_DEVICE_FEATURE_DMA_LOGGING_START,
-		 0, 0);
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_LOGGING_PROBE);
-	b.h.flags &= ~VFIO_DEVICE_FEATURE_PROBE;
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_LOGGING_START);
-	b.h.flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP;
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_LOGGING_STOP);
-	b.h.flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_OTHER);
-}
-END_TEST
-
-START_TEST(devfeat_reads_nothing_past_what_it_is_given)
-{
-	struct vfc_devfeat d;
-	struct feat_buf b = feat(VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-				 VFIO_DEVICE_STATE_STOP_COPY, 0);
-
-	/* Header only (a failed call): the state is not read. */
-	vfc_devfeat_decode(&b, sizeof(b.h), false, &d);
-	ck_assert_int_eq(d.op, VFC_DF_STATE_SET);
-	ck_assert_uint_eq(d.state, 0);
-	/* argsz shorter than the data: not read either. */
-	b.h.argsz = sizeof(b.h);
-	vfc_devfeat_decode(&b, sizeof(b), true, &d);
-	ck_assert_uint_eq(d.state, 0);
-	vfc_devfeat_decode(&b, 4, true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_OTHER);
-	vfc_devfeat_decode(NULL, 64, true, &d);
-	ck_assert_int_eq(d.op, VFC_DF_OTHER);
-}
-END_TEST
-
-START_TEST(dirty_verbs)
-{
-	ck_assert_int_eq(vfc_dirty_verb(VFIO_IOMMU_DIRTY_PAGES_FLAG_START), 0);
-	ck_assert_int_eq(vfc_dirty_verb(VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP), 1);
-	ck_assert_int_eq(vfc_dirty_verb(VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP), 2);
-	ck_assert_int_eq(
-	    vfc_dirty_verb(VFIO_IOMMU_DIRTY_PAGES_FLAG_START | VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP),
-	    -1);
-}
-END_TEST
-
-START_TEST(observed_counts_reach_the_summary)
-{
-	struct feat_buf b = feat(VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-				 VFIO_DEVICE_STATE_RESUMING, 16);
-	struct vfc_fmt f;
-
-	vfc_mig_reset();
-	vfc_mig_observe_device(VFIO_DEVICE_FEATURE, &b, 0, 0);
-	b.h.flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION;
-	b.data[0] = VFIO_MIGRATION_STOP_COPY;
-	b.data[1] = 0;
-	vfc_mig_observe_device(VFIO_DEVICE_FEATURE, &b, 0, 0);
-	/* Another request on the device fd is not a feature call. */
-	vfc_mig_observe_device(VFIO_DEVICE_RESET, &b, 0, 0);
-	vfc_mig_observe_dirty(VFIO_IOMMU_DIRTY_PAGES_FLAG_START, -1);
-	vfc_fmt_init(&f);
-	vfc_fmt_migration(&f, &vfc_mig);
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"device_migration\":1,"));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"device_migration_flags\":\"0x1\""));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"mig_device_state\":1,"));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"states_reached\":[\"resuming\"]"));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"last_state\":\"resuming\""));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"dirty_start\":0,\"dirty_start_errors\":1"));
-	vfc_mig_reset();
-}
-END_TEST
-
-static enum vfc_migv facts(bool iommufd, unsigned long mig, unsigned long probe, bool stop_copy,
-			   unsigned long dirty_start, unsigned long dirty_err)
-{
-	struct vfc_mig_facts f = {.present = true,
-				  .on_iommufd = iommufd,
-				  .dev_migration = mig,
-				  .dev_migration_errors = !mig,
-				  .log_probe = probe,
-				  .log_start = probe && stop_copy,
-				  .reached_stop_copy = stop_copy,
-				  .dirty_start = dirty_start,
-				  .dirty_start_errors = dirty_err};
-	char why[512];
-
-	return vfc_migv_from_facts(&f, why, sizeof(why));
-}
-
-START_TEST(verdict_from_facts)
-{
-	struct vfc_mig_facts none = {0};
-	char why[512];
-
-	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_UNKNOWN);
-	none.present = true;
-	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_UNKNOWN);
-	/* Migrated with device dirty tracking: the same on both back ends. */
-	ck_assert_int_eq(facts(false, 1, 1, true, 0, 0), VFC_MV_MIGRATABLE);
-	ck_assert_int_eq(facts(true, 1, 1, true, 0, 0), VFC_MV_MIGRATABLE);
-	/* Migrated without it: type1's DIRTY_PAGES goes, all memory is resent. */
-	ck_assert_int_eq(facts(false, 1, 0, true, 1, 0), VFC_MV_DEGRADED);
-	ck_assert_int_eq(facts(true, 1, 0, true, 0, 0), VFC_MV_DEGRADED);
-	/* Not migrated, the device has DMA logging and QEMU's default uses it. */
-	ck_assert_int_eq(facts(true, 1, 1, false, 0, 0), VFC_MV_MIGRATABLE);
-	/* No tracker, not forced: QEMU blocks it on type1 as well. */
-	ck_assert_int_eq(facts(false, 1, 0, false, 0, 0), VFC_MV_NEITHER);
-	ck_assert_int_eq(facts(true, 1, 0, false, 0, 0), VFC_MV_NEITHER);
-	/* A VMM that needed DIRTY_PAGES and got ENOTTY. */
-	ck_assert_int_eq(facts(true, 1, 0, false, 0, 1), VFC_MV_BLOCKED);
-	/* No migration driver. */
-	ck_assert_int_eq(facts(true, 0, 0, false, 0, 0), VFC_MV_NEITHER);
-	none.dev_migration_errors = 1;
-	ck_assert_int_eq(vfc_migv_from_facts(&none, why, sizeof(why)), VFC_MV_NEITHER);
-	ck_assert_ptr_nonnull(strstr(why, "no VFIO migration"));
-}
-END_TEST
-
-START_TEST(verdict_follows_qemu_settings)
-{
-	/* Measured: QEMU probes DMA logging whatever its settings say. */
-	struct vfc_mig_facts f = {
-	    .present = true, .dev_migration = 1, .log_probe = 1, .vmm_tracking_off = true};
-	char why[512];
-
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_NEITHER);
-	f.vmm_force = true;
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
-	/* The destination of such a migration only resumes: the same settings decide. */
-	f.reached_resuming = true;
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
-	f.vmm_tracking_off = f.vmm_force = false;
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_MIGRATABLE);
-}
-END_TEST
-
-START_TEST(qemu_settings_from_arguments)
-{
-	struct vfc_mig_stats m;
-	char a0[] = "qemu", a1[] = "-device",
-	     a2[] = "vfio-pci,sysfsdev=/x,x-device-dirty-page-tracking=off,enable-migration=on",
-	     a3[] = "{\"driver\":\"vfio-pci\",\"x-device-dirty-page-tracking\": \"off\"}",
-	     a4[] = "vfio-pci,x-device-dirty-page-tracking=offline,enable-migration=onward";
-	char *v1[] = {a0, a1, a2, NULL}, *v2[] = {a0, a3, NULL}, *v3[] = {a0, a4, NULL};
-
-	memset(&m, 0, sizeof(m));
-	vfc_mig_scan_args(3, v1, &m);
-	ck_assert(m.vmm_tracking_off && m.vmm_force);
-	memset(&m, 0, sizeof(m));
-	vfc_mig_scan_args(2, v2, &m);
-	ck_assert(m.vmm_tracking_off && !m.vmm_force);
-	memset(&m, 0, sizeof(m));
-	vfc_mig_scan_args(2, v3, &m);
-	ck_assert(!m.vmm_tracking_off && !m.vmm_force);
-	vfc_mig_scan_args(0, NULL, &m);
-}
-END_TEST
-
-START_TEST(verdict_from_caps)
-{
-	struct vfc_mig_caps mtty = {.dev_migration = true, .dev_dirty_logging = true};
-	struct vfc_mig_caps plain = {.dev_migration = true};
-	struct vfc_mig_caps none = {0};
-	char why[512];
-
-	ck_assert_int_eq(vfc_migv_from_caps(&mtty, VFC_VMM_DEFAULT, why, sizeof(why)),
-			 VFC_MV_MIGRATABLE);
-	ck_assert_int_eq(vfc_migv_from_caps(&mtty, VFC_VMM_NO_DEV_AUTO, why, sizeof(why)),
-			 VFC_MV_NEITHER);
-	ck_assert_int_eq(vfc_migv_from_caps(&mtty, VFC_VMM_NO_DEV_FORCE, why, sizeof(why)),
-			 VFC_MV_DEGRADED);
-	ck_assert_int_eq(vfc_migv_from_caps(&plain, VFC_VMM_DEFAULT, why, sizeof(why)),
-			 VFC_MV_NEITHER);
-	ck_assert_int_eq(vfc_migv_from_caps(&none, VFC_VMM_NO_DEV_FORCE, why, sizeof(why)),
-			 VFC_MV_NEITHER);
-	for (int v = 0; v < VFC_MV_COUNT; v++)
-		ck_assert_int_eq(vfc_migv_parse(vfc_migv_name(v)), v);
-	ck_assert_int_eq(vfc_migv_parse("maybe"), VFC_MV_COUNT);
-}
-END_TEST
-
-START_TEST(facts_from_a_summary)
-{
-	struct json_object *o = json_tokener_parse(
-	    "{\"type\":\"summary\",\"redirected\":1,\"migration\":{\"device_migration\":2,"
-	    "\"dma_logging_probe\":0,\"dirty_start_errors\":0,\"states_reached\":[\"stop\","
-	    "\"resuming\",\"running\"],\"vmm_device_dirty_tracking\":\"off\","
-	    "\"vmm_enable_migration\":\"on\"}}");
-	struct vfc_mig_facts f;
-	char why[512];
-
-	vfc_mig_facts_parse(o, &f);
-	ck_assert(f.present && f.on_iommufd && !f.reached_stop_copy && f.reached_resuming);
-	ck_assert_uint_eq(f.dev_migration, 2);
-	ck_assert(f.vmm_tracking_off && f.vmm_force);
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_DEGRADED);
-	json_object_put(o);
-	/* An older report without the object: unknown, not a guess. */
-	o = json_tokener_parse("{\"type\":\"summary\",\"redirected\":1}");
-	vfc_mig_facts_parse(o, &f);
-	ck_assert(!f.present);
-	ck_assert_int_eq(vfc_migv_from_facts(&f, why, sizeof(why)), VFC_MV_UNKNOWN);
-	json_object_put(o);
+	/* Statuses of the verdicts check --migration prints. */
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_MIGRATABLE), VFC_PASS);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_NEITHER), VFC_INFO);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_DEGRADED), VFC_WARN);
+	ck_assert_int_eq(vfc_migration_status(VFC_MV_BLOCKED), VFC_FAIL);
+	/* Device names: the forms refused say which forms are accepted. */
+	ck_assert_int_eq(vfc_migration_resolve("zz:bad", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a PCI address; give it as DDDD:BB:DD.F"));
+	ck_assert_int_eq(vfc_migration_resolve("0000:3:00.0", dir, sizeof(dir), err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(vfc_migration_resolve("03:00.8", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a PCI address"));
+	/* Well-formed but absent: the sysfs path it looked for is named. */
+	ck_assert_int_eq(vfc_migration_resolve("fe:1f.7", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/sys/bus/pci/devices/0000:fe:1f.7"));
+	ck_assert_int_eq(vfc_migration_resolve("83B8F4F2-509F-382F-3C1E-E6BFE0FA1001", dir,
+					       sizeof(dir), err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err, "/sys/bus/mdev/devices/83B8F4F2-509F-382F-3C1E-E6BFE0FA1001"));
+	ck_assert_int_eq(vfc_migration_resolve("/tmp", dir, sizeof(dir), err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not a device under /sys/devices"));
 }
 END_TEST
 
 Suite *migration_suite(void)
 {
 	Suite *s = suite_create("migration");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, devfeat_decodes_the_migration_features);
-	tcase_add_test(tc, devfeat_reads_nothing_past_what_it_is_given);
-	tcase_add_test(tc, dirty_verbs);
-	tcase_add_test(tc, observed_counts_reach_the_summary);
-	tcase_add_test(tc, verdict_from_facts);
-	tcase_add_test(tc, verdict_from_caps);
-	tcase_add_test(tc, verdict_follows_qemu_settings);
-	tcase_add_test(tc, qemu_settings_from_arguments);
-	tcase_add_test(tc, facts_from_a_summary);
+	TCase *tc = tcase_create("cli_cli_pure");
+	tcase_add_test(tc, test_migration_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,6 +18,11 @@
 
 #include "report.h"
 #include "unit.h"
+#include "fdtable.h"
+#include "iommu_vendor.h"
+#include "iova.h"
+#include "getinfo_probe.h"
+#include "stats.h"
 
 extern struct vfc_config vfc_cfg;
 
@@ -881,92 +886,6 @@ START_TEST(test_summary_line_without_features_says_none)
 }
 END_TEST
 
-/* ---- vfc_verdict ---- */
-
-START_TEST(test_no_containers_is_untested)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_UNTESTED);
-	ck_assert_str_eq(VFC_VERDICT_UNTESTED, "untested");
-}
-END_TEST
-
-START_TEST(test_clean_container_is_ready)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.redirected, 1);
-	atomic_store(&s.calls[VFC_OP_MAP_DMA], 10);
-	ck_assert_str_eq(vfc_verdict(&s), "ready");
-}
-END_TEST
-
-START_TEST(test_blocker_feature_is_not_ready)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
-	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
-}
-END_TEST
-
-START_TEST(test_blocker_with_fallback_is_not_ready)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.fallbacks, 1);
-	atomic_store(&s.feat[VFC_F_SPAPR].count, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
-}
-END_TEST
-
-START_TEST(test_degraded_only_is_ready_with_differences)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
-	atomic_store(&s.feat[VFC_F_DMA_AVAIL].count, 3);
-	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
-}
-END_TEST
-
-START_TEST(test_info_only_is_ready)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.feat[VFC_F_UPDATE_VADDR_EXT].count, 1);
-	atomic_store(&s.feat[VFC_F_NESTING_EXT].count, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "ready");
-}
-END_TEST
-
-START_TEST(test_fallback_is_untested)
-{
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 2);
-	atomic_store(&s.redirected, 1);
-	atomic_store(&s.fallbacks, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "untested");
-	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "untested");
-}
-END_TEST
-
 START_TEST(test_each_feature_alone_gives_verdict_of_its_severity)
 {
 	struct vfc_stats s;
@@ -987,18 +906,6 @@ START_TEST(test_each_feature_alone_gives_verdict_of_its_severity)
 		break;
 	}
 	ck_assert_str_eq(vfc_verdict(&s), want);
-}
-END_TEST
-
-START_TEST(test_stats_reset_clears_everything)
-{
-	struct vfc_stats s;
-	const unsigned char *p = (const unsigned char *)&s;
-
-	memset(&s, 0xff, sizeof(s));
-	vfc_stats_reset(&s);
-	for (size_t i = 0; i < sizeof(s); i++)
-		ck_assert_uint_eq(p[i], 0);
 }
 END_TEST
 
@@ -1181,18 +1088,6 @@ START_TEST(test_start_record_is_written_once)
 }
 END_TEST
 
-START_TEST(test_exit_of_unused_process_writes_nothing)
-{
-	char buf[256];
-
-	set_log("unused.jsonl");
-	capture_stderr();
-	vfc_report_exit();
-	ck_assert_int_eq(captured_stderr(buf, sizeof(buf)), 0);
-	ck_assert_int_eq(slurp_log("unused.jsonl", buf, sizeof(buf)), -1);
-}
-END_TEST
-
 START_TEST(test_exit_appends_summary_after_start)
 {
 	char buf[4 * VFC_FMT_SIZE];
@@ -1209,20 +1104,6 @@ START_TEST(test_exit_appends_summary_after_start)
 	ck_assert_int_eq(strncmp(second, "{\"type\":\"summary\"", 17), 0);
 	ck_assert(json_line_ok(second));
 	ck_assert_ptr_nonnull(strstr(second, "\"verdict\":\"ready\""));
-}
-END_TEST
-
-START_TEST(test_exit_without_log_prints_summary_line_on_stderr)
-{
-	char buf[1024];
-
-	vfc_report_start_once(); /* no log: nothing written, but this process started */
-	capture_stderr();
-	vfc_report_exit();
-	ck_assert_int_gt(captured_stderr(buf, sizeof(buf)), 0);
-	ck_assert_int_eq(count_lines(buf), 1);
-	ck_assert_int_eq(strncmp(buf, "vfiocompat: ", 12), 0);
-	ck_assert_ptr_nonnull(strstr(buf, "; verdict: untested\n"));
 }
 END_TEST
 
@@ -1326,16 +1207,37 @@ START_TEST(test_forked_child_starts_its_own_report)
 }
 END_TEST
 
-START_TEST(test_warn_writes_one_line_on_stderr)
+START_TEST(test_record_names_the_method)
 {
-	char buf[256];
+	struct vfc_fmt f;
+	struct vfc_range raw = {0, UINT64_MAX};
+	struct vfc_range got[3] = {
+	    {0, 0xfedfffff}, {0xfef00000, 0xfcffffffffull}, {0x10000000000ull, UINT64_MAX}};
+	struct vfc_get_info_how probe = {.method = "probe", .probe_us = 247273};
 
-	capture_stderr();
-	errno = 77;
-	vfc_warn("vfiocompat: hello");
-	ck_assert_int_eq(errno, 77);
-	ck_assert_int_eq(captured_stderr(buf, sizeof(buf)), 18);
-	ck_assert_str_eq(buf, "vfiocompat: hello\n");
+	vfc_fmt_get_info_early(&f, 3, 1, "fixed", NULL, 0xfffffffffffff000ull, &raw, 1,
+			       0xfff7ffffff000ull, got, 3, &probe);
+	ck_assert_ptr_nonnull(
+	    strstr(f.buf, "\"action\":\"fixed\",\"method\":\"probe\",\"probe_us\":247273"));
+	ck_assert_ptr_nonnull(strstr(f.buf, "\"fixed_pgsizes\":\"0xfff7ffffff000\""));
+	ck_assert_ptr_nonnull(strstr(f.buf, "[\"0x10000000000\",\"0xffffffffffffffff\"]"));
+	ck_assert_ptr_null(strstr(f.buf, "probe_failed"));
+
+	struct vfc_get_info_how model = {.method = "model",
+					 .probe_why = "no device could be opened",
+					 .probe_err = EBUSY,
+					 .probe_us = -1};
+	vfc_fmt_get_info_early(&f, 3, 1, "skipped", "not VT-d", 0xfffffffffffff000ull, &raw, 1, 0,
+			       NULL, -1, &model);
+	ck_assert_ptr_nonnull(strstr(f.buf,
+				     "\"method\":\"model\",\"probe_failed\":\"no device could "
+				     "be opened\",\"probe_errno\":\"EBUSY\""));
+	ck_assert_ptr_null(strstr(f.buf, "probe_us"));
+	ck_assert_ptr_null(strstr(f.buf, "fixed_ranges"));
+	/* VFIOCOMPAT_FIXUPS=none: no method at all. */
+	vfc_fmt_get_info_early(&f, 3, 1, "off", NULL, 0xfffffffffffff000ull, &raw, 1, 0, NULL, -1,
+			       NULL);
+	ck_assert_ptr_null(strstr(f.buf, "method"));
 }
 END_TEST
 
@@ -1392,16 +1294,8 @@ Suite *report_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("verdict");
-	tcase_add_test(tc, test_no_containers_is_untested);
-	tcase_add_test(tc, test_clean_container_is_ready);
-	tcase_add_test(tc, test_blocker_feature_is_not_ready);
-	tcase_add_test(tc, test_blocker_with_fallback_is_not_ready);
-	tcase_add_test(tc, test_degraded_only_is_ready_with_differences);
-	tcase_add_test(tc, test_info_only_is_ready);
-	tcase_add_test(tc, test_fallback_is_untested);
 	tcase_add_loop_test(tc, test_each_feature_alone_gives_verdict_of_its_severity, 0,
 			    VFC_F_COUNT);
-	tcase_add_test(tc, test_stats_reset_clears_everything);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("writers");
@@ -1411,14 +1305,14 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_report_line_without_log_writes_nothing);
 	tcase_add_test(tc, test_unwritable_log_warns_once_and_keeps_errno);
 	tcase_add_test(tc, test_start_record_is_written_once);
-	tcase_add_test(tc, test_exit_of_unused_process_writes_nothing);
 	tcase_add_test(tc, test_exit_appends_summary_after_start);
-	tcase_add_test(tc, test_exit_without_log_prints_summary_line_on_stderr);
 	tcase_add_test(tc, test_forked_child_starts_its_own_report);
 	tcase_add_test(tc, test_start_record_names_this_process);
 	tcase_add_test(tc, test_child_without_atfork_writes_no_summary);
 	tcase_add_test(tc, test_fifo_log_is_refused_without_blocking);
-	tcase_add_test(tc, test_warn_writes_one_line_on_stderr);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("probe_getinfo");
+	tcase_add_test(tc, test_record_names_the_method);
 	suite_add_tcase(s, tc);
 	return s;
 }

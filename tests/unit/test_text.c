@@ -35,40 +35,6 @@ START_TEST(test_fail_says_one_line)
 }
 END_TEST
 
-START_TEST(test_pci_addresses)
-{
-	char out[16];
-
-	ck_assert(vfc_pci_addr("03:00.0", out, sizeof(out)));
-	ck_assert_str_eq(out, "0000:03:00.0");
-	ck_assert(vfc_pci_addr("0001:0A:1F.7", out, sizeof(out)));
-	ck_assert_str_eq(out, "0001:0a:1f.7");
-	ck_assert(!vfc_pci_addr("03:20.0", out, sizeof(out))); /* device past 1f */
-	ck_assert(!vfc_pci_addr(" 3:00.0", out, sizeof(out)));
-	ck_assert(!vfc_pci_addr("notabdf", out, sizeof(out)));
-}
-END_TEST
-
-static bool module_loaded(const char *path)
-{
-	return !strcmp(path, VFC_MODULE_NODE);
-}
-
-static bool nothing_there(const char *path)
-{
-	(void)path;
-	return false;
-}
-
-START_TEST(test_default_target)
-{
-	ck_assert_str_eq(vfc_target_default(module_loaded), VFC_MODULE_NODE);
-	ck_assert_str_eq(vfc_target_default(nothing_there), VFC_IOMMU_NODE);
-	ck_assert(!vfc_is_char_node("/"));
-	ck_assert(vfc_is_char_node("/dev/null"));
-}
-END_TEST
-
 Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -76,8 +42,6 @@ Suite *text_suite(void)
 
 	tcase_add_test(tc, test_clean_bytes);
 	tcase_add_test(tc, test_fail_says_one_line);
-	tcase_add_test(tc, test_pci_addresses);
-	tcase_add_test(tc, test_default_target);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd_run_verdict.h"
+#include "reportfile.h"
 #include "text.h"
 #include "trial.h"
 
@@ -21,15 +22,15 @@
  */
 static FILE *open_report(const char *path)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	char why[256];
+	bool opened;
+	int fd = vfc_report_file_open(path, O_RDONLY, false, &opened, why, sizeof(why));
 	FILE *f;
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "vfiocompat run: %s is not a regular file; not read\n", path);
-		close(fd);
+	if (fd < 0) {
+		if (opened)
+			fprintf(stderr, "vfiocompat run: %s is not a regular file; not read\n",
+				path);
 		return NULL;
 	}
 	if (!(f = fdopen(fd, "r")))

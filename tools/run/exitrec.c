@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "logpath.h"
+#include "reportfile.h"
 #include "runenv.h"
 #include "text.h"
 #include "vfiocompat/report.h"
@@ -117,39 +118,6 @@ bool vfc_exit_path(const char *tmpl, pid_t pid, const char *prog, char *out, siz
 }
 
 /*
- * Open a report for FLAGS without blocking (a FIFO planted at its path has
- * no writer or reader to wait for) or following a link; the fd when it is a
- * regular file with one link owned by this user, as the shim requires of the
- * files it appends to; else -1 with why in err.
- */
-static int open_report(const char *path, int flags, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
-
-	if (fd < 0)
-		return vfc_fail(err, errlen, "%s: %s", path,
-				errno == ENXIO ? "not a regular file (a FIFO or socket); not used"
-					       : strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vfc_fail(err, errlen, "%s: not a regular file; not used", path);
-	}
-	/* Another user's file, or a link to one, could hold a forged summary. */
-	if (st.st_uid != geteuid()) {
-		close(fd);
-		return vfc_fail(err, errlen,
-				"%s: not a regular file of this user (owned by uid %lu); not used",
-				path, (unsigned long)st.st_uid);
-	}
-	if (st.st_nlink != 1) {
-		close(fd);
-		return vfc_fail(err, errlen, "%s: has more than one link; not used", path);
-	}
-	return fd;
-}
-
-/*
  * Does the file hold the start of the process? By pid, starttime and boot id
  * when known (a file shared by processes of one pid in two namespaces), else
  * by pid. (A template without %p is shared.)
@@ -158,7 +126,7 @@ static bool names_proc(const char *path, const struct vfc_exit_id *id, bool by_s
 {
 	char want[128], line[4096], why[256];
 	bool found = false;
-	int fd = open_report(path, O_RDONLY, why, sizeof(why));
+	int fd = vfc_report_file_open(path, O_RDONLY, true, NULL, why, sizeof(why));
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
 
 	if (!f) {
@@ -188,7 +156,7 @@ static int append(const char *path, bool create, const char *line, char *err, si
 		? open(path,
 		       O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_CREAT | O_EXCL,
 		       0600)
-		: open_report(path, O_WRONLY | O_APPEND, err, errlen);
+		: vfc_report_file_open(path, O_WRONLY | O_APPEND, true, NULL, err, errlen);
 	size_t len = strlen(line);
 	ssize_t w;
 

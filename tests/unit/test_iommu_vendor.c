@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The GET_INFO fix-up's pure parts: the probe's group fd and the verdict rule. */
+/* Unit tests of tools/check/iommu_vendor.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,128 +8,12 @@
 #include <unistd.h>
 
 #include "fdtable.h"
+#include "getinfo_probe.h"
 #include "iommu_vendor.h"
 #include "iova.h"
 #include "report.h"
-#include "getinfo_probe.h"
 #include "stats.h"
 #include "unit.h"
-
-static _Atomic uint32_t table[64];
-
-START_TEST(test_group_fd_found)
-{
-	for (int i = 0; i < 64; i++)
-		atomic_store(&table[i], 0);
-	atomic_store(&table[3], VFC_FD_ENTRY(VFC_FD_REDIRECTED, 0));
-	atomic_store(&table[5], VFC_FD_ENTRY(VFC_FD_DEVICE, 8)); /* a device of group 7 */
-	atomic_store(&table[9], VFC_FD_ENTRY(VFC_FD_GROUP, 13)); /* group 12 */
-	atomic_store(&table[11], VFC_FD_ENTRY(VFC_FD_GROUP, 8)); /* group 7 */
-	atomic_store(&table[12], VFC_FD_ENTRY(VFC_FD_GROUP, 1)); /* group 0 */
-	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 7), 11);
-	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 12), 9);
-	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 0), 12);
-	/* Not held, beyond the high mark, or unknown. */
-	ck_assert_int_eq(vfc_probe_group_fd(table, 63, 8), -1);
-	ck_assert_int_eq(vfc_probe_group_fd(table, 10, 7), -1);
-	ck_assert_int_eq(vfc_probe_group_fd(table, 63, -1), -1);
-}
-END_TEST
-
-static void ready_process(struct vfc_stats *s)
-{
-	vfc_stats_reset(s);
-	atomic_store(&s->containers, 1);
-	atomic_store(&s->redirected, 1);
-}
-
-START_TEST(test_fixed_early_get_info_stays_ready)
-{
-	struct vfc_stats s;
-
-	ready_process(&s);
-	atomic_store(&s.get_info_early, 2);
-	atomic_store(&s.get_info_fixed, 2);
-	ck_assert_str_eq(vfc_verdict(&s), "ready");
-}
-END_TEST
-
-START_TEST(test_unfixed_early_get_info_is_never_ready)
-{
-	struct vfc_stats s;
-
-	ready_process(&s);
-	atomic_store(&s.get_info_early, 2);
-	atomic_store(&s.get_info_fixed, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
-	atomic_store(&s.get_info_fixed, 0);
-	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
-	/* A blocker still wins. */
-	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
-	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
-}
-END_TEST
-
-START_TEST(test_record_names_the_method)
-{
-	struct vfc_fmt f;
-	struct vfc_range raw = {0, UINT64_MAX};
-	struct vfc_range got[3] = {
-	    {0, 0xfedfffff}, {0xfef00000, 0xfcffffffffull}, {0x10000000000ull, UINT64_MAX}};
-	struct vfc_get_info_how probe = {.method = "probe", .probe_us = 247273};
-
-	vfc_fmt_get_info_early(&f, 3, 1, "fixed", NULL, 0xfffffffffffff000ull, &raw, 1,
-			       0xfff7ffffff000ull, got, 3, &probe);
-	ck_assert_ptr_nonnull(
-	    strstr(f.buf, "\"action\":\"fixed\",\"method\":\"probe\",\"probe_us\":247273"));
-	ck_assert_ptr_nonnull(strstr(f.buf, "\"fixed_pgsizes\":\"0xfff7ffffff000\""));
-	ck_assert_ptr_nonnull(strstr(f.buf, "[\"0x10000000000\",\"0xffffffffffffffff\"]"));
-	ck_assert_ptr_null(strstr(f.buf, "probe_failed"));
-
-	struct vfc_get_info_how model = {.method = "model",
-					 .probe_why = "no device could be opened",
-					 .probe_err = EBUSY,
-					 .probe_us = -1};
-	vfc_fmt_get_info_early(&f, 3, 1, "skipped", "not VT-d", 0xfffffffffffff000ull, &raw, 1, 0,
-			       NULL, -1, &model);
-	ck_assert_ptr_nonnull(strstr(f.buf,
-				     "\"method\":\"model\",\"probe_failed\":\"no device could "
-				     "be opened\",\"probe_errno\":\"EBUSY\""));
-	ck_assert_ptr_null(strstr(f.buf, "probe_us"));
-	ck_assert_ptr_null(strstr(f.buf, "fixed_ranges"));
-	/* VFIOCOMPAT_FIXUPS=none: no method at all. */
-	vfc_fmt_get_info_early(&f, 3, 1, "off", NULL, 0xfffffffffffff000ull, &raw, 1, 0, NULL, -1,
-			       NULL);
-	ck_assert_ptr_null(strstr(f.buf, "method"));
-}
-END_TEST
-
-/* ---- vfiocompat check's IOMMU knowledge (tools/check/iommu_vendor.c) ---- */
-
-START_TEST(test_vtd_kind_from_ecap)
-{
-	/* The lab's scalable-mode VT-d: SMTS and SLTS set, FLTS clear. */
-	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, true), VFC_IOMMU_VTD_SECOND);
-	/* QEMU's x-flts=on: FLTS set, SLTS clear. */
-	ck_assert_int_eq(vfc_vtd_kind(0x880000f00f4aull, true), VFC_IOMMU_VTD_FIRST);
-	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull | 1ull << 47, true), VFC_IOMMU_VTD_FIRST);
-	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, false), VFC_IOMMU_VTD_LEGACY);
-	ck_assert_int_eq(vfc_vtd_kind(0xf00f5eull, true), VFC_IOMMU_VTD_LEGACY); /* no SMTS */
-	ck_assert_int_eq(vfc_vtd_kind(1ull << 43, true), VFC_IOMMU_UNKNOWN);	 /* no stage */
-	ck_assert_str_eq(vfc_iommu_lab_variant(VFC_IOMMU_VTD_FIRST), "intel-flts");
-	ck_assert_ptr_null(vfc_iommu_lab_variant(VFC_IOMMU_SMMUV3));
-}
-END_TEST
-
-START_TEST(test_cmdline_sm)
-{
-	ck_assert_int_eq(vfc_cmdline_intel_sm("ro intel_iommu=on,sm_on quiet"), 1);
-	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=sm_off"), 0);
-	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on,sm_on intel_iommu=sm_off"), 0);
-	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on"), -1);
-	ck_assert_int_eq(vfc_cmdline_intel_sm("amd_iommu=on"), -1);
-}
-END_TEST
 
 static char root[64];
 
@@ -167,7 +51,33 @@ static void fresh_root(void)
 	ck_assert_ptr_nonnull(mkdtemp(root));
 }
 
-/* check --nagios: each state from the worst line, a conforming first line. */
+/* ---- vfiocompat check's IOMMU knowledge (tools/check/iommu_vendor.c) ---- */
+
+START_TEST(test_vtd_kind_from_ecap)
+{
+	/* The lab's scalable-mode VT-d: SMTS and SLTS set, FLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, true), VFC_IOMMU_VTD_SECOND);
+	/* QEMU's x-flts=on: FLTS set, SLTS clear. */
+	ck_assert_int_eq(vfc_vtd_kind(0x880000f00f4aull, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull | 1ull << 47, true), VFC_IOMMU_VTD_FIRST);
+	ck_assert_int_eq(vfc_vtd_kind(0x480080f00f4aull, false), VFC_IOMMU_VTD_LEGACY);
+	ck_assert_int_eq(vfc_vtd_kind(0xf00f5eull, true), VFC_IOMMU_VTD_LEGACY); /* no SMTS */
+	ck_assert_int_eq(vfc_vtd_kind(1ull << 43, true), VFC_IOMMU_UNKNOWN);	 /* no stage */
+	ck_assert_str_eq(vfc_iommu_lab_variant(VFC_IOMMU_VTD_FIRST), "intel-flts");
+	ck_assert_ptr_null(vfc_iommu_lab_variant(VFC_IOMMU_SMMUV3));
+}
+END_TEST
+
+START_TEST(test_cmdline_sm)
+{
+	ck_assert_int_eq(vfc_cmdline_intel_sm("ro intel_iommu=on,sm_on quiet"), 1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on,sm_on intel_iommu=sm_off"), 0);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("intel_iommu=on"), -1);
+	ck_assert_int_eq(vfc_cmdline_intel_sm("amd_iommu=on"), -1);
+}
+END_TEST
+
 START_TEST(test_check_nagios_states)
 {
 	static const char *const want[] = {
@@ -344,17 +254,11 @@ START_TEST(test_check_smmuv3_gicv2m)
 }
 END_TEST
 
-Suite *getinfo_suite(void)
+Suite *iommu_vendor_suite(void)
 {
-	Suite *s = suite_create("getinfo");
-	TCase *tc = tcase_create("probe");
+	Suite *s = suite_create("iommu_vendor");
 
-	tcase_add_test(tc, test_group_fd_found);
-	tcase_add_test(tc, test_fixed_early_get_info_stays_ready);
-	tcase_add_test(tc, test_unfixed_early_get_info_is_never_ready);
-	tcase_add_test(tc, test_record_names_the_method);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("vendor");
+	TCase *tc = tcase_create("vendor_getinfo");
 	tcase_add_test(tc, test_vtd_kind_from_ecap);
 	tcase_add_test(tc, test_cmdline_sm);
 	tcase_add_test(tc, test_check_amd_without_remapping);
