@@ -348,6 +348,13 @@ void vfc_audit_stop(struct vfc_audit *a, unsigned long *procs, unsigned long *lo
 	ring_buffer__consume(a->rb);
 	if (procs)
 		*procs = vfc_audit_finish(&a->st);
+	else
+		vfc_audit_finish(&a->st);
+	if (a->st.exits_unseen)
+		fprintf(stderr,
+			"vfiocompat audit: %lu process%s gone without an exit event: summaries "
+			"written at the stop\n",
+			a->st.exits_unseen, a->st.exits_unseen == 1 ? "" : "es");
 	if (a->st.write_errors)
 		fprintf(stderr, "vfiocompat audit: %lu records not written (%s)\n",
 			a->st.write_errors, a->st.last_error);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <linux/vfio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "vfiocompat/report.h"
 
 #define MAX_CONTAINERS 16
+
+_Static_assert(sizeof(struct vfc_ev_head) == VFC_EV_HEAD, "vfc_ev_head is vfc_ev's head");
 
 struct vfc_audit_proc {
 	struct vfc_audit_proc *next;
@@ -64,6 +67,7 @@ void vfc_audit_state_init(struct vfc_audit_state *s, const char *dir, const char
 	s->tmpl = tmpl ? tmpl : "%e-%p.jsonl";
 	s->comm = comm;
 	read_line("/proc/sys/kernel/random/boot_id", s->boot_id, sizeof(s->boot_id));
+	s->alive = vfc_audit_alive;
 	s->clk_tck = sysconf(_SC_CLK_TCK);
 	if (s->clk_tck <= 0)
 		s->clk_tck = 100;
@@ -476,13 +480,39 @@ void vfc_audit_event(struct vfc_audit_state *s, const struct vfc_ev *ev, size_t 
 		on_ioctl(s, p, &e);
 }
 
+bool vfc_audit_alive(pid_t pid, uint64_t starttime)
+{
+	char path[64], buf[1024], state = 0;
+	unsigned long long start = 0;
+	long threads = 0;
+	const char *c;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	read_line(path, buf, sizeof(buf));
+	/* After the name's closing parenthesis: state (3) ... num_threads (20) ... starttime (22).
+	 */
+	c = strrchr(buf, ')');
+	if (!c || sscanf(c + 1,
+			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
+			 "%*d %llu",
+			 &state, &threads, &start) != 3)
+		return false;
+	if (start != starttime)
+		return false; /* the pid is another process's now */
+	return !((state == 'Z' || state == 'X') && threads <= 1);
+}
+
 unsigned long vfc_audit_finish(struct vfc_audit_state *s)
 {
 	while (s->procs) {
 		struct vfc_audit_proc *p = s->procs;
 
-		if (!p->skip)
-			write_summary(s, p, true);
+		if (!p->skip) {
+			bool running = s->alive(p->pid, p->starttime);
+
+			s->exits_unseen += !running;
+			write_summary(s, p, running);
+		}
 		s->procs = p->next;
 		free(p);
 	}

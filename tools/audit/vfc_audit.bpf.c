@@ -37,10 +37,18 @@ struct {
 	__uint(max_entries, 1 << 22);
 } events SEC(".maps");
 
+/*
+ * Each thread's event under construction: task-local, not per-CPU. An fexit
+ * program runs preemptible (migrate_disable only), so on a preemptible kernel
+ * another task's program can run on the same CPU halfway through ours: with
+ * one per-CPU buffer it overwrote our event (another process's start time or
+ * an exit's kind), and a process's exit then named a start time no process
+ * had (its summary lost, `incomplete` at the stop).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct vfc_ev);
 } scratch SEC(".maps");
 
@@ -94,20 +102,28 @@ static __always_inline int on_ioctl(struct file *filep, unsigned int cmd, unsign
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 zero = 0, tgid = id >> 32, nr;
+	__u32 tgid = id >> 32, nr;
+	__u64 start, *old;
 	struct vfc_ev *e;
 
 	if (!in_tree(task))
 		return 0;
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e)
-		return 0;
 	__sync_fetch_and_add(&calls, 1);
+	/* Tracked first: its exit is reported even if this event cannot be. */
+	start = BPF_CORE_READ(task, group_leader, start_boottime);
+	old = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!old || *old != start) /* new, or a reused pid whose exit was missed */
+		bpf_map_update_elem(&tracked, &tgid, &start, BPF_ANY);
+	e = bpf_task_storage_get(&scratch, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return 0;
+	}
 	e->kind = VFC_EV_IOCTL;
 	e->tgid = tgid;
 	e->tid = (__u32)id;
 	e->cmd = cmd;
-	e->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->start_ns = start;
 	e->file = (__u64)filep;
 	e->arg = arg;
 	e->ret = ret;
@@ -144,8 +160,6 @@ static __always_inline int on_ioctl(struct file *filep, unsigned int cmd, unsign
 			read_arg(e, arg, 16);
 		}
 	}
-	if (!bpf_map_lookup_elem(&tracked, &tgid))
-		bpf_map_update_elem(&tracked, &tgid, &e->start_ns, BPF_ANY);
 	__u64 size = VFC_EV_HEAD + (e->len & (VFC_EV_DATA - 1));
 	if (size > sizeof(*e))
 		size = sizeof(*e);
@@ -174,27 +188,29 @@ int BPF_PROG(vfc_iommufd_ioctl, struct file *filep, unsigned int cmd, unsigned l
 	return on_ioctl(filep, cmd, arg, ret, VFC_EVF_IOMMUFD);
 }
 
-/* The last thread of a tracked process exits: its summary can be written. */
+/*
+ * The last thread of a tracked process exits: its summary can be written.
+ * Every thread has passed its signal->live decrement before this tracepoint
+ * (do_exit), so the last one always reads 0 here; two threads may both, and
+ * user space ignores the second. The event is built on the stack: nothing
+ * shared with the ioctl programs. User space also checks, at the stop, that
+ * a process with no exit event is really still running (auditproc.c).
+ */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(vfc_exit, struct task_struct *p)
 {
-	__u32 zero = 0, tgid = BPF_CORE_READ(p, tgid);
+	__u32 tgid = BPF_CORE_READ(p, tgid);
 	__u64 *start = bpf_map_lookup_elem(&tracked, &tgid);
-	struct vfc_ev *e;
+	struct vfc_ev_head e = {0};
 
 	if (!start || BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	e = bpf_map_lookup_elem(&scratch, &zero);
-	if (!e)
-		return 0;
-	e->kind = VFC_EV_EXIT;
-	e->tgid = tgid;
-	e->tid = BPF_CORE_READ(p, pid);
-	e->start_ns = *start;
-	e->len = 0;
-	e->flags = 0;
+	e.kind = VFC_EV_EXIT;
+	e.tgid = tgid;
+	e.tid = BPF_CORE_READ(p, pid);
+	e.start_ns = *start;
 	bpf_map_delete_elem(&tracked, &tgid);
-	if (bpf_ringbuf_output(&events, e, VFC_EV_HEAD, 0))
+	if (bpf_ringbuf_output(&events, &e, sizeof(e), 0))
 		__sync_fetch_and_add(&lost, 1);
 	return 0;
 }
