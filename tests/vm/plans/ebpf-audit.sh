@@ -14,6 +14,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
 . "$here/lib/parity-clients.sh"
+. "$here/lib/ebpf-audit.sh"
 SHIM=$B/libvfiocompat.so
 VFC=$B/vfiocompat
 KO=$B/kernel/vfiocompat.ko
@@ -41,29 +42,6 @@ else
 fi
 
 # --- the eBPF audit: started, its report directory, stopped ---
-APID=
-# audit_start DIR [OPTIONS...]: the audit in the background, until it is attached.
-audit_start() {
-	local d=$1
-	shift
-	rm -rf "$d"
-	mkdir -p "$d"
-	"$VFC" audit -o "$d" "$@" >"$d.out" 2>"$d.err" &
-	APID=$!
-	for _ in $(seq 600); do
-		grep -q 'watching' "$d.err" 2>/dev/null && return 0
-		kill -0 "$APID" 2>/dev/null || break
-		sleep 0.2
-	done
-	echo "# audit did not start: $(cat "$d.err")"
-	return 1
-}
-# audit_stop: SIGINT, as Ctrl-C; its exit status.
-audit_stop() {
-	kill -INT "$APID" 2>/dev/null
-	wait_for "$APID" 60 "vfiocompat audit"
-}
-
 audit_start "$T/first"
 check "vfiocompat audit loads under lockdown=integrity" kill -0 "$APID"
 load_ms=$(sed -n 's/.*loaded in \([0-9]*\) ms.*/\1/p' "$T/first.err")
@@ -92,7 +70,7 @@ pair() {
 	a=$(sig "$T/a.jsonl") e=$(sig "$T/e.jsonl")
 	echo "# $name: shim audit rc=$ra $a | eBPF audit rc=$re $e"
 	echo "| $name | $a | $e |" >>"$T/table"
-	grep -h 'without an exit event' "$T/e.err" | sed "s/^/# $name: /"
+	grep -h "without an exit event" "$T/e.err" | sed "s|^|# $name: |"
 	CHECK_DIAG="shim audit: $a; eBPF audit: $e; $(cat "$T"/e.err | tail -3)"
 	check "$name: the eBPF audit predicts as the shim's audit mode" test "$a" = "$e" -a "$e" != "features=none verdict=none"
 	CHECK_DIAG=
@@ -186,7 +164,9 @@ audit_start "$T/r"
 qemu-system-x86_64 -M q35 -accel tcg -m 128M -nodefaults -display none -S \
 	-device vfio-pci,host="$VFC_E1000E" -qmp unix:"$T/r.sock",server=on,wait=off &
 qpid=$!
-for _ in $(seq 240); do [ -S "$T/r.sock" ] && break; sleep 0.5; done
+# Until its first container ioctl is reported (the QMP socket comes before
+# the device is set up).
+for _ in $(seq 240); do ls "$T"/r/*.jsonl >/dev/null 2>&1 && break; sleep 0.5; done
 kill -TERM "$APID"
 wait_for "$APID" 60 "vfiocompat audit"
 rc=$?
