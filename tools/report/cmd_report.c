@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	    "usage: vfiocompat report [--json|--prometheus] [--output FILE [--exit-code]]\n"
 	    "                         [--nagios] REPORT...\n\n"
 	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
-	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
+	    "vfiocompat audit's files, older vfiocompat.ko audit reports; '-' reads stdin) and\n"
+	    "print per-feature use,\n"
 	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
 	    "process's (ready < ready-with-differences < untested < incomplete < not-ready\n"
 	    "< failed). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
@@ -38,8 +39,7 @@ static void usage(FILE *f)
 	    "                 (WITH CHANGES), 2 CRITICAL (NOT READY, FAILED), 3 UNKNOWN\n"
 	    "                 (UNTESTED, INCOMPLETE, or an input or output error)\n\n"
 	    "exit: 0 READY, 3 READY WITH CHANGES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
-	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n",
-	    "/sys/kernel/debug/vfiocompat/report");
+	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n");
 }
 
 /* A stream read to its end, or the read error named (never taken for the end). */

@@ -9,11 +9,12 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
 . "$here/lib/parity-clients.sh"
+. "$here/lib/ebpf-audit.sh"
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 
 # sig FILE [PID]: "features=a,b verdict=V" from every summary in a report
-# (one per process), or from PID's alone (the module's audit covers them all).
+# (one per process), or from PID's alone.
 sig() { "$B/helpers/report-sig" "$@"; }
 
 # pair NAME CMD...: CMD in audit mode, then redirected; compare the two reports.
@@ -58,30 +59,27 @@ after_pair() {
 parity_clients
 
 # The static client, which LD_PRELOAD cannot reach: its prediction comes from
-# the module's audit of type1 (audit=1), and must equal what the shim records
-# for the same code (the same source, linked dynamically: the "edu type1 v1"
-# pair above) redirected, and what the shim predicts for it in audit mode.
-KO=$B/kernel/vfiocompat.ko
-KREPORT=/sys/kernel/debug/vfiocompat/report
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-grep -q '^vfiocompat ' /proc/modules && rmmod vfiocompat
-if insmod "$KO" audit=1; then
+# the eBPF audit of type1 (vfiocompat audit), and must equal what the shim
+# records for the same code (the same source, linked dynamically: the "edu
+# type1 v1" pair above) redirected, and what the shim predicts for it in
+# audit mode.
+if audit_start "$T/k"; then
 	"$B/examples/vfio-dma-edu-static" --v1 "$VFC_EDU" >"$T/s.out" 2>&1 &
 	spid=$!
 	wait "$spid"
 	src=$?
-	cp "$KREPORT" "$T/k.jsonl"
-	rmmod vfiocompat
+	audit_stop
+	cat "$T"/k/*.jsonl >"$T/k.jsonl" 2>/dev/null
 	k=$(sig "$T/k.jsonl" "$spid")
 	r=$(sig "$T/v1.r.jsonl") a=$(sig "$T/v1.a.jsonl")
-	echo "# static client: module audit rc=$src $k | dynamic twin (edu type1 v1 above) redirected $r"
-	CHECK_DIAG="module audit: $k; shim redirect: $r; $(cat "$T/s.out")"
-	check "static client: the module's audit predicts what redirect records for its code" \
+	echo "# static client: eBPF audit rc=$src $k | dynamic twin (edu type1 v1 above) redirected $r"
+	CHECK_DIAG="eBPF audit: $k; shim redirect: $r; $(cat "$T/s.out")"
+	check "static client: the eBPF audit predicts what redirect records for its code" \
 		test "$src" = 0 -a "$k" = "$r" -a "$k" != "features=none verdict=none"
-	check "static client: the module's audit and the shim's audit predict alike" test "$k" = "$a"
+	check "static client: the eBPF audit and the shim's audit predict alike" test "$k" = "$a"
 	CHECK_DIAG=
 else
-	tap_fail "insmod $KO audit=1 failed: the static client's audit cannot run" "$(dmesg | tail -3)"
+	tap_fail "vfiocompat audit did not start: the static client's audit cannot run" "$(cat "$T/k.err")"
 fi
 
 tap_end
