@@ -108,18 +108,18 @@ lim=/sys/module/vfio_iommu_type1/parameters/dma_entry_limit
 old_lim=$(cat "$lim")
 echo 4 >"$lim"
 audit_start "$T/l"
-"$M" "$VFC_EDU" 16 >"$T/l.out" 2>&1 &
+"$M" "$VFC_EDU" 16 >"$T/m.out" 2>&1 &
 lpid=$!
 wait "$lpid"
 audit_stop
 echo "$old_lim" >"$lim"
 cat "$T"/l/*.jsonl >"$T/k.jsonl" 2>/dev/null
-CHECK_DIAG="$(cat "$T/l.out") $(grep "\"pid\":$lpid," "$T/k.jsonl")"
+CHECK_DIAG="$(cat "$T/m.out") $(grep "\"pid\":$lpid," "$T/k.jsonl")"
 # The module's audit named this dma_entry_limit; the eBPF audit predicts as
 # the shim's audit mode, which names the feature only when a mapping passes
 # the limit and type1 still takes it: a refused one is MAP_DMA's ENOSPC.
 check "audit: dma_entry_limit=4 makes MAP_DMA fail with ENOSPC, recorded as MAP_DMA's errno" \
-	test "$(cat "$T/l.out")/$("$Q" "$T/k.jsonl" summary ioctls.IOMMU_MAP_DMA.errno pid=$lpid)" = "mapped=4 MiB errno=ENOSPC/ENOSPC"
+	test "$(cat "$T/m.out")/$("$Q" "$T/k.jsonl" summary ioctls.IOMMU_MAP_DMA.errno pid=$lpid)" = "mapped=4 MiB errno=ENOSPC/ENOSPC"
 [ -n "${VFC_RESULTS:-}" ] && cat "$T"/a/*.jsonl >"$VFC_RESULTS/ebpf-audit.jsonl"
 # 1000 short-lived processes beside a long-lived one: every one reported
 # whole, the long-lived one's record kept.
