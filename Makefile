@@ -84,8 +84,7 @@ MODULE_KDIR_CMD = $${KDIR:-/lib/modules/$$(uname -r)/build}
 LAB_KDIR_CMD = $${KDIR:-$$(tests/vm/build-kernel)}
 # The headers the module shares with user space: copied beside its sources
 # (make module, make install-dkms, the vfiocompat-dkms package).
-MODULE_HDRS := include/vfiocompat/features.def include/vfiocompat/module.h \
-	include/vfiocompat/version.h
+MODULE_HDRS := include/vfiocompat/module.h include/vfiocompat/version.h
 LIBVIRT_PKGS := libvirt libxml-2.0 json-c
 # Built when libvirt-dev is there (scripts/install-deps libvirt, part of deps-vm).
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)

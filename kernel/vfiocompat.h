@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vfiocompat.ko internals: the iommufd provider node and the type1 audit.
+ * vfiocompat.ko internals: the iommufd provider node.
  */
 #ifndef VFIOCOMPAT_KMOD_H
 #define VFIOCOMPAT_KMOD_H
@@ -10,8 +10,5 @@
 
 int vfc_provider_init(void);
 void vfc_provider_exit(void);
-
-int vfc_audit_init(unsigned int max_procs, const char *symbol);
-void vfc_audit_exit(void);
 
 #endif

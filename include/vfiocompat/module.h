@@ -15,9 +15,5 @@
 /* iommufd's own node: the target when the module is not loaded. */
 #define VFC_IOMMU_NODE	     "/dev/iommu"
 #define VFC_MODULE_MISC_NAME "vfiocompat"
-/* The system-wide type1 feature audit, JSON Lines in the shim's schema. */
-#define VFC_MODULE_AUDIT_DIR  "vfiocompat" /* in debugfs */
-#define VFC_MODULE_AUDIT_FILE "report"
-#define VFC_MODULE_AUDIT      "/sys/kernel/debug/" VFC_MODULE_AUDIT_DIR "/" VFC_MODULE_AUDIT_FILE
 
 #endif

@@ -241,3 +241,26 @@ const char *vfc_errno_name(int err)
 		return 0;
 	}
 }
+
+void vfc_fmt_kv_str(struct vfc_fmt *f, const char *k, const char *v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_json_str(f, v);
+}
+
+void vfc_fmt_kv_int(struct vfc_fmt *f, const char *k, int64_t v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_i64(f, v);
+}
+
+void vfc_fmt_kv_hex(struct vfc_fmt *f, const char *k, uint64_t v)
+{
+	vfc_fmt_str(f, ",");
+	vfc_fmt_key(f, k);
+	vfc_fmt_str(f, "\"");
+	vfc_fmt_hex(f, v);
+	vfc_fmt_str(f, "\"");
+}

@@ -34,6 +34,11 @@ void vfc_fmt_json_str(struct vfc_fmt *f, const char *s);
 /* `"key":` */
 void vfc_fmt_key(struct vfc_fmt *f, const char *key);
 
+/* `,"key":"value"` (value JSON-escaped), `,"key":N`, `,"key":"0xHEX"`: a record's fields. */
+void vfc_fmt_kv_str(struct vfc_fmt *f, const char *k, const char *v);
+void vfc_fmt_kv_int(struct vfc_fmt *f, const char *k, int64_t v);
+void vfc_fmt_kv_hex(struct vfc_fmt *f, const char *k, uint64_t v);
+
 /* Errno symbol ("EINVAL") or NULL when not one vfiocompat names. */
 const char *vfc_errno_name(int err);
 

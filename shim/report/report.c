@@ -84,29 +84,6 @@ void vfc_boot_id_text(char out[37], uint64_t hi, uint64_t lo)
 	out[36] = 0;
 }
 
-static void kv_str(struct vfc_fmt *f, const char *k, const char *v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_json_str(f, v);
-}
-
-static void kv_int(struct vfc_fmt *f, const char *k, int64_t v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_i64(f, v);
-}
-
-static void kv_hex(struct vfc_fmt *f, const char *k, uint64_t v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_str(f, "\"");
-	vfc_fmt_hex(f, v);
-	vfc_fmt_str(f, "\"");
-}
-
 static void kv_errno(struct vfc_fmt *f, int err)
 {
 	const char *name = vfc_errno_name(err);
@@ -129,13 +106,13 @@ static void kv_errno(struct vfc_fmt *f, int err)
  */
 static void kv_ident(struct vfc_fmt *f, const struct vfc_ident *id)
 {
-	kv_int(f, "pid", id->pid);
-	kv_int(f, "starttime", (int64_t)id->starttime);
-	kv_str(f, "boot_id", id->boot_id ? id->boot_id : "");
+	vfc_fmt_kv_int(f, "pid", id->pid);
+	vfc_fmt_kv_int(f, "starttime", (int64_t)id->starttime);
+	vfc_fmt_kv_str(f, "boot_id", id->boot_id ? id->boot_id : "");
 	vfc_fmt_str(f, ",");
 	vfc_fmt_key(f, "hostname");
 	vfc_fmt_json_str_n(f, id->hostname ? id->hostname : "", 64);
-	kv_int(f, "timestamp", id->timestamp);
+	vfc_fmt_kv_int(f, "timestamp", id->timestamp);
 }
 
 /* The program name, at most VFC_PROG_MAX bytes of it, and whether it was cut. */
@@ -173,11 +150,11 @@ void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, const struct v
 		   const char *prog)
 {
 	begin(f, VFC_REC_START);
-	kv_int(f, "schema", VFC_REPORT_SCHEMA);
-	kv_str(f, "version", VFC_VERSION);
+	vfc_fmt_kv_int(f, "schema", VFC_REPORT_SCHEMA);
+	vfc_fmt_kv_str(f, "version", VFC_VERSION);
 	kv_ident(f, id);
 	kv_program(f, prog);
-	kv_str(f, "mode", vfc_mode_name(c->mode));
+	vfc_fmt_kv_str(f, "mode", vfc_mode_name(c->mode));
 	/*
 	 * The start record must always fit (summaries and exit records are
 	 * matched to it): the target, up to PATH_MAX bytes that may each take
@@ -188,7 +165,7 @@ void vfc_fmt_start(struct vfc_fmt *f, const struct vfc_config *c, const struct v
 	vfc_fmt_json_str_n(f, c->target, VFC_TARGET_MAX);
 	if (strnlen(c->target, VFC_TARGET_MAX + 1) > VFC_TARGET_MAX)
 		vfc_fmt_str(f, ",\"target_truncated\":true");
-	kv_str(f, "fallback", c->fallback == VFC_FALLBACK_FAIL ? "fail" : "passthrough");
+	vfc_fmt_kv_str(f, "fallback", c->fallback == VFC_FALLBACK_FAIL ? "fail" : "passthrough");
 	end(f);
 }
 
@@ -196,14 +173,14 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 		  const char *target, int err)
 {
 	begin(f, VFC_REC_OPEN);
-	kv_int(f, "fd", fd);
+	vfc_fmt_kv_int(f, "fd", fd);
 	vfc_fmt_str(f, ",");
 	vfc_fmt_key(f, "path");
 	vfc_fmt_json_str_n(f, path, 1024);
-	kv_str(f, "node", node);
-	kv_str(f, "action", action);
+	vfc_fmt_kv_str(f, "node", node);
+	vfc_fmt_kv_str(f, "action", action);
 	if (target)
-		kv_str(f, "target", target);
+		vfc_fmt_kv_str(f, "target", target);
 	if (err)
 		kv_errno(f, err);
 	end(f);
@@ -212,9 +189,9 @@ void vfc_fmt_open(struct vfc_fmt *f, int fd, const char *path, const char *node,
 void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int err)
 {
 	begin(f, VFC_REC_ATTACH);
-	kv_int(f, "group", group);
-	kv_int(f, "container_fd", container_fd);
-	kv_int(f, "ret", ret);
+	vfc_fmt_kv_int(f, "group", group);
+	vfc_fmt_kv_int(f, "container_fd", container_fd);
+	vfc_fmt_kv_int(f, "ret", ret);
 	kv_errno(f, ret < 0 ? err : 0);
 	end(f);
 }
@@ -222,8 +199,8 @@ void vfc_fmt_attach(struct vfc_fmt *f, int group, int container_fd, int ret, int
 void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
 {
 	begin(f, VFC_REC_DETACH);
-	kv_int(f, "group", group);
-	kv_int(f, "ret", ret);
+	vfc_fmt_kv_int(f, "group", group);
+	vfc_fmt_kv_int(f, "ret", ret);
 	kv_errno(f, ret < 0 ? err : 0);
 	end(f);
 }
@@ -231,17 +208,18 @@ void vfc_fmt_detach(struct vfc_fmt *f, int group, int ret, int err)
 void vfc_fmt_rlimit(struct vfc_fmt *f, int fd, bool process, int err)
 {
 	begin(f, VFC_REC_RLIMIT);
-	kv_int(f, "fd", fd);
-	kv_str(f, "mode", process ? "process" : "user");
+	vfc_fmt_kv_int(f, "fd", fd);
+	vfc_fmt_kv_str(f, "mode", process ? "process" : "user");
 	if (err) {
 		kv_errno(f, err);
-		kv_str(f, "explain",
-		       err == EPERM
-			   ? "pinned memory counts against the user's RLIMIT_MEMLOCK, not the "
-			     "process's as with type1: setting iommufd's per-process mode needs "
-			     "CAP_SYS_RESOURCE (vfiocompat.ko's node gives it without)"
-			   : "iommufd refused its per-process rlimit mode: pinned memory counts "
-			     "per user");
+		vfc_fmt_kv_str(
+		    f, "explain",
+		    err == EPERM
+			? "pinned memory counts against the user's RLIMIT_MEMLOCK, not the "
+			  "process's as with type1: setting iommufd's per-process mode needs "
+			  "CAP_SYS_RESOURCE (vfiocompat.ko's node gives it without)"
+			: "iommufd refused its per-process rlimit mode: pinned memory counts "
+			  "per user");
 	}
 	end(f);
 }
@@ -250,12 +228,12 @@ void vfc_fmt_ioas(struct vfc_fmt *f, int container_fd, int group, int ret, int e
 		  uint32_t ioas_id)
 {
 	begin(f, VFC_REC_IOAS);
-	kv_int(f, "container_fd", container_fd);
-	kv_int(f, "group", group);
-	kv_int(f, "ret", ret);
+	vfc_fmt_kv_int(f, "container_fd", container_fd);
+	vfc_fmt_kv_int(f, "group", group);
+	vfc_fmt_kv_int(f, "ret", ret);
 	kv_errno(f, ret < 0 ? err : 0);
 	if (ret == 0)
-		kv_int(f, "ioas_id", ioas_id);
+		vfc_fmt_kv_int(f, "ioas_id", ioas_id);
 	end(f);
 }
 
@@ -263,15 +241,15 @@ void vfc_fmt_errno_translated(struct vfc_fmt *f, const struct vfc_errmap_rule *r
 			      unsigned long request)
 {
 	begin(f, VFC_REC_ERRNO);
-	kv_str(f, "rule", r->name);
-	kv_str(f, "ioctl", vfc_op_name(r->op));
-	kv_hex(f, "request", request);
+	vfc_fmt_kv_str(f, "rule", r->name);
+	vfc_fmt_kv_str(f, "ioctl", vfc_op_name(r->op));
+	vfc_fmt_kv_hex(f, "request", request);
 	vfc_fmt_str(f, ",");
 	vfc_fmt_key(f, "iommufd");
 	vfc_fmt_json_str(f, vfc_errno_name(r->iommufd_err));
-	kv_int(f, "ret", r->type1_ret);
+	vfc_fmt_kv_int(f, "ret", r->type1_ret);
 	kv_errno(f, r->type1_ret < 0 ? r->type1_err : 0);
-	kv_str(f, "why", r->why);
+	vfc_fmt_kv_str(f, "why", r->why);
 	end(f);
 }
 
@@ -296,15 +274,15 @@ void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *
 			    const struct vfc_get_info_how *how)
 {
 	begin(f, VFC_REC_GET_INFO_EARLY);
-	kv_int(f, "fd", fd);
-	kv_int(f, "groups", ngroups);
-	kv_str(f, "action", action);
+	vfc_fmt_kv_int(f, "fd", fd);
+	vfc_fmt_kv_int(f, "groups", ngroups);
+	vfc_fmt_kv_str(f, "action", action);
 	if (why)
-		kv_str(f, "reason", why);
+		vfc_fmt_kv_str(f, "reason", why);
 	if (how && how->method)
-		kv_str(f, "method", how->method);
+		vfc_fmt_kv_str(f, "method", how->method);
 	if (how && how->probe_why) {
-		kv_str(f, "probe_failed", how->probe_why);
+		vfc_fmt_kv_str(f, "probe_failed", how->probe_why);
 		if (how->probe_err) {
 			vfc_fmt_str(f, ",");
 			vfc_fmt_key(f, "probe_errno");
@@ -313,18 +291,19 @@ void vfc_fmt_get_info_early(struct vfc_fmt *f, int fd, int ngroups, const char *
 		}
 	}
 	if (how && how->probe_us >= 0)
-		kv_int(f, "probe_us", how->probe_us);
-	kv_hex(f, "iommufd_pgsizes", k_pgsizes);
+		vfc_fmt_kv_int(f, "probe_us", how->probe_us);
+	vfc_fmt_kv_hex(f, "iommufd_pgsizes", k_pgsizes);
 	kv_ranges(f, "iommufd_ranges", k, nk > 0 ? nk : 0);
 	if (fixed) {
-		kv_hex(f, "fixed_pgsizes", f_pgsizes);
+		vfc_fmt_kv_hex(f, "fixed_pgsizes", f_pgsizes);
 		kv_ranges(f, "fixed_ranges", fixed, nf);
 	}
-	kv_str(f, "explain",
-	       "iommufd attaches the IOMMU domain when the first device fd is opened, so GET_INFO "
-	       "before that reports no aperture and no reserved regions; a VMM that picks IOVAs "
-	       "from it (QEMU's nvme:// driver) then fails to map. Fix: open the device before "
-	       "GET_INFO, or keep VFIOCOMPAT_FIXUPS on so the enforced ranges are reported");
+	vfc_fmt_kv_str(
+	    f, "explain",
+	    "iommufd attaches the IOMMU domain when the first device fd is opened, so GET_INFO "
+	    "before that reports no aperture and no reserved regions; a VMM that picks IOVAs "
+	    "from it (QEMU's nvme:// driver) then fails to map. Fix: open the device before "
+	    "GET_INFO, or keep VFIOCOMPAT_FIXUPS on so the enforced ranges are reported");
 	end(f);
 }
 
@@ -332,25 +311,26 @@ void vfc_fmt_feature(struct vfc_fmt *f, enum vfc_feature feat, const struct vfc_
 {
 	const struct vfc_feature_info *info = vfc_feature(feat);
 	begin(f, VFC_REC_FEATURE);
-	kv_str(f, "feature", info->name);
-	kv_str(f, "severity", vfc_severity_name(info->severity));
-	kv_str(f, "ioctl", vfc_op_name(s->op));
-	kv_hex(f, "request", s->request);
-	kv_int(f, "value", s->value);
-	kv_hex(f, "flags", s->flags);
-	kv_str(f, "backend", s->on_type1 ? "type1" : "iommufd");
-	kv_int(f, "ret", s->ret);
+	vfc_fmt_kv_str(f, "feature", info->name);
+	vfc_fmt_kv_str(f, "severity", vfc_severity_name(info->severity));
+	vfc_fmt_kv_str(f, "ioctl", vfc_op_name(s->op));
+	vfc_fmt_kv_hex(f, "request", s->request);
+	vfc_fmt_kv_int(f, "value", s->value);
+	vfc_fmt_kv_hex(f, "flags", s->flags);
+	vfc_fmt_kv_str(f, "backend", s->on_type1 ? "type1" : "iommufd");
+	vfc_fmt_kv_int(f, "ret", s->ret);
 	kv_errno(f, s->ret < 0 ? s->err : 0);
 	/* What type1 would have answered on this kernel (probed), beside iommufd's. */
 	if (s->type1_known) {
-		kv_int(f, "type1_ret", s->type1_ret);
-		kv_str(f, "on_this_kernel",
-		       s->type1_ret == s->ret ? "type1 answers the same"
-					      : "type1 answers otherwise: a real difference");
+		vfc_fmt_kv_int(f, "type1_ret", s->type1_ret);
+		vfc_fmt_kv_str(f, "on_this_kernel",
+			       s->type1_ret == s->ret
+				   ? "type1 answers the same"
+				   : "type1 answers otherwise: a real difference");
 	}
 	/* On type1 the iommufd answer is a prediction from the known differences. */
-	kv_str(f, s->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
-	kv_str(f, "hint", info->hint);
+	vfc_fmt_kv_str(f, s->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
+	vfc_fmt_kv_str(f, "hint", info->hint);
 	end(f);
 }
 
@@ -373,7 +353,7 @@ static void fmt_counters(struct vfc_fmt *f, const struct vfc_stats *s)
 		vfc_fmt_str(f, "{");
 		vfc_fmt_key(f, "calls");
 		vfc_fmt_u64(f, calls);
-		kv_int(f, "errors", (int64_t)atomic_load(&s->errors[op]));
+		vfc_fmt_kv_int(f, "errors", (int64_t)atomic_load(&s->errors[op]));
 		/* The first failure's errno (iommufd's, before any translation). */
 		if (atomic_load(&s->first_err[op]))
 			kv_errno(f, atomic_load(&s->first_err[op]));
@@ -406,30 +386,30 @@ void vfc_fmt_summary(struct vfc_fmt *f, const struct vfc_stats *s, enum vfc_mode
 	begin(f, VFC_REC_SUMMARY);
 	kv_ident(f, id);
 	kv_program(f, prog);
-	kv_str(f, "mode", vfc_mode_name(mode));
-	kv_int(f, "containers", atomic_load(&s->containers));
-	kv_int(f, "redirected", atomic_load(&s->redirected));
-	kv_int(f, "fallbacks", atomic_load(&s->fallbacks));
-	kv_int(f, "already_iommufd", atomic_load(&s->already_iommufd));
-	kv_int(f, "groups", atomic_load(&s->groups));
-	kv_int(f, "attaches", atomic_load(&s->attaches));
-	kv_int(f, "attach_errors", atomic_load(&s->attach_errors));
-	kv_int(f, "detaches", atomic_load(&s->detaches));
-	kv_int(f, "get_info_before_device", atomic_load(&s->get_info_early));
-	kv_int(f, "get_info_fixed", atomic_load(&s->get_info_fixed));
-	kv_int(f, "errno_translated", atomic_load(&s->errno_translated));
-	kv_str(f, "memlock",
-	       !atomic_load(&s->redirected)	 ? "type1"
-	       : atomic_load(&s->rlimit_process) ? "process"
-						 : "user");
-	kv_int(f, "devices", atomic_load(&s->devices));
-	kv_int(f, "peak_live_mappings", atomic_load(&s->peak_mappings));
-	kv_int(f, "dma_entry_limit", atomic_load(&s->dma_entry_limit));
+	vfc_fmt_kv_str(f, "mode", vfc_mode_name(mode));
+	vfc_fmt_kv_int(f, "containers", atomic_load(&s->containers));
+	vfc_fmt_kv_int(f, "redirected", atomic_load(&s->redirected));
+	vfc_fmt_kv_int(f, "fallbacks", atomic_load(&s->fallbacks));
+	vfc_fmt_kv_int(f, "already_iommufd", atomic_load(&s->already_iommufd));
+	vfc_fmt_kv_int(f, "groups", atomic_load(&s->groups));
+	vfc_fmt_kv_int(f, "attaches", atomic_load(&s->attaches));
+	vfc_fmt_kv_int(f, "attach_errors", atomic_load(&s->attach_errors));
+	vfc_fmt_kv_int(f, "detaches", atomic_load(&s->detaches));
+	vfc_fmt_kv_int(f, "get_info_before_device", atomic_load(&s->get_info_early));
+	vfc_fmt_kv_int(f, "get_info_fixed", atomic_load(&s->get_info_fixed));
+	vfc_fmt_kv_int(f, "errno_translated", atomic_load(&s->errno_translated));
+	vfc_fmt_kv_str(f, "memlock",
+		       !atomic_load(&s->redirected)	 ? "type1"
+		       : atomic_load(&s->rlimit_process) ? "process"
+							 : "user");
+	vfc_fmt_kv_int(f, "devices", atomic_load(&s->devices));
+	vfc_fmt_kv_int(f, "peak_live_mappings", atomic_load(&s->peak_mappings));
+	vfc_fmt_kv_int(f, "dma_entry_limit", atomic_load(&s->dma_entry_limit));
 	if (atomic_load(&s->scratch_exhausted))
-		kv_int(f, "scratch_exhausted", atomic_load(&s->scratch_exhausted));
+		vfc_fmt_kv_int(f, "scratch_exhausted", atomic_load(&s->scratch_exhausted));
 	fmt_counters(f, s);
 	vfc_fmt_migration(f, &vfc_mig);
-	kv_str(f, "verdict", vfc_verdict(s));
+	vfc_fmt_kv_str(f, "verdict", vfc_verdict(s));
 	end(f);
 }
 

@@ -44,6 +44,16 @@ static void assert_consistent(const struct vfc_fmt *f)
 		ck_assert(!f_.truncated);                                                          \
 	} while (0)
 
+/* The record fields the shim and the eBPF audit both write (one copy, fmt.c). */
+START_TEST(test_kv_fields)
+{
+	FMT_EQ((vfc_fmt_str(f, "{"), vfc_fmt_key(f, "type"), vfc_fmt_json_str(f, "x"),
+		vfc_fmt_kv_str(f, "s", "a\"b"), vfc_fmt_kv_int(f, "i", -7),
+		vfc_fmt_kv_hex(f, "h", 0x3b71), vfc_fmt_str(f, "}")),
+	       "{\"type\":\"x\",\"s\":\"a\\\"b\",\"i\":-7,\"h\":\"0x3b71\"}");
+}
+END_TEST
+
 START_TEST(test_init_gives_empty_untruncated_string)
 {
 	struct vfc_fmt f;
@@ -395,6 +405,7 @@ Suite *fmt_suite(void)
 	tcase_add_test(tc, test_named_errnos_have_their_symbol);
 	tcase_add_test(tc, test_zero_errno_is_named_zero);
 	tcase_add_test(tc, test_unnamed_errnos_are_null);
+	tcase_add_test(tc, test_kv_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }

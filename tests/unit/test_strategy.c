@@ -57,6 +57,8 @@ START_TEST(test_verdict_static_and_go_need_mount_ns)
 	vfc_inspect_verdict(&in);
 	ck_assert_int_eq(in.strategy, VFC_STRAT_MOUNT_NS);
 	ck_assert_ptr_nonnull(strstr(in.reason, "statically linked"));
+	/* Its report comes from the eBPF audit (the module's audit is gone). */
+	ck_assert_ptr_nonnull(strstr(in.reason, "eBPF audit (vfiocompat audit"));
 	/* Go makes raw system calls even when dynamic and importing libc's open (cgo). */
 	in = dyn_vfio(VFC_IMP_OPEN | VFC_IMP_IOCTL);
 	in.go = true;

@@ -6,7 +6,6 @@ top=$(cd "$here/../../.." && pwd)
 Q=$B/helpers/report-query
 KO=$B/kernel/vfiocompat.ko
 NODE=/dev/vfio/iommufd-compat
-REPORT=/sys/kernel/debug/vfiocompat/report
 SHIM=$B/libvfiocompat.so
 EDU=$B/examples/vfio-dma-edu
 EDU_STATIC=$B/examples/vfio-dma-edu-static
@@ -42,7 +41,6 @@ node_major=$(awk '$2 == "vfiocompat" {print $1}' /proc/devices)
 check "$NODE is a char device on the module's own major ($node_major, not misc's 10: no misc_mtx)" \
 	test -c "$NODE" -a -n "$node_major" -a "$node_major" != 10 -a "$((16#$(stat -c %t "$NODE")))" = "${node_major:-x}"
 check "$NODE has mode 0666 (as /dev/vfio/vfio)" test "$(stat -c %a "$NODE")" = 666
-check "the audit's probe point vfio_fops_unl_ioctl is in /proc/kallsyms" grep -q ' vfio_fops_unl_ioctl$' /proc/kallsyms
 check "device vfiocompat in /sys/class/vfiocompat, not misc" test -e /sys/class/vfiocompat/vfiocompat -a ! -e /sys/class/misc/vfiocompat
 check "one load line in the kernel log" test "$(dmesg | grep -c 'vfiocompat: providing /dev/vfio/iommufd-compat')" -ge 1
 check "a fresh open counts pinned memory per process (RLIMIT_MODE 1)" test "$("$MN" mode "$NODE")" = rlimit_mode=1

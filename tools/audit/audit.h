@@ -33,7 +33,10 @@ struct vfc_audit_state {
 	long clk_tck;	      /* starttime is in these units, as /proc/PID/stat */
 	uint32_t entry_limit; /* type1's dma_entry_limit (0 unknown) */
 	struct vfc_audit_proc *procs;
-	unsigned long nprocs, write_errors, events;
+	/* Is the process pid, started at starttime (clock ticks), still there?
+	 * vfc_audit_alive by default; tests give their own. */
+	bool (*alive)(pid_t pid, uint64_t starttime);
+	unsigned long nprocs, write_errors, events, exits_unseen;
 	char last_error[PATH_MAX + 128];
 };
 
@@ -44,10 +47,20 @@ void vfc_audit_state_init(struct vfc_audit_state *s, const char *dir, const char
 void vfc_audit_event(struct vfc_audit_state *s, const struct vfc_ev *e, size_t len);
 
 /*
- * Summaries for the processes still running (verdict `incomplete`: the audit
- * stopped before they ended); frees the table. Returns the processes reported.
+ * Summaries for the processes with no exit event: `incomplete` for those
+ * still running (the audit stopped before they ended); a finished summary
+ * for those gone (their exit event was not seen: every event they sent was,
+ * as the kernel side sends its events before the process can exit). Frees
+ * the table. Returns the processes reported. Call after the last drain.
  */
 unsigned long vfc_audit_finish(struct vfc_audit_state *s);
+
+/*
+ * /proc/PID/stat: true if pid is a process started at starttime that is not
+ * a zombie with no thread left (a zombie leader whose other threads still
+ * run is still running).
+ */
+bool vfc_audit_alive(pid_t pid, uint64_t starttime);
 
 /* --- auditbpf.c --- */
 

@@ -41,4 +41,19 @@ struct vfc_ev {
 
 #define VFC_EV_HEAD ((unsigned long)&((struct vfc_ev *)0)->data)
 
+/* An event without data (an exit): vfc_ev's fields before `data`, alike. */
+struct vfc_ev_head {
+	unsigned int kind;
+	unsigned int tgid;
+	unsigned int tid;
+	unsigned int cmd;
+	unsigned long long start_ns;
+	unsigned long long file;
+	unsigned long long arg;
+	long long ret;
+	unsigned int flags;
+	unsigned int len;
+	char comm[16];
+};
+
 #endif

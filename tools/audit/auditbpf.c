@@ -31,8 +31,8 @@
 
 /*
  * The probed function: the container's ioctl handler. Tests point it at
- * another file's handler of the same signature (pipe_ioctl), as the module's
- * audit_symbol parameter does, to run the audit on hosts without VFIO.
+ * another file's handler of the same signature (pipe_ioctl) to run the audit
+ * on hosts without VFIO.
  */
 static const char *handler(void)
 {
@@ -43,6 +43,7 @@ static const char *handler(void)
 
 struct vfc_audit {
 	struct vfc_audit_bpf *skel;
+	struct bpf_link *probe[2]; /* another handler's entry and return (tests) */
 	struct ring_buffer *rb;
 	struct vfc_audit_state st;
 	int lock_fd;
@@ -207,10 +208,10 @@ bool vfc_audit_preflight(const char *dir, int *lock_fd, char *why, size_t n)
 		return false;
 	}
 	btf__free(btf);
-	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) != 1) {
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) != 1) {
 		snprintf(why, n,
-			 "this kernel cannot attach BPF programs to functions (fexit): it needs "
-			 "CONFIG_FUNCTION_TRACER and CONFIG_DYNAMIC_FTRACE");
+			 "this kernel cannot attach BPF programs to functions and tracepoints "
+			 "(kprobes): it needs CONFIG_KPROBES and CONFIG_KPROBE_EVENTS");
 		close(fd);
 		return false;
 	}
@@ -262,13 +263,14 @@ struct vfc_audit *vfc_audit_start(const struct vfc_audit_opts *o, int lock_fd, c
 		snprintf(why, n, "opening the BPF program: %s", strerror(errno));
 		goto fail;
 	}
-	if (strcmp(handler(), HANDLER) &&
-	    bpf_program__set_attach_target(a->skel->progs.vfc_ioctl, 0, handler())) {
-		snprintf(why, n, "cannot probe %s instead of %s", handler(), HANDLER);
-		goto fail;
+	if (strcmp(handler(), HANDLER)) {
+		bpf_program__set_autoattach(a->skel->progs.vfc_ioctl_entry, false);
+		bpf_program__set_autoattach(a->skel->progs.vfc_ioctl, false);
 	}
-	if (!o->iommufd || !o->tree)
+	if (!o->iommufd || !o->tree) {
+		bpf_program__set_autoload(a->skel->progs.vfc_iommufd_ioctl_entry, false);
 		bpf_program__set_autoload(a->skel->progs.vfc_iommufd_ioctl, false);
+	}
 	a->skel->bss->filter_on = o->tree;
 	a->skel->bss->filter_root = o->tree && o->root > 0 ? (unsigned)o->root : 0xffffffffu;
 	err = vfc_audit_bpf__load(a->skel);
@@ -282,9 +284,18 @@ struct vfc_audit *vfc_audit_start(const struct vfc_audit_opts *o, int lock_fd, c
 		goto fail;
 	}
 	err = vfc_audit_bpf__attach(a->skel);
+	if (!err && strcmp(handler(), HANDLER)) {
+		a->probe[0] =
+		    bpf_program__attach_kprobe(a->skel->progs.vfc_ioctl_entry, false, handler());
+		a->probe[1] = a->probe[0] ? bpf_program__attach_kprobe(a->skel->progs.vfc_ioctl,
+								       true, handler())
+					  : NULL;
+		if (!a->probe[1])
+			err = -errno;
+	}
 	if (err) {
-		snprintf(why, n, "attaching to %s: %s (needs CONFIG_FUNCTION_TRACER's fexit)",
-			 handler(), strerror(-err));
+		snprintf(why, n, "attaching to %s: %s (needs CONFIG_KPROBES)", handler(),
+			 strerror(-err));
 		goto fail;
 	}
 	a->rb = ring_buffer__new(bpf_map__fd(a->skel->maps.events), on_event, a, NULL);
@@ -295,6 +306,8 @@ struct vfc_audit *vfc_audit_start(const struct vfc_audit_opts *o, int lock_fd, c
 	a->load_us = now_us() - t0;
 	return a;
 fail:
+	bpf_link__destroy(a->probe[0]);
+	bpf_link__destroy(a->probe[1]);
 	vfc_audit_bpf__destroy(a->skel);
 	close(lock_fd);
 	free(a);
@@ -345,9 +358,18 @@ void vfc_audit_stop(struct vfc_audit *a, unsigned long *procs, unsigned long *lo
 	if (lost)
 		*lost = a->skel->bss->lost;
 	vfc_audit_bpf__detach(a->skel);
+	bpf_link__destroy(a->probe[0]);
+	bpf_link__destroy(a->probe[1]);
 	ring_buffer__consume(a->rb);
 	if (procs)
 		*procs = vfc_audit_finish(&a->st);
+	else
+		vfc_audit_finish(&a->st);
+	if (a->st.exits_unseen)
+		fprintf(stderr,
+			"vfiocompat audit: %lu process%s gone without an exit event: summaries "
+			"written at the stop\n",
+			a->st.exits_unseen, a->st.exits_unseen == 1 ? "" : "es");
 	if (a->st.write_errors)
 		fprintf(stderr, "vfiocompat audit: %lu records not written (%s)\n",
 			a->st.write_errors, a->st.last_error);

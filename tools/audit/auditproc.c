@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <linux/vfio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "vfiocompat/report.h"
 
 #define MAX_CONTAINERS 16
+
+_Static_assert(sizeof(struct vfc_ev_head) == VFC_EV_HEAD, "vfc_ev_head is vfc_ev's head");
 
 struct vfc_audit_proc {
 	struct vfc_audit_proc *next;
@@ -64,6 +67,7 @@ void vfc_audit_state_init(struct vfc_audit_state *s, const char *dir, const char
 	s->tmpl = tmpl ? tmpl : "%e-%p.jsonl";
 	s->comm = comm;
 	read_line("/proc/sys/kernel/random/boot_id", s->boot_id, sizeof(s->boot_id));
+	s->alive = vfc_audit_alive;
 	s->clk_tck = sysconf(_SC_CLK_TCK);
 	if (s->clk_tck <= 0)
 		s->clk_tck = 100;
@@ -127,29 +131,6 @@ static void emit(struct vfc_audit_state *s, struct vfc_audit_proc *p, const stru
 		close(fd);
 }
 
-static void kv_str(struct vfc_fmt *f, const char *k, const char *v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_json_str(f, v);
-}
-
-static void kv_int(struct vfc_fmt *f, const char *k, int64_t v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_i64(f, v);
-}
-
-static void kv_hex(struct vfc_fmt *f, const char *k, uint64_t v)
-{
-	vfc_fmt_str(f, ",");
-	vfc_fmt_key(f, k);
-	vfc_fmt_str(f, "\"");
-	vfc_fmt_hex(f, v);
-	vfc_fmt_str(f, "\"");
-}
-
 static void kv_errno(struct vfc_fmt *f, const char *k, int err)
 {
 	const char *name = vfc_errno_name(err);
@@ -172,11 +153,11 @@ static void begin(struct vfc_fmt *f, const char *type, const struct vfc_audit_st
 	vfc_fmt_str(f, "{");
 	vfc_fmt_key(f, "type");
 	vfc_fmt_json_str(f, type);
-	kv_str(f, "source", "ebpf");
-	kv_int(f, "pid", p->pid);
-	kv_int(f, "starttime", (int64_t)p->starttime);
-	kv_str(f, "boot_id", s->boot_id);
-	kv_str(f, "program", p->comm);
+	vfc_fmt_kv_str(f, "source", "ebpf");
+	vfc_fmt_kv_int(f, "pid", p->pid);
+	vfc_fmt_kv_int(f, "starttime", (int64_t)p->starttime);
+	vfc_fmt_kv_str(f, "boot_id", s->boot_id);
+	vfc_fmt_kv_str(f, "program", p->comm);
 }
 
 static void end(struct vfc_fmt *f)
@@ -198,11 +179,11 @@ static void write_start(struct vfc_audit_state *s, struct vfc_audit_proc *p)
 	n = readlink(link, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	begin(&f, VFC_REC_START, s, p);
-	kv_int(&f, "schema", VFC_REPORT_SCHEMA);
-	kv_str(&f, "version", VFC_VERSION);
-	kv_str(&f, "exe", exe);
-	kv_str(&f, "mode", p->redirect ? "redirect" : "audit");
-	kv_str(&f, "backend", p->redirect ? "iommufd" : "type1");
+	vfc_fmt_kv_int(&f, "schema", VFC_REPORT_SCHEMA);
+	vfc_fmt_kv_str(&f, "version", VFC_VERSION);
+	vfc_fmt_kv_str(&f, "exe", exe);
+	vfc_fmt_kv_str(&f, "mode", p->redirect ? "redirect" : "audit");
+	vfc_fmt_kv_str(&f, "backend", p->redirect ? "iommufd" : "type1");
 	end(&f);
 	emit(s, p, &f);
 }
@@ -215,18 +196,18 @@ static void write_feature(struct vfc_audit_state *s, struct vfc_audit_proc *p, e
 	struct vfc_fmt f;
 
 	begin(&f, VFC_REC_FEATURE, s, p);
-	kv_str(&f, "feature", info->name);
-	kv_str(&f, "severity", vfc_severity_name(info->severity));
-	kv_str(&f, "ioctl", vfc_op_name(u->op));
-	kv_hex(&f, "request", u->request);
-	kv_int(&f, "value", u->value);
-	kv_hex(&f, "flags", u->flags);
-	kv_str(&f, "backend", u->on_type1 ? "type1" : "iommufd");
-	kv_int(&f, "ret", u->ret);
+	vfc_fmt_kv_str(&f, "feature", info->name);
+	vfc_fmt_kv_str(&f, "severity", vfc_severity_name(info->severity));
+	vfc_fmt_kv_str(&f, "ioctl", vfc_op_name(u->op));
+	vfc_fmt_kv_hex(&f, "request", u->request);
+	vfc_fmt_kv_int(&f, "value", u->value);
+	vfc_fmt_kv_hex(&f, "flags", u->flags);
+	vfc_fmt_kv_str(&f, "backend", u->on_type1 ? "type1" : "iommufd");
+	vfc_fmt_kv_int(&f, "ret", u->ret);
 	kv_errno(&f, "errno", u->ret < 0 ? u->err : 0);
 	/* On type1 the iommufd answer is a prediction, as in the shim's records. */
-	kv_str(&f, u->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
-	kv_str(&f, "hint", info->hint);
+	vfc_fmt_kv_str(&f, u->on_type1 ? "iommufd_predicted" : "iommufd", info->iommufd);
+	vfc_fmt_kv_str(&f, "hint", info->hint);
 	end(&f);
 	emit(s, p, &f);
 }
@@ -243,15 +224,15 @@ static void write_summary(struct vfc_audit_state *s, struct vfc_audit_proc *p, b
 	begin(&f, VFC_REC_SUMMARY, s, p);
 	bool redirected = atomic_load(&st->redirected) > 0;
 
-	kv_str(&f, "mode", redirected ? "redirect" : "audit");
+	vfc_fmt_kv_str(&f, "mode", redirected ? "redirect" : "audit");
 	if (running)
 		vfc_fmt_str(&f, ",\"running\":true");
-	kv_int(&f, "containers", atomic_load(&st->containers));
-	kv_int(&f, "redirected", atomic_load(&st->redirected));
-	kv_int(&f, "fallbacks", 0);
-	kv_str(&f, "memlock", redirected ? "user" : "type1");
-	kv_int(&f, "peak_live_mappings", atomic_load(&st->peak_mappings));
-	kv_int(&f, "dma_entry_limit", atomic_load(&st->dma_entry_limit));
+	vfc_fmt_kv_int(&f, "containers", atomic_load(&st->containers));
+	vfc_fmt_kv_int(&f, "redirected", atomic_load(&st->redirected));
+	vfc_fmt_kv_int(&f, "fallbacks", 0);
+	vfc_fmt_kv_str(&f, "memlock", redirected ? "user" : "type1");
+	vfc_fmt_kv_int(&f, "peak_live_mappings", atomic_load(&st->peak_mappings));
+	vfc_fmt_kv_int(&f, "dma_entry_limit", atomic_load(&st->dma_entry_limit));
 	vfc_fmt_str(&f, ",");
 	vfc_fmt_key(&f, "ioctls");
 	vfc_fmt_str(&f, "{");
@@ -269,7 +250,7 @@ static void write_summary(struct vfc_audit_state *s, struct vfc_audit_proc *p, b
 		vfc_fmt_str(&f, "{");
 		vfc_fmt_key(&f, "calls");
 		vfc_fmt_u64(&f, n);
-		kv_int(&f, "errors", (int64_t)atomic_load(&st->errors[op]));
+		vfc_fmt_kv_int(&f, "errors", (int64_t)atomic_load(&st->errors[op]));
 		if (atomic_load(&st->first_err[op]))
 			kv_errno(&f, "errno", atomic_load(&st->first_err[op]));
 		if (atomic_load(&st->err_mixed[op]))
@@ -295,7 +276,7 @@ static void write_summary(struct vfc_audit_state *s, struct vfc_audit_proc *p, b
 				 list[0] ? ", " : "", vfc_feature(ft)->name);
 	}
 	vfc_fmt_str(&f, "}");
-	kv_str(&f, "verdict", verdict);
+	vfc_fmt_kv_str(&f, "verdict", verdict);
 	end(&f);
 	emit(s, p, &f);
 	if (s->notes)
@@ -476,13 +457,39 @@ void vfc_audit_event(struct vfc_audit_state *s, const struct vfc_ev *ev, size_t 
 		on_ioctl(s, p, &e);
 }
 
+bool vfc_audit_alive(pid_t pid, uint64_t starttime)
+{
+	char path[64], buf[1024], state = 0;
+	unsigned long long start = 0;
+	long threads = 0;
+	const char *c;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	read_line(path, buf, sizeof(buf));
+	/* After the name's closing parenthesis: state (3) ... num_threads (20) ... starttime (22).
+	 */
+	c = strrchr(buf, ')');
+	if (!c || sscanf(c + 1,
+			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
+			 "%*d %llu",
+			 &state, &threads, &start) != 3)
+		return false;
+	if (start != starttime)
+		return false; /* the pid is another process's now */
+	return !((state == 'Z' || state == 'X') && threads <= 1);
+}
+
 unsigned long vfc_audit_finish(struct vfc_audit_state *s)
 {
 	while (s->procs) {
 		struct vfc_audit_proc *p = s->procs;
 
-		if (!p->skip)
-			write_summary(s, p, true);
+		if (!p->skip) {
+			bool running = s->alive(p->pid, p->starttime);
+
+			s->exits_unseen += !running;
+			write_summary(s, p, running);
+		}
 		s->procs = p->next;
 		free(p);
 	}

@@ -354,27 +354,16 @@ void vfc_check_nodes(struct vfc_checklist *l, const struct kfacts *k)
 	check_module(l, "vfio-pci module", "vfio_pci", k->vfio == 'n' ? 'n' : k->vfio_pci,
 		     k->vfio == 'n' ? "VFIO" : "VFIO_PCI", VFC_WARN);
 	if (!stat("/sys/module/" VFC_MODULE_NAME, &st)) {
-		char audit[8] = "";
-		FILE *f = fopen("/sys/module/" VFC_MODULE_NAME "/parameters/audit", "re");
-
-		if (f) {
-			if (!fgets(audit, sizeof(audit), f))
-				audit[0] = 0;
-			fclose(f);
-		}
-		vfc_check_add(l, VFC_PASS, "vfiocompat module", NULL, "loaded; type1 audit %s",
-			      audit[0] == 'Y' || audit[0] == '1'
-				  ? "on (" VFC_MODULE_AUDIT ")"
-				  : "off (load with audit=1 to see static VMMs)");
+		vfc_check_add(l, VFC_PASS, "vfiocompat module", NULL, "loaded");
 		check_node(l, VFC_MODULE_NODE, VFC_WARN,
 			   "the module is loaded but its node is missing: check udev and dmesg",
 			   "vfiocompat module node");
 	} else {
-		vfc_check_add(
-		    l, VFC_INFO, "vfiocompat module",
-		    "optional: per-process memlock accounting without CAP_SYS_RESOURCE, and an "
-		    "audit of static VMMs (see " VFC_DOCDIR "/kernel-module.md)",
-		    "not loaded");
+		vfc_check_add(l, VFC_INFO, "vfiocompat module",
+			      "optional: per-process memlock accounting without CAP_SYS_RESOURCE "
+			      "(see " VFC_DOCDIR
+			      "/kernel-module.md); static VMMs: vfiocompat audit (eBPF)",
+			      "not loaded");
 	}
 }
 

@@ -56,7 +56,9 @@ void vfc_inspect_verdict(struct vfc_inspect *in)
 			: "it is setgid, so the loader ignores LD_PRELOAD (secure "
 			  "execution), while the eBPF audit (vfiocompat audit) sees its ioctls";
 	} else if (!in->dynamic) {
-		r = "it is statically linked, so LD_PRELOAD cannot reach its open and ioctl calls";
+		r = "it is statically linked, so LD_PRELOAD cannot reach its open and ioctl calls; "
+		    "the eBPF audit (vfiocompat audit, which run --mount-ns attaches) reports its "
+		    "ioctls";
 	} else if (in->go) {
 		r = "it is a Go program, whose runtime makes raw open and ioctl system calls that "
 		    "LD_PRELOAD cannot reach, even when dynamically linked";

@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	    "usage: vfiocompat report [--json|--prometheus|--nagios] [--by host|program]\n"
 	    "                         [--output FILE [--exit-code]] REPORT|DIR...\n\n"
 	    "Merge the JSON Lines reports of trialled processes (the shim's VFIOCOMPAT_LOG files,\n"
-	    "the module's %s; '-' reads stdin) and print per-feature use,\n"
+	    "vfiocompat audit's files, older vfiocompat.ko audit reports; '-' reads stdin) and\n"
+	    "print per-feature use,\n"
 	    "what iommufd does with each feature, what to do, and one verdict: the worst\n"
 	    "process's (READY < READY WITH DIFFERENCES < UNTESTED < INCOMPLETE < NOT READY\n"
 	    "< FAILED). Malformed, truncated or over-64-KiB lines are named (file:line) and\n"
@@ -44,8 +45,7 @@ static void usage(FILE *f)
 	    "                 once written, unless --exit-code or --nagios\n"
 	    "  --exit-code    with --output: exit with the verdict's code (the default without)\n\n"
 	    "exit: 0 READY, 5 READY WITH DIFFERENCES, 1 NOT READY or FAILED, 4 UNTESTED or\n"
-	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n",
-	    "/sys/kernel/debug/vfiocompat/report");
+	    "      INCOMPLETE, 2 bad arguments, an unreadable input or a failed write\n");
 }
 
 /* A stream read to its end, or the read error named (never taken for the end). */

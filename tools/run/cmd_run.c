@@ -355,8 +355,8 @@ int vfc_cmd_run(int argc, char **argv)
 	if (!forced && (c = choose(argv[optind], &how)))
 		return c;
 	if (how == HOW_MOUNT_NS && audit) {
-		vfc_err("run: %s needs --mount-ns, which has no per-ioctl log for --audit; load "
-			"vfiocompat.ko with audit=1 instead",
+		vfc_err("run: %s needs --mount-ns, which has no per-ioctl log for --audit; use "
+			"'vfiocompat audit' (eBPF) instead",
 			argv[optind]);
 		return VFC_EXIT_RUN_ERROR;
 	}

@@ -95,7 +95,7 @@ int vfc_run_print_verdict(const char *pattern, const char *dir, FILE *json, cons
 			json_object_object_add(
 			    o, "note",
 			    json_object_new_string("a mount namespace writes no per-ioctl report: "
-						   "load vfiocompat.ko with audit=1 for one"));
+						   "the eBPF audit (vfiocompat audit) gives one"));
 		if (WIFSIGNALED(status))
 			json_object_object_add(o, "signal", json_object_new_int(WTERMSIG(status)));
 		else

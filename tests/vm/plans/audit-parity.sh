@@ -8,11 +8,13 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
+. "$here/lib/parity-clients.sh"
+. "$here/lib/ebpf-audit.sh"
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 
 # sig FILE [PID]: "features=a,b verdict=V" from every summary in a report
-# (one per process), or from PID's alone (the module's audit covers them all).
+# (one per process), or from PID's alone.
 sig() { "$B/helpers/report-sig" "$@"; }
 
 # pair NAME CMD...: CMD in audit mode, then redirected; compare the two reports.
@@ -36,93 +38,48 @@ pair() {
 }
 pre_redirect() { :; }
 
-# The edu example, type1v2 and type1 v1.
-pair "edu type1v2" "$B/examples/vfio-dma-edu" "${VFC_EDU:?edu not bound}"
-pair "edu type1 v1" "$B/examples/vfio-dma-edu" --v1 "$VFC_EDU"
-# Kept: the dynamic twin of the static client, compared with it below.
-cp "$T/a.jsonl" "$T/v1.a.jsonl"
-cp "$T/r.jsonl" "$T/v1.r.jsonl"
-
-# A plain type1 client reading GET_INFO into a large buffer that crosses a page.
-pair "GET_INFO into a large buffer" "$B/helpers/bigbuf" "$VFC_EDU"
-check "... the client itself found DMA_AVAIL in both modes" \
-	test "$(grep -c 'caps: dma_avail=1' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" = 2
-
-# The feature probes, each alone.
-for p in vaddr_map vaddr_unmap update_vaddr_ext nesting_ext nesting_set spapr dirty_pages \
-	dirty_bitmap_unmap type1_v1 p2p_map; do
-	pair "probe $p" "$B/examples/vfio-feature-probe" "$p" "${VFC_IGB:?igb not bound}"
-done
-
-# QEMU with an assigned device, up to QMP and quit.
-qemu_vm() {
-	local sock=$T/q.sock
-	rm -f "$sock"
-	qemu-system-x86_64 -M q35 -accel tcg -m 128M -nodefaults -display none -S \
-		-device vfio-pci,host="${VFC_E1000E:?e1000e not bound}" \
-		-qmp unix:"$sock",server=on,wait=off &
-	local pid=$!
-	for _ in $(seq 240); do [ -S "$sock" ] && break; sleep 0.5; done
-	env -u LD_PRELOAD "$B/helpers/qmp-query-pci" "$sock" 120 >/dev/null 2>&1
-	wait "$pid"
+# The clients (lib/parity-clients.sh); kept: the dynamic twin of the static
+# client (edu type1 v1), compared with it below.
+after_pair() {
+	case $1 in
+	"edu type1 v1")
+		cp "$T/a.jsonl" "$T/v1.a.jsonl"
+		cp "$T/r.jsonl" "$T/v1.r.jsonl"
+		;;
+	"GET_INFO into a large buffer")
+		check "... the client itself found DMA_AVAIL in both modes" \
+			test "$(grep -c 'caps: dma_avail=1' "$T/a.out" "$T/r.out" | awk -F: '{s += $2} END {print s}')" = 2
+		;;
+	dpdk-testpmd)
+		check "... testpmd sent its burst in both modes" \
+			test "$(grep -c 'TX-packets: *[1-9]' "$T/a.out")" -ge 1 -a "$(grep -c 'TX-packets: *[1-9]' "$T/r.out")" -ge 1
+		;;
+	esac
 }
-if command -v qemu-system-x86_64 >/dev/null; then
-	pair "qemu -device vfio-pci" qemu_vm
-fi
-
-# qemu-io on nvme://, the emulated NVMe re-armed before each run (getinfo.sh).
-if command -v qemu-io >/dev/null && [ -n "${VFC_NVME:-}" ]; then
-	nvme_io() {
-		env -u LD_PRELOAD "$here/../nvme-rearm" "$VFC_NVME" >/dev/null 2>&1
-		timeout -k 5 90 qemu-io -f raw -c 'write -P 0x5a 0 1M' -c 'read -P 0x5a 0 1M' \
-			"nvme://$VFC_NVME/1"
-	}
-	pair "qemu-io nvme://" nvme_io
-fi
-
-# DPDK's testpmd on the igb, sending its tx-first burst once its port is up
-# (interactive: its commands are read after initialisation), then quitting.
-if command -v dpdk-testpmd >/dev/null; then
-	echo 256 >/proc/sys/vm/nr_hugepages
-	mkdir -p /dev/hugepages
-	mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
-	testpmd() {
-		timeout -k 5 90 dpdk-testpmd --lcores 0@0,1@0 -n 1 -m 256 -a "$VFC_IGB" \
-			--file-prefix "vfcap$$" -- -i --nb-cores=1 --total-num-mbufs=2048 \
-			< <(echo "start tx_first"; sleep 1; echo stop; echo quit)
-	}
-	pair "dpdk-testpmd" testpmd
-	check "... testpmd sent its burst in both modes" \
-		test "$(grep -c 'TX-packets: *[1-9]' "$T/a.out")" -ge 1 -a "$(grep -c 'TX-packets: *[1-9]' "$T/r.out")" -ge 1
-else
-	tap_fail "dpdk-testpmd is not installed (Debian package dpdk; scripts/install-deps vm)"
-fi
+parity_clients
 
 # The static client, which LD_PRELOAD cannot reach: its prediction comes from
-# the module's audit of type1 (audit=1), and must equal what the shim records
-# for the same code (the same source, linked dynamically: the "edu type1 v1"
-# pair above) redirected, and what the shim predicts for it in audit mode.
-KO=$B/kernel/vfiocompat.ko
-KREPORT=/sys/kernel/debug/vfiocompat/report
-mount -t debugfs none /sys/kernel/debug 2>/dev/null
-grep -q '^vfiocompat ' /proc/modules && rmmod vfiocompat
-if insmod "$KO" audit=1; then
+# the eBPF audit of type1 (vfiocompat audit), and must equal what the shim
+# records for the same code (the same source, linked dynamically: the "edu
+# type1 v1" pair above) redirected, and what the shim predicts for it in
+# audit mode.
+if audit_start "$T/k"; then
 	"$B/examples/vfio-dma-edu-static" --v1 "$VFC_EDU" >"$T/s.out" 2>&1 &
 	spid=$!
 	wait "$spid"
 	src=$?
-	cp "$KREPORT" "$T/k.jsonl"
-	rmmod vfiocompat
+	audit_stop
+	cat "$T"/k/*.jsonl >"$T/k.jsonl" 2>/dev/null
 	k=$(sig "$T/k.jsonl" "$spid")
 	r=$(sig "$T/v1.r.jsonl") a=$(sig "$T/v1.a.jsonl")
-	echo "# static client: module audit rc=$src $k | dynamic twin (edu type1 v1 above) redirected $r"
-	CHECK_DIAG="module audit: $k; shim redirect: $r; $(cat "$T/s.out")"
-	check "static client: the module's audit predicts what redirect records for its code" \
+	echo "# static client: eBPF audit rc=$src $k | dynamic twin (edu type1 v1 above) redirected $r"
+	CHECK_DIAG="eBPF audit: $k; shim redirect: $r; $(cat "$T/s.out")"
+	check "static client: the eBPF audit predicts what redirect records for its code" \
 		test "$src" = 0 -a "$k" = "$r" -a "$k" != "features=none verdict=none"
-	check "static client: the module's audit and the shim's audit predict alike" test "$k" = "$a"
+	check "static client: the eBPF audit and the shim's audit predict alike" test "$k" = "$a"
 	CHECK_DIAG=
 else
-	tap_fail "insmod $KO audit=1 failed: the static client's audit cannot run" "$(dmesg | tail -3)"
+	tap_fail "vfiocompat audit did not start: the static client's audit cannot run" "$(cat "$T/k.err")"
 fi
 
 tap_end

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # vfiocompat.ko in the lab kernel: its node is iommufd with type1's
 # per-process accounting (edu DMA, the kernel's VFIO selftests, RLIMIT_MEMLOCK
-# for unprivileged users). module-robust.sh covers its audit and robustness.
+# for unprivileged users). module-robust.sh covers its robustness.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A static VMM that maps every BAR with MAP_DMA and treats a failure as fatal
 # (cloud-hypervisor's vfio_p2p_dma=on default, tests/helpers/p2p-static.c):
-# on plain type1 it starts, and the module's audit (audit=1) records its
-# p2p_map and calls it not-ready; the oracle is the run on iommufd itself
+# on plain type1 it starts, and the eBPF audit (vfiocompat audit) records
+# its p2p_map and calls it not-ready; the oracle is the run on iommufd itself
 # (vfiocompat run --mount-ns), where it fails to start, and starts again
 # with the way out, vfio_p2p_dma=off (--no-p2p).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/tap.sh"
 . "$here/../module-load.sh"
+. "$here/lib/ebpf-audit.sh"
 P2P=$B/helpers/p2p-static
 DEV=${VFC_IGB:?}
 
@@ -19,11 +20,12 @@ CHECK_DIAG=$(cat "$T/i.out")
 check "inspect: use --mount-ns (static)" grep -q 'verdict: *use --mount-ns' "$T/i.out"
 
 unload
-insmod "$KO" audit=1
+audit_start "$T/k" || tap_fail "vfiocompat audit did not start" "$(cat "$T/k.err")"
 "$P2P" "$DEV" >"$T/plain.out" 2>&1 &
 ppid=$!
 wait "$ppid"; prc=$?
-cp "$REPORT" "$T/k.jsonl"
+audit_stop
+cat "$T"/k/*.jsonl >"$T/k.jsonl" 2>/dev/null
 nbars=$(sed -n 's/^started: \([0-9]*\) BAR(s) mapped$/\1/p' "$T/plain.out")
 CHECK_DIAG="$(cat "$T/plain.out") $(grep "\"pid\":$ppid," "$T/k.jsonl")"
 check "plain type1: it starts, every mmap-able BAR mapped ($nbars)" test "$prc" = 0 -a "${nbars:-0}" -ge 1
