@@ -24,7 +24,7 @@ TOOL_DIRS := tools tools/common tools/check tools/inspect tools/run tools/report
 # shim/ by concern (interpose/ core/ open/ ioctl/ getinfo/ report/), likewise.
 SHIM_DIRS := shim/interpose shim/core shim/open shim/ioctl shim/getinfo shim/report
 INC := -Iinclude -Icommon $(SHIM_DIRS:%=-I%) $(TOOL_DIRS:%=-I%)
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC)
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g $(INC) $(CROSS_CFLAGS)
 SANFLAGS := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CFLAGS_SAN := $(if $(SAN),$(SANFLAGS))
 CFLAGS += $(CFLAGS_BASE) $(CFLAGS_SAN)
@@ -91,7 +91,7 @@ LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/
 
 .PHONY: all lib install install-dkms uninstall deb check check-unit check-host check-vm deps deps-vm audit-doc \
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
-	fuzz-smoke stress check-mutants
+	fuzz-smoke stress check-mutants cross-arm64 check-arm64
 
 all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
 	$(B)/unit-tests
@@ -146,7 +146,7 @@ $(B)/vfiocompat: $(TOOL_OBJ) $(COMMON_SRC:%.c=$(B)/obj/%.o) $(AUDIT_SHIM_OBJ)
 VFC_BTF ?= /sys/kernel/btf/vmlinux
 BPFTOOL ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 BPF_CLANG ?= clang
-BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+BPF_ARCH ?= $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 $(B)/audit/vmlinux.h:
 	@mkdir -p $(dir $@)
 	@[ -r "$(VFC_BTF)" ] || { echo "make: no BTF at $(VFC_BTF) for the eBPF audit: pass VFC_BTF=path/to/vmlinux (the lab kernel's: tests/vm/build-kernel)" >&2; exit 1; }
@@ -334,6 +334,24 @@ $(B)/deb/stamp: $(DEB_INPUTS)
 	@ls $(B)/deb/*.deb
 	@touch $@
 
+# The arm64 build (docs/arm64.md): everything `all` builds, cross-compiled
+# with clang --target=aarch64-linux-gnu (bookworm's gcc-aarch64-linux-gnu
+# conflicts with gcc-multilib) against Debian's arm64 -dev packages
+# (scripts/install-deps arm64) into build-arm64/. pkg-config reads only the
+# arm64 .pc files, so the libvirt helper is built only if libvirt-dev:arm64 is
+# there. The eBPF audit's program uses only BPF_PROG/fexit/tp_btf (no pt_regs)
+# and CO-RE relocations, so the host's BTF serves for its vmlinux.h; it is
+# compiled with __TARGET_ARCH_arm64.
+ARM64_B ?= build-arm64
+ARM64_CC ?= clang --target=aarch64-linux-gnu
+# clang's own warning for what gcc takes as C (a flexible struct inside another).
+ARM64_CFLAGS ?= -Wno-gnu-variable-sized-type-not-at-end
+ARM64_PKG_CONFIG_LIBDIR := /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+cross-arm64:
+	@scripts/install-deps arm64
+	PKG_CONFIG_LIBDIR=$(ARM64_PKG_CONFIG_LIBDIR) PKG_CONFIG_PATH= $(MAKE) B=$(ARM64_B) \
+		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 all
+
 deps:
 	@scripts/install-deps build
 
@@ -352,7 +370,7 @@ check: export VFC_STRICT = 1
 check:
 	@mkdir -p $(B); echo "check started $$(date -u +%FT%TZ)" >$(B)/check-times.txt
 	@set -e; t0=$$(date +%s); export VFC_DEADLINE_AT=$$((t0 + $(CHECK_BUDGET))); \
-	for s in deps deps-vm all format-check check-unit check-host fuzz-smoke+sanitize \
+	for s in deps deps-vm all cross-arm64 format-check check-unit check-host fuzz-smoke+sanitize \
 		check-module check-vm; do \
 		t=$$(date +%s); \
 		if [ "$$s" = fuzz-smoke+sanitize ]; then \

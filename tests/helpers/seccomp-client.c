@@ -25,6 +25,17 @@
 
 #include "helper.h"
 
+/* arm64 has only the newer forms (openat, dup3, readlinkat): no number matches these. */
+#ifndef SYS_open
+#define SYS_open (-1)
+#endif
+#ifndef SYS_dup2
+#define SYS_dup2 (-1)
+#endif
+#ifndef SYS_readlink
+#define SYS_readlink (-1)
+#endif
+
 static const struct {
 	const char *name;
 	int nr;
@@ -67,6 +78,15 @@ static const struct {
 #undef S
 };
 
+/* The filter checks the architecture: this build's own. */
+#if defined(__x86_64__)
+#define HOST_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define HOST_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__i386__)
+#define HOST_AUDIT_ARCH AUDIT_ARCH_I386
+#endif
+
 static int nr_of(const char *name)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -82,7 +102,7 @@ static void sandbox(int argc, char **argv, bool eperm)
 
 #define ADD(...) (f[n++] = (struct sock_filter)__VA_ARGS__)
 	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+	ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, HOST_AUDIT_ARCH, 1, 0));
 	ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
 	ADD(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
 	for (int i = 0; i < argc; i++) {
