@@ -26,6 +26,10 @@ intel | intel-sm) want="pgsizes=0x40201000 ranges=0x0-0xfedfffff,0xfef00000-0xff
 amd) want="pgsizes=0xfff7ffffff000 ranges=0x0-0xfedfffff,0xfef00000-0xfcffffffff,0x10000000000-0xffffffffffffffff" ;;
 intel-flts) want="pgsizes=0x40201000 ranges=0x0-0xfedfffff,0xfef00000-0x7fffffffffff" ;;
 virtio) want="pgsizes=0xfffffffffffff000 ranges=0x0-0xfedfffff,0xfef00000-0x7fffffffff" ;;
+# Arm SMMUv3 (VFC_VM_ARCH=arm64), ITS or GICv2m alike: the SW_MSI window
+# 0x8000000-0x80fffff is a hole in the ranges, as every group's
+# reserved_regions says.
+smmuv3 | smmuv3-v2m) want="pgsizes=0x40201000 ranges=0x0-0x7ffffff,0x8100000-0xffffffffffff" ;;
 *) want= ;;
 esac
 echo "# IOMMU variant: $IOMMU (expected after-open: ${want:-not recorded, compared with the oracle only})"
