@@ -78,6 +78,8 @@ const char *vfc_iommu_lab_variant(enum vfc_iommu_kind k)
 		return "amd";
 	case VFC_IOMMU_VIRTIO:
 		return "virtio";
+	case VFC_IOMMU_SMMUV3: /* with the ITS and with GICv2m (smmuv3-v2m) */
+		return "smmuv3";
 	default:
 		return NULL;
 	}
@@ -353,14 +355,7 @@ void vfc_check_iommu_vendor(struct vfc_checklist *l, const char *root, int sm_de
 		char name[48];
 		kinds[k] = true;
 		snprintf(name, sizeof(name), "IOMMU %.40s", e->d_name);
-		if (k == VFC_IOMMU_SMMUV3)
-			vfc_check_add(
-			    l, VFC_WARN, name,
-			    "the shim's GET_INFO probe opens a device first, so the MSI hole "
-			    "shows as type1's; keep the VMM's IOVAs off the window and trial it "
-			    "(vfiocompat run) before trusting the verdict",
-			    "%s; %s; not yet proven by a lab plan", vfc_iommu_kind_name(k), facts);
-		else if (lab)
+		if (lab)
 			vfc_check_add(
 			    l, VFC_PASS, name, NULL,
 			    "%s%s%s; GET_INFO fix-up exact (the probe), proven in the lab "
