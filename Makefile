@@ -211,13 +211,15 @@ $(B)/examples/%: examples/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-module: $(B)/kernel/vfiocompat.ko
+# MODULE_DIR: where it is built (the 6.12 lab's copy: $(B)/kernel-6.12).
+MODULE_DIR ?= $(B)/kernel
+module: $(MODULE_DIR)/vfiocompat.ko
 
 # The module is rebuilt when KDIR names another tree (the stamp holds its path).
-$(B)/kernel/kdir.stamp: FORCE
-	@mkdir -p $(B)/kernel
+$(MODULE_DIR)/kdir.stamp: FORCE
+	@mkdir -p $(MODULE_DIR)
 	@kdir=$(MODULE_KDIR_CMD); echo "$$kdir" | cmp -s - $@ || echo "$$kdir" >$@
-$(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) $(B)/kernel/kdir.stamp
+$(MODULE_DIR)/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) $(MODULE_DIR)/kdir.stamp
 	@kdir=$(MODULE_KDIR_CMD); \
 	if [ ! -f "$$kdir/Makefile" ] && [ -n "$$KDIR" ]; then \
 		echo "module: KDIR=$$kdir is not a kernel build tree (no Makefile); name a configured, built kernel tree"; exit 1; \
@@ -226,10 +228,10 @@ $(B)/kernel/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) $(B)/kernel/kdir.stamp
 	elif ! grep -Eqs '^CONFIG_IOMMUFD=(y|m)$$' "$$kdir/include/config/auto.conf" "$$kdir/.config"; then \
 		echo "module: $$kdir: kernel built without CONFIG_IOMMUFD, which the module serves; make module KDIR=<kernel build tree with CONFIG_IOMMUFD>"; exit 1; \
 	fi
-	@mkdir -p $(B)/kernel/include/vfiocompat
-	cp $(MODULE_SRC) $(B)/kernel/
-	cp $(MODULE_HDRS) $(B)/kernel/include/vfiocompat/
-	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(B)/kernel) W=1 KCFLAGS=-Werror modules
+	@mkdir -p $(MODULE_DIR)/include/vfiocompat
+	cp $(MODULE_SRC) $(MODULE_DIR)/
+	cp $(MODULE_HDRS) $(MODULE_DIR)/include/vfiocompat/
+	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(MODULE_DIR)) W=1 KCFLAGS=-Werror modules
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
 # kept in this repository): the hardening plan loads it to show that kmemleak
@@ -408,6 +410,9 @@ check-host: all
 
 check-vm: all $(LEAK_SAMPLE)
 	kdir=$(LAB_KDIR_CMD) && $(MAKE) module KDIR="$$kdir"
+	case " $${VFC_SUITE_KERNELS-7.3 6.12} " in *" 6.12 "*) \
+		kdir=$$(VFC_VM_KERNEL=6.12 tests/vm/build-kernel) && \
+		$(MAKE) module KDIR="$$kdir" MODULE_DIR=$(B)/kernel-6.12 ;; esac
 	$(MAKE) deb
 	B=$(abspath $(B)) tests/vm/suite
 

@@ -5,6 +5,8 @@
 top=$(cd "$here/../../.." && pwd)
 Q=$B/helpers/report-query
 KO=$B/kernel/vfiocompat.ko
+# The 6.12 lab's copy, built against its tree (make check-vm).
+case $(uname -r) in 6.12.*) KO=$B/kernel-6.12/vfiocompat.ko ;; esac
 NODE=/dev/vfio/iommufd-compat
 SHIM=$B/libvfiocompat.so
 EDU=$B/examples/vfio-dma-edu
