@@ -153,8 +153,8 @@ $(B)/audit/vmlinux.h:
 	$(BPFTOOL) btf dump file $(VFC_BTF) format c >$@.tmp && mv $@.tmp $@
 $(B)/audit/vfc_audit.bpf.o: $(AUDIT_BPF_SRC) tools/audit/audit_event.h $(B)/audit/vmlinux.h
 	@mkdir -p $(dir $@)
-	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(B)/audit -Itools/audit \
-		-c $< -o $@
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) $(BPF_CROSS_CFLAGS) \
+		-I$(B)/audit -Itools/audit -c $< -o $@
 	llvm-strip -g $@
 $(B)/audit/vfc_audit.skel.h: $(B)/audit/vfc_audit.bpf.o
 	$(BPFTOOL) gen skeleton $< name vfc_audit_bpf >$@.tmp && mv $@.tmp $@
@@ -348,9 +348,10 @@ $(B)/deb/stamp: $(DEB_INPUTS)
 # conflicts with gcc-multilib) against Debian's arm64 -dev packages
 # (scripts/install-deps arm64) into build-arm64/. pkg-config reads only the
 # arm64 .pc files, so the libvirt helper is built only if libvirt-dev:arm64 is
-# there. The eBPF audit's program uses only BPF_PROG/fexit/tp_btf (no pt_regs)
-# and CO-RE relocations, so the host's BTF serves for its vmlinux.h; it is
-# compiled with __TARGET_ARCH_arm64.
+# there. The eBPF audit's program is compiled with __TARGET_ARCH_arm64 against
+# the host's BTF (CO-RE relocations do the rest at load); its kprobes read
+# arm64's struct user_pt_regs, which an x86 vmlinux.h lacks: the program
+# declares it (VFC_BPF_CROSS_ARM64).
 ARM64_B ?= build-arm64
 ARM64_CC ?= clang --target=aarch64-linux-gnu
 # clang's own warning for what gcc takes as C (a flexible struct inside another).
@@ -359,7 +360,8 @@ ARM64_PKG_CONFIG_LIBDIR := /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgco
 cross-arm64:
 	@scripts/install-deps arm64
 	PKG_CONFIG_LIBDIR=$(ARM64_PKG_CONFIG_LIBDIR) PKG_CONFIG_PATH= $(MAKE) B=$(ARM64_B) \
-		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 all
+		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 \
+		BPF_CROSS_CFLAGS=$(if $(filter aarch64,$(shell uname -m)),,-DVFC_BPF_CROSS_ARM64) all
 
 # The arm64 build's unit tests and its architecture-specific host tests under
 # qemu-user (tests/integration/run-arm64).

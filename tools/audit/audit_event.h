@@ -39,7 +39,7 @@ struct vfc_ev {
 	unsigned char data[VFC_EV_DATA];
 };
 
-#define VFC_EV_HEAD ((unsigned long)&((struct vfc_ev *)0)->data)
+#define VFC_EV_HEAD __builtin_offsetof(struct vfc_ev, data) /* offsetof, no stddef.h in BPF */
 
 /* An event without data (an exit): vfc_ev's fields before `data`, alike. */
 struct vfc_ev_head {

@@ -12,6 +12,20 @@
  */
 #include "vmlinux.h"
 
+/*
+ * Built for arm64 on an x86 host (make cross-arm64), vmlinux.h is the host's
+ * and lacks arm64's uapi struct user_pt_regs, which the kprobe argument
+ * macros read: its layout is arm64's ABI (asm/ptrace.h).
+ */
+#ifdef VFC_BPF_CROSS_ARM64
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+#endif
+
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
