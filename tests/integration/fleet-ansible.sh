@@ -47,9 +47,13 @@ vfiocompat_trials:
   - {id: fails, argv: [sh, -c, "exec 3</dev/vfio/vfio; exit 1"]}
 EOI
 F=$T/fetched
+# Under make sanitize the trialled probe is an ASan build and the package's
+# shim a plain one: ASan must not insist on coming first (as fleet-report.sh).
+SAN_ENV=()
+[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 play() {
 	# In $T: no ansible.cfg of the caller's directory; its state under $T too.
-	(cd "$T" && ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOME="$T/ansible-home" \
+	(cd "$T" && env "${SAN_ENV[@]}" ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOME="$T/ansible-home" \
 		ANSIBLE_LOCAL_TEMP="$T/ansible-tmp" ANSIBLE_REMOTE_TEMP="$T/ansible-tmp" \
 		ansible-playbook -i "$I/hosts" "$top/ansible/playbook.yml" \
 		-e vfiocompat_deb="$DEB" -e vfiocompat_fetch_dir="$F" \
