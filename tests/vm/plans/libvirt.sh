@@ -158,7 +158,7 @@ trial() {
 		grep -Eq '^\{"p2p_map":[1-9][0-9]*,"dma_avail":1\}$' <<<"$feats"
 	check "$name: report: verdict not-ready" test "$("$Q" "$r" summary verdict)" = not-ready
 	check "$name: vfiocompat report reads it: NOT READY for one process" \
-		grep -q '^verdict: NOT READY (0 ready, 0 with changes, 0 untested, 0 incomplete, 1 not ready, 0 failed)$' "$T/$name.report"
+		grep -q '^verdict: NOT READY (0 ready, 0 with differences, 0 untested, 0 incomplete, 1 not ready, 0 failed)$' "$T/$name.report"
 	check "$name: vfiocompat report exits 1 (NOT READY)" test "$rc" = 1
 	L disable "$DOM" >"$T/$name.disable" 2>&1
 	rc=$?
