@@ -93,7 +93,8 @@ LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/
 	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress check-mutants cross-arm64 check-arm64
 
-all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
+all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient \
+	$(B)/helpers/libfakevfio.so $(EXAMPLES) \
 	$(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
@@ -197,6 +198,10 @@ $(B)/helpers/libctoropen.so: tests/helpers/lib/ctoropen.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS) -lpthread
 $(B)/helpers/ctorclient: tests/helpers/lib/ctorclient.c $(B)/helpers/libctoropen.so
 	$(CC) $(CFLAGS) -o $@ $< -L$(B)/helpers -lctoropen -Wl,-rpath,'$$ORIGIN' $(LDFLAGS)
+# A stand-in kernel preloaded after the shim: its "real" ioctl (seccomp.sh).
+$(B)/helpers/libfakevfio.so: tests/helpers/lib/fakevfio.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS)
 # cloud-hypervisor's start-up (every BAR mapped with MAP_DMA), static as its releases.
 $(B)/helpers/p2p-static: tests/helpers/p2p-static.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
