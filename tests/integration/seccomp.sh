@@ -144,7 +144,7 @@ fake_run fake-all $ALL
 DIAG_STDERR=$T/fake-all.err
 check "fake kernel: attached, and the early GET_INFO went to the fix-up" is \
 	"$(grep -c '^attach ret=0\|^info ret=0' "$T/fake-all.out")/$("$Q" "$T/fake-all.jsonl" summary get_info_before_device)" 2/1
-# shellcheck disable=SC2086
+# shellcheck disable=SC2046
 fake_run fake-nopvr $(minus "$ALL" process_vm_readv)
 DIAG_STDERR=$T/fake-nopvr.err
 check "fake kernel, process_vm_readv ENOSYS: the client ran, GET_INFO answered" \
