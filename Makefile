@@ -90,10 +90,11 @@ LIBVIRT_PKGS := libvirt libxml-2.0 json-c
 LIBVIRT_BIN := $(if $(shell pkg-config --exists $(LIBVIRT_PKGS) && echo y),$(B)/vfiocompat-libvirt)
 
 .PHONY: all lib install install-dkms uninstall deb check check-unit check-host check-vm deps deps-vm audit-doc \
-	sanitize demo bench format format-check clean module check-module tsan fuzz fuzz-run \
+	sanitize demo bench format format-check clean module module-arm64 check-module tsan fuzz fuzz-run \
 	fuzz-smoke stress check-mutants cross-arm64 check-arm64
 
-all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient $(EXAMPLES) \
+all: lib $(B)/vfiocompat $(LIBVIRT_BIN) $(HELPERS) $(B)/helpers/fdprobe-linked $(B)/helpers/ctorclient \
+	$(B)/helpers/libfakevfio.so $(EXAMPLES) \
 	$(B)/unit-tests
 
 lib: $(B)/libvfiocompat.so
@@ -197,6 +198,10 @@ $(B)/helpers/libctoropen.so: tests/helpers/lib/ctoropen.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS) -lpthread
 $(B)/helpers/ctorclient: tests/helpers/lib/ctorclient.c $(B)/helpers/libctoropen.so
 	$(CC) $(CFLAGS) -o $@ $< -L$(B)/helpers -lctoropen -Wl,-rpath,'$$ORIGIN' $(LDFLAGS)
+# A stand-in kernel preloaded after the shim: its "real" ioctl (seccomp.sh).
+$(B)/helpers/libfakevfio.so: tests/helpers/lib/fakevfio.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< $(LDFLAGS)
 # cloud-hypervisor's start-up (every BAR mapped with MAP_DMA), static as its releases.
 $(B)/helpers/p2p-static: tests/helpers/p2p-static.c tests/helpers/helper.h
 	@mkdir -p $(dir $@)
@@ -232,6 +237,15 @@ $(MODULE_DIR)/vfiocompat.ko: $(MODULE_SRC) $(MODULE_HDRS) $(MODULE_DIR)/kdir.sta
 	cp $(MODULE_SRC) $(MODULE_DIR)/
 	cp $(MODULE_HDRS) $(MODULE_DIR)/include/vfiocompat/
 	kdir=$(MODULE_KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(abspath $(MODULE_DIR)) W=1 KCFLAGS=-Werror modules
+
+# The arm64 lab's copy: $(ARM64_B)/kernel, where the arm64 guest's module
+# plan looks (its B is the arm64 build), built against the arm64 lab kernel
+# with the compiler that built it (tests/vm/build-kernel: the installed
+# aarch64-linux-gnu-gcc, else bookworm's gcc 12 unpacked into the cache).
+module-arm64:
+	kdir=$$(VFC_VM_ARCH=arm64 tests/vm/build-kernel) && \
+	tc=$${XDG_CACHE_HOME:-$$HOME/.cache}/vfiocompat/arm64-gcc12/usr/bin && \
+	PATH=$$tc:$$PATH $(MAKE) module B=$(ARM64_B) KDIR="$$kdir" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
 # The kernel's own deliberately leaking sample, built from the lab tree (not
 # kept in this repository): the hardening plan loads it to show that kmemleak
@@ -415,19 +429,23 @@ check-vm: all $(LEAK_SAMPLE)
 	case " $${VFC_SUITE_KERNELS-7.3 6.12} " in *" 6.12 "*) \
 		kdir=$$(VFC_VM_KERNEL=6.12 tests/vm/build-kernel) && \
 		$(MAKE) module KDIR="$$kdir" MODULE_DIR=$(B)/kernel-6.12 ;; esac
+	case " $${VFC_SUITE_IOMMUS-smmuv3 smmuv3-v2m} " in *" smmuv3"*) $(MAKE) module-arm64 ;; esac
 	$(MAKE) deb
 	B=$(abspath $(B)) tests/vm/suite
 
 # Regenerate docs/compat-audit.md from the lab kernel's answers.
 # One lab VM per IOMMU variant (VFC_VM_IOMMUS to choose); each run's raw
 # answers go to docs/compat-audit/ (7.3) or docs/compat-audit/6.12/
-# (VFC_VM_KERNEL=6.12), the table is generated from them all.
+# (VFC_VM_KERNEL=6.12), the table is generated from them all. The arm64
+# lab's variants (VFC_VM_IOMMUS=smmuv3 or smmuv3-v2m) boot VFC_VM_ARCH=arm64
+# and run the arm64 build (make cross-arm64 first).
 VFC_VM_IOMMUS ?= intel intel-sm intel-flts amd virtio
 audit-doc: deps deps-vm all
 	d=docs/compat-audit; [ "$${VFC_VM_KERNEL:-7.3}" = 7.3 ] || d=$$d/$$VFC_VM_KERNEL; \
 	mkdir -p $$d && for v in $(VFC_VM_IOMMUS); do \
 		r=$(abspath $(B))/vm-audit-$${VFC_VM_KERNEL:-7.3}-$$v/results/compat-audit; \
-		B=$(abspath $(B)) VFC_VM_IOMMU=$$v VFC_VM_OUT=$${r%/results/*} tests/vm/run audit; \
+		a=x86_64; case $$v in smmuv3*) a=arm64 ;; esac; \
+		B=$(abspath $(B)) VFC_VM_ARCH=$$a VFC_VM_IOMMU=$$v VFC_VM_OUT=$${r%/results/*} tests/vm/run audit; \
 		test -s $$r/$$v.type1 || exit 1; \
 		cp $$r/$$v.type1 $$r/$$v.iommufd $$r/release $$d/ || exit 1; \
 	done

@@ -37,7 +37,8 @@ struct fixup_bufs {
 _Static_assert(sizeof(struct fixup_bufs) <= VFC_SCRATCH_SIZE, "fits a slot");
 
 static void fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe,
-			   int ngroups, const int *groups, struct fixup_bufs *b, struct vfc_fmt *f);
+			   const char *unread, int ngroups, const int *groups, struct fixup_bufs *b,
+			   struct vfc_fmt *f);
 
 /*
  * GET_INFO on a redirected container none of whose devices is open yet:
@@ -45,9 +46,11 @@ static void fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struc
  * Record it and, unless VFIOCOMPAT_FIXUPS=none, answer what the kernel will
  * enforce once the device is attached (what type1 says at this point).
  * Without two free scratch slots the answer is left alone and unrecorded
- * (counted early; the summary's scratch_exhausted says why).
+ * (counted early; the summary's scratch_exhausted says why). `unread`: the
+ * caller's argsz could not be read, so the answer is only recorded (skipped).
  */
-void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe)
+void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe,
+			const char *unread)
 {
 	int groups[8];
 	bool device;
@@ -59,22 +62,23 @@ void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct v
 	struct fixup_bufs *b = vfc_scratch_take();
 	struct vfc_fmt *f = b ? vfc_fmt_take() : NULL;
 	if (f)
-		fixup_get_info(fd, arg, caller_argsz, probe, ngroups, groups, b, f);
+		fixup_get_info(fd, arg, caller_argsz, probe, unread, ngroups, groups, b, f);
 	vfc_scratch_give(f);
 	vfc_scratch_give(b);
 }
 
 static void fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe,
-			   int ngroups, const int *groups, struct fixup_bufs *b, struct vfc_fmt *f)
+			   const char *unread, int ngroups, const int *groups, struct fixup_bufs *b,
+			   struct vfc_fmt *f)
 {
 	struct vfc_range *kr = b->kr, *resv = b->resv, *fixed = b->fixed;
 	char *obuf = b->obuf;
 	uint64_t kpg = 0;
-	const char *why = NULL;
+	const char *why = unread;
 
 	/* iommufd's full answer, whatever argsz the caller gave. */
 	int nk = vfc_info_read(fd, &b->k, kr, &kpg);
-	if (!b->k.head.argsz)
+	if (!why && !b->k.head.argsz)
 		why = "iommufd's full GET_INFO answer could not be read";
 
 	struct vfc_iommu_facts all = {UINT64_MAX, UINT64_MAX};

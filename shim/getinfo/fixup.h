@@ -8,8 +8,12 @@
 
 /* A redirected container with groups but no device open yet. */
 bool vfc_fixup_no_domain_yet(int fd);
-/* Rewrite a successful early GET_INFO answer in `arg`. */
+/*
+ * Rewrite a successful early GET_INFO answer in `arg`; `unread` (not NULL):
+ * why it must be left alone, recorded as skipped.
+ */
 struct vfc_probe;
-void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe);
+void vfc_fixup_get_info(int fd, void *arg, uint32_t caller_argsz, const struct vfc_probe *probe,
+			const char *unread);
 
 #endif

@@ -20,16 +20,27 @@
 int vfc_getinfo_call(int fd, uint32_t e, unsigned long request, void *arg)
 {
 	uint32_t caller_argsz = 0;
-	/* The caller's argsz matters only to the fix-up: without it, no process_vm_readv. */
-	bool early =
-	    VFC_FD_KIND(e) == VFC_FD_REDIRECTED && arg && vfc_fixup_no_domain_yet(fd) &&
-	    (!vfc_cfg.fixup_get_info || vfc_safe_copy(&caller_argsz, arg, sizeof(caller_argsz)));
+	int saved = errno;
+	bool early = VFC_FD_KIND(e) == VFC_FD_REDIRECTED && arg && vfc_fixup_no_domain_yet(fd);
+	/*
+	 * The caller's argsz matters only to the fix-up: without it, no
+	 * process_vm_readv. When that read fails (a kernel without
+	 * CROSS_MEMORY_ATTACH, a seccomp filter refusing it) the answer is left
+	 * alone, but still recorded as an early GET_INFO not fixed: never `ready`.
+	 */
+	const char *unread =
+	    early && vfc_cfg.fixup_get_info &&
+		    !vfc_safe_copy(&caller_argsz, arg, sizeof(caller_argsz))
+		? "the caller's GET_INFO argsz could not be read (process_vm_readv failed): "
+		  "answer left alone"
+		: NULL;
+	errno = saved; /* a failed read must not show in the caller's errno */
 	/*
 	 * The vendor-neutral fix-up first: the caller's own call, answered with a
 	 * device of each group attached (VFIOCOMPAT_FIXUPS=get-info-model: no probe).
 	 */
 	struct vfc_probe probe;
-	bool tried = early && vfc_cfg.fixup_get_info && vfc_cfg.fixup_probe;
+	bool tried = early && !unread && vfc_cfg.fixup_get_info && vfc_cfg.fixup_probe;
 	bool probing = tried && vfc_probe_begin(fd, &probe);
 	int ret = vfc_real_ioctl_call(fd, request, arg);
 	int err = errno;
@@ -37,7 +48,7 @@ int vfc_getinfo_call(int fd, uint32_t e, unsigned long request, void *arg)
 	if (probing)
 		vfc_probe_end(fd, &probe, ret);
 	if (!probing && early && ret == 0)
-		vfc_fixup_get_info(fd, arg, caller_argsz, tried ? &probe : NULL);
+		vfc_fixup_get_info(fd, arg, caller_argsz, tried ? &probe : NULL, unread);
 	errno = err;
 	return ret;
 }

@@ -7,7 +7,9 @@
  * does what a type1 client does: open the container, probe, SET_IOMMU,
  * GET_INFO, MAP/UNMAP_DMA of an anonymous buffer, close. Prints one line per
  * step with the result; "done" at the end proves it was not killed.
- *   seccomp-client [--errno] SYSCALL...   (--errno: EPERM instead of kill)
+ *   seccomp-client [--errno|--enosys] SYSCALL...
+ * (--errno: EPERM instead of kill; --enosys: ENOSYS, as a filter that does
+ * not know the call, or a kernel without it)
  */
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -95,7 +97,7 @@ static int nr_of(const char *name)
 	DIE("syscall %s is not in seccomp-client's table", name);
 }
 
-static void sandbox(int argc, char **argv, bool eperm)
+static void sandbox(int argc, char **argv, int err)
 {
 	struct sock_filter f[128];
 	unsigned n = 0;
@@ -110,8 +112,8 @@ static void sandbox(int argc, char **argv, bool eperm)
 		ADD(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr_of(argv[i]), 0, 1));
 		ADD(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 	}
-	ADD(BPF_STMT(BPF_RET | BPF_K, eperm ? SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)
-					    : SECCOMP_RET_KILL_PROCESS));
+	ADD(BPF_STMT(BPF_RET | BPF_K, err ? SECCOMP_RET_ERRNO | ((unsigned)err & SECCOMP_RET_DATA)
+					  : SECCOMP_RET_KILL_PROCESS));
 #undef ADD
 	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
 	CHECK(!prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
@@ -125,13 +127,17 @@ static void step(const char *name, long ret)
 
 int main(int argc, char **argv)
 {
-	bool eperm = argc > 1 && !strcmp(argv[1], "--errno");
+	int err = argc < 2			 ? 0
+		  : !strcmp(argv[1], "--errno")	 ? EPERM
+		  : !strcmp(argv[1], "--enosys") ? ENOSYS
+						 : 0;
+	int skip = 1 + (err != 0);
 
 	/* stdout is a pipe or file: fully buffered, written at exit in one go. */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	printf("sandboxed\n");
-	if (argc > 1 + eperm)
-		sandbox(argc - 1 - eperm, argv + 1 + eperm, eperm);
+	if (argc > skip)
+		sandbox(argc - skip, argv + skip, err);
 
 	/* VFC_GROUP (the VM lab): attach a real group, so SET_IOMMU and MAP_DMA work. */
 	const char *gpath = getenv("VFC_GROUP");

@@ -121,4 +121,42 @@ check "allow-list plus newfstatat and getpid: the client runs unchanged under th
 	grep -q '^done$' "$T/allow.out"
 check "... with the same answers as unsandboxed" is "$(cat "$T/allow.out")" "$(cat "$T/default.out")"
 
+# The early GET_INFO when the caller's memory cannot be read: process_vm_readv
+# refused (ENOSYS: a filter that does not know it, or a kernel without
+# CROSS_MEMORY_ATTACH, as the arm64 lab's first kernel). The answer is left
+# alone, but recorded as not fixed, so the verdict cannot be ready.
+# libfakevfio, preloaded after the shim, is the kernel the shim calls: the
+# group attaches and GET_INFO answers as iommufd does before any device.
+Q=$B/helpers/report-query
+FAKE=$B/helpers/libfakevfio.so
+# A group node off the misc major that is neither the target nor /dev/iommu
+# (ns-run's /dev is a private tmpfs), as bookkeeping.sh's.
+[ -e /dev/vfio/8 ] || mknod -m 666 /dev/vfio/8 c 1 5
+fake_run() { # fake_run NAME SYSCALL...: the client, --enosys, on the fake kernel
+	local name=$1
+	shift
+	rm -f "$T/$name.jsonl"
+	env LD_PRELOAD="$SHIM $FAKE" VFIOCOMPAT_LOG="$T/$name.jsonl" VFC_GROUP=/dev/vfio/8 \
+		"$CLIENT" --enosys "$@" >"$T/$name.out" 2>"$T/$name.err"
+}
+# shellcheck disable=SC2086
+fake_run fake-all $ALL
+DIAG_STDERR=$T/fake-all.err
+check "fake kernel: attached, and the early GET_INFO went to the fix-up" is \
+	"$(grep -c '^attach ret=0\|^info ret=0' "$T/fake-all.out")/$("$Q" "$T/fake-all.jsonl" summary get_info_before_device)" 2/1
+# shellcheck disable=SC2046
+fake_run fake-nopvr $(minus "$ALL" process_vm_readv)
+DIAG_STDERR=$T/fake-nopvr.err
+check "fake kernel, process_vm_readv ENOSYS: the client ran, GET_INFO answered" \
+	grep -q '^info ret=0' "$T/fake-nopvr.out"
+check "... the early GET_INFO is recorded, left alone (action skipped)" \
+	is "$("$Q" "$T/fake-nopvr.jsonl" get_info_before_device action)" skipped
+check "... its reason: the caller's argsz could not be read" \
+	grep -q '"reason":"the caller.s GET_INFO argsz could not be read' "$T/fake-nopvr.jsonl"
+check "... the summary counts it early, fixed none" is \
+	"$("$Q" "$T/fake-nopvr.jsonl" summary get_info_before_device)/$("$Q" "$T/fake-nopvr.jsonl" summary get_info_fixed)" 1/0
+v=$("$Q" "$T/fake-nopvr.jsonl" summary verdict)
+check "... and the verdict is not ready ($v)" test -n "$v" -a "$v" != ready
+DIAG_STDERR=
+
 tap_end

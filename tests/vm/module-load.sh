@@ -5,7 +5,8 @@
 top=$(cd "$here/../../.." && pwd)
 Q=$B/helpers/report-query
 KO=$B/kernel/vfiocompat.ko
-# The 6.12 lab's copy, built against its tree (make check-vm).
+# The 6.12 lab's copy, built against its tree (make check-vm). The arm64
+# lab's B is the arm64 build: its kernel/ holds make module-arm64's copy.
 case $(uname -r) in 6.12.*) KO=$B/kernel-6.12/vfiocompat.ko ;; esac
 NODE=/dev/vfio/iommufd-compat
 SHIM=$B/libvfiocompat.so
