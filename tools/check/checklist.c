@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "text.h"
+
 static const char *const names[] = {"PASS", "SKIP", "INFO", "WARN", "FAIL"};
 
 /* Text for a plugin's output: '|' would start perfdata, a newline a new line. */
@@ -147,19 +149,6 @@ void vfc_checklist_print_nagios(FILE *out, const struct vfc_checklist *l)
 	}
 }
 
-/* A Prometheus label value: backslash, double quote and newline escaped. */
-static void put_label(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 void vfc_checklist_print_prometheus(FILE *out, const struct vfc_checklist *l, long long now)
 {
 	static const char *const lower[] = {"pass", "skip", "info", "warn", "fail"};
@@ -176,7 +165,7 @@ void vfc_checklist_print_prometheus(FILE *out, const struct vfc_checklist *l, lo
 		count[c->status]++;
 		for (int st = VFC_PASS; st <= VFC_FAIL; st++) {
 			fputs("vfiocompat_check_state{check=\"", out);
-			put_label(out, c->name);
+			vfc_put_prom_label(out, c->name);
 			if (seen > 1)
 				fprintf(out, " (%u)", seen);
 			fprintf(out, "\",state=\"%s\"} %d\n", lower[st], st == (int)c->status);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define VFC_CLEAN_ASCII 1u /* bytes past 0x7e too: printable ASCII only */
 #define VFC_CLEAN_JSON	2u /* '"' and '\\' too: a JSON string needs no escape */
@@ -35,5 +36,8 @@ void vfc_clean_inplace(char *s, unsigned how);
 
 /* One line into err (errlen bytes, may be 0); returns -1, for `return vfc_fail(...)`. */
 int vfc_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+void vfc_put_prom_label(FILE *out, const char *s);
 
 #endif

@@ -299,19 +299,6 @@ void vfc_report_print_json(FILE *out, const struct vfc_trial *t, enum vfc_verdic
 	json_object_put(o);
 }
 
-/* Prometheus label values: escape backslash, double quote and newline. */
-static void put_label(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 /*
  * Labelled by host and program: the processes of each (host, program) by
  * verdict, always; with --by, each group's verdict (1 for the one that
@@ -341,9 +328,9 @@ static void prometheus_fleet(FILE *out, const struct vfc_trial *t, enum vfc_by b
 			}
 		for (int k = 0; k < VFC_V_COUNT; k++) {
 			fputs("vfiocompat_host_program_processes{host=\"", out);
-			put_label(out, p->hostname);
+			vfc_put_prom_label(out, p->hostname);
 			fputs("\",program=\"", out);
-			put_label(out, p->program);
+			vfc_put_prom_label(out, p->program);
 			fprintf(out, "\",verdict=\"%s\"} %u\n",
 				vfc_verdict_name((enum vfc_verdict)k), counts[k]);
 		}
@@ -361,7 +348,7 @@ static void prometheus_fleet(FILE *out, const struct vfc_trial *t, enum vfc_by b
 		for (size_t k = 0; n != (size_t)-1 && k < n; k++)
 			for (int i = 0; i < VFC_V_COUNT; i++) {
 				fprintf(out, "vfiocompat_%s_verdict{%s=\"", name, name);
-				put_label(out, g[k].key);
+				vfc_put_prom_label(out, g[k].key);
 				fprintf(out, "\",verdict=\"%s\"} %d\n",
 					vfc_verdict_name((enum vfc_verdict)i),
 					i == (int)g[k].verdict);
@@ -374,7 +361,7 @@ static void prometheus_fleet(FILE *out, const struct vfc_trial *t, enum vfc_by b
 		for (size_t k = 0; n != (size_t)-1 && k < n; k++) {
 			fprintf(out, "vfiocompat_%s_last_record_timestamp_seconds{%s=\"", name,
 				name);
-			put_label(out, g[k].key);
+			vfc_put_prom_label(out, g[k].key);
 			fprintf(out, "\"} %lld\n", g[k].last);
 		}
 		free(g);
@@ -417,7 +404,7 @@ void vfc_report_print_prometheus(FILE *out, const struct vfc_trial *t, enum vfc_
 		     "iommufd.\n# TYPE vfiocompat_feature_uses gauge\n");
 	for (size_t i = 0; i < t->nfeatures; i++) {
 		fprintf(out, "vfiocompat_feature_uses{feature=\"");
-		put_label(out, t->features[i].name);
+		vfc_put_prom_label(out, t->features[i].name);
 		fprintf(out, "\",severity=\"%s\"} %lu\n",
 			vfc_severity_name(t->features[i].severity), t->features[i].uses);
 	}
