@@ -60,6 +60,11 @@ START_TEST(test_kernel_measured)
 	ck_assert_int_eq(vfc_kernel_type1_nesting("7.3.9"), 0);
 	ck_assert_int_eq(vfc_kernel_type1_nesting("6.18.1"), -1);
 	ck_assert_int_eq(vfc_kernel_type1_nesting(""), -1);
+	/* iommufd's VT-d paging domains: second stage only before 6.13. */
+	ck_assert_int_eq(vfc_kernel_vtd_iommufd_first_stage("6.12.118-amd64"), 0);
+	ck_assert_int_eq(vfc_kernel_vtd_iommufd_first_stage("6.13"), 1);
+	ck_assert_int_eq(vfc_kernel_vtd_iommufd_first_stage("7.3.4"), 1);
+	ck_assert_int_eq(vfc_kernel_vtd_iommufd_first_stage("x"), -1);
 }
 END_TEST
 

@@ -335,6 +335,42 @@ static void check_arm_msi(struct vfc_checklist *l, const char *root, const char 
 	}
 }
 
+/*
+ * A scalable-mode VT-d with first-stage tables only (ecap SLTS clear: QEMU's
+ * x-flts=on, some vIOMMUs) on a kernel before 6.13: iommufd allocates its
+ * paging domains with second-stage tables regardless, and the attach fails
+ * (intel_pasid_setup_second_level: EINVAL, "No second level translation
+ * support"), while type1's domain takes the first stage and works. Measured
+ * on 6.12.118 (VFC_VM_IOMMU=intel-flts): VFIO_GROUP_GET_DEVICE_FD EINVAL on
+ * every device. Adds the line and returns true when it applies.
+ */
+static bool vtd_iommufd_refused(const char *root, const char *dmar, struct vfc_checklist *l,
+				const char *name, const char *facts)
+{
+	char path[PATH_MAX], rel[128] = "";
+	uint64_t ecap;
+
+	snprintf(path, sizeof(path), "/sys/class/iommu/%s/intel-iommu/ecap", dmar);
+	if (!read_u64(root, path, &ecap) || (ecap >> 46) & 1)
+		return false;
+	if (!read_text(root, "/proc/sys/kernel/osrelease", rel, sizeof(rel)))
+		return false;
+	rel[strcspn(rel, "\n")] = 0;
+	if (vfc_kernel_vtd_iommufd_first_stage(rel) != 0)
+		return false;
+	vfc_check_add(l, VFC_FAIL, name,
+		      "run Linux 6.13 or later (its iommufd takes first-stage tables), or keep "
+		      "this host's VMMs on type1",
+		      "Intel VT-d, scalable mode, first-stage tables only (ecap SLTS clear), %s: "
+		      "Linux %s's iommufd puts its domains on second-stage tables only, so every "
+		      "device attach through iommufd (the shim, a VMM's iommufd back end) fails "
+		      "EINVAL, logged \"No second level translation support on %s\"; type1 "
+		      "uses the first stage and works (measured on 6.12.118, "
+		      "VFC_VM_IOMMU=intel-flts)",
+		      facts, rel, dmar);
+	return true;
+}
+
 void vfc_check_iommu_vendor(struct vfc_checklist *l, const char *root, int sm_default)
 {
 	char cmdline[4096] = "", dir[PATH_MAX], facts[512];
@@ -355,6 +391,9 @@ void vfc_check_iommu_vendor(struct vfc_checklist *l, const char *root, int sm_de
 		char name[48];
 		kinds[k] = true;
 		snprintf(name, sizeof(name), "IOMMU %.40s", e->d_name);
+		if (k == VFC_IOMMU_VTD_FIRST &&
+		    vtd_iommufd_refused(root, e->d_name, l, name, facts))
+			continue;
 		if (lab)
 			vfc_check_add(
 			    l, VFC_PASS, name, NULL,

@@ -228,3 +228,12 @@ int vfc_kernel_type1_nesting(const char *release)
 		return 0;
 	return -1;
 }
+
+int vfc_kernel_vtd_iommufd_first_stage(const char *release)
+{
+	unsigned long v;
+
+	if (!kver(release, &v))
+		return -1;
+	return v >= (6ul << 24 | 13ul << 16);
+}

@@ -54,6 +54,14 @@ int vfc_kernel_measured(const char *release, char *out, size_t size);
 int vfc_kernel_type1_nesting(const char *release);
 
 /*
+ * Can `release`'s iommufd put an Intel VT-d paging domain on first-stage
+ * tables? 1 from 6.13 (its domain_alloc_user takes the stage the hardware
+ * has), 0 before (second stage only: a scalable-mode VT-d without SLTS
+ * refuses every iommufd attach, measured on 6.12.118), -1 unreadable.
+ */
+int vfc_kernel_vtd_iommufd_first_stage(const char *release);
+
+/*
  * Why path cannot serve as a kernel config, in one phrase ("no such file",
  * "a directory", "empty"...), or NULL when it can be read.
  */

@@ -15,6 +15,9 @@ T=$(mktemp -d)
 A=$B/helpers/audit
 IOMMU=${VFC_IOMMU:-intel}
 K=$(uname -r)
+# FLTS-only VT-d before 6.13: iommufd cannot attach (tests/vm/iommufd-refused.sh).
+. "$here/../iommufd-refused.sh"
+iommufd_refused && iommufd_refused_checks audit
 case $K in
 7.3.*) D=$top/docs/compat-audit ;;
 *) D=$top/docs/compat-audit/$(cut -d. -f1,2 <<<"$K") ;;

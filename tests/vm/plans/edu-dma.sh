@@ -10,6 +10,14 @@ EDU=$B/examples/vfio-dma-edu
 SHIM=$B/libvfiocompat.so
 BDF=${VFC_EDU:?edu not bound}
 T=$(mktemp -d)
+# FLTS-only VT-d before 6.13: iommufd cannot attach (tests/vm/iommufd-refused.sh).
+. "$here/../iommufd-refused.sh"
+if iommufd_refused; then
+	out=$(tmo 300 "$EDU" "$BDF" 2>&1); rc=$?
+	CHECK_DIAG=$out
+	check "edu DMA round trip, plain type1 (first-stage tables)" test "$rc" = 0
+	iommufd_refused_checks edu-dma
+fi
 
 # ioctls FILE REQUEST: how many times strace saw the raw ioctl REQUEST.
 ioctls() { grep -Ec "^[0-9]+ +ioctl\((0x)?[0-9a-f]+, $2," "$1"; }

@@ -16,6 +16,9 @@ GI=$B/helpers/getinfo
 SHIM=$B/libvfiocompat.so
 T=$(mktemp -d)
 IOMMU=${VFC_IOMMU:-intel}
+# FLTS-only VT-d before 6.13: iommufd cannot attach (tests/vm/iommufd-refused.sh).
+. "$here/../iommufd-refused.sh"
+iommufd_refused && iommufd_refused_checks getinfo
 line() { grep "^$1 " "$2" | sed "s/^$1 //"; }
 # pgsizes and ranges only (argsz and the other capabilities differ by back end)
 pr() { line "$1" "$2" | sed 's/^argsz=[0-9]* //'; }

@@ -17,6 +17,9 @@ SHIM=$B/libvfiocompat.so
 BDF=${VFC_IGB:?igb not bound}
 T=$(mktemp -d)
 IOMMU=${VFC_IOMMU:-intel}
+# FLTS-only VT-d before 6.13: iommufd cannot attach (tests/vm/iommufd-refused.sh).
+. "$here/../iommufd-refused.sh"
+iommufd_refused && iommufd_refused_checks probes
 ans() { grep "^probe $1 " | sed 's/^probe [a-z_0-9]* //'; }
 # "ret=R errno=E" -> R/E
 re() { sed -n 's/^ret=\([-0-9]*\) errno=\([A-Z0-9]*\)$/\1\/\2/p' <<<"$1"; }
