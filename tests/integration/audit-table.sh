@@ -111,6 +111,17 @@ check "case missing: the smmuv3 cell without the case says not measured" test "$
 check "variant missing: 6.12's amd still has its detail section" has "$T/miss.md" '^## `amd` on 6.12'
 check "variant missing: smmuv3-v2m (one file of the pair) is left out" hasnt "$T/miss.md" '^## `smmuv3-v2m`'
 
+# (3b) a variant a kernel's iommufd refuses (VARIANT.refused): the summary
+# says so, with the reason, and the committed doc shows 6.12's intel-flts.
+cp -r "$top/docs/compat-audit" "$T/ref"
+printf 'Because of a made-up reason\nover two lines.\n' >"$T/ref/6.12/virtio.refused"
+"$G" "$T/ref" >"$T/ref.md" 2>"$T/ref.e"
+CHECK_DIAG="$(cat "$T/ref.e"); $(grep -n 'Not measured' "$T/ref.md")"
+check "refused variant: the summary names it with its reason, on one line" \
+	grep -qx 'Not measured: `virtio` on 6.12.118, where iommufd refuses every device. Because of a made-up reason over two lines.' "$T/ref.md"
+check "refused variant: the committed doc names 6.12's intel-flts" \
+	grep -q '^Not measured: `intel-flts` on 6.12.118, where iommufd refuses every device' "$top/docs/compat-audit.md"
+
 # (4) bad input: one line naming the problem, non-zero exit.
 bad() { # DESC PATTERN DIR
 	"$G" "$3" >"$T/o" 2>"$T/e"
