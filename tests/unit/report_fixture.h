@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The report writer's fixture, for the suites that read back what it wrote
- * (test_report.c, test_report_writer.c): a scratch directory for the log
- * files (unchecked fixture tmpdir_create/tmpdir_remove), a writer reset to a
- * fresh process (checked fixture writer_setup), and stderr captured to a file.
+ * (test_report.c, test_report_writer.c): writer_tcase() makes a test case
+ * with a scratch directory for the log files (unchecked fixture) and a
+ * writer reset to a fresh process before each test (checked fixture);
+ * set_log, slurp_log and capture_stderr/captured_stderr serve its tests.
  * Static like elfimg.h: each suite that includes it has its own directory.
  */
 #ifndef VFC_REPORT_FIXTURE_H
@@ -120,6 +121,16 @@ static int count_lines(const char *s)
 	for (; *s; s++)
 		n += *s == '\n';
 	return n;
+}
+
+/* A test case NAME with the fixture above. */
+static TCase *writer_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, tmpdir_create, tmpdir_remove);
+	tcase_add_checked_fixture(tc, writer_setup, NULL);
+	return tc;
 }
 
 #endif

@@ -1197,9 +1197,7 @@ Suite *report_suite(void)
 			    VFC_F_COUNT);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("writers");
-	tcase_add_unchecked_fixture(tc, tmpdir_create, tmpdir_remove);
-	tcase_add_checked_fixture(tc, writer_setup, NULL);
+	tc = writer_tcase("writers");
 	tcase_add_test(tc, test_report_line_appends_record_to_log);
 	tcase_add_test(tc, test_report_line_without_log_writes_nothing);
 	tcase_add_test(tc, test_unwritable_log_warns_once_and_keeps_errno);

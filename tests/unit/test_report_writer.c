@@ -63,9 +63,7 @@ Suite *report_writer_suite(void)
 {
 	Suite *s = suite_create("report_writer");
 
-	TCase *tc = tcase_create("writers_report");
-	tcase_add_unchecked_fixture(tc, tmpdir_create, tmpdir_remove);
-	tcase_add_checked_fixture(tc, writer_setup, NULL);
+	TCase *tc = writer_tcase("writers_report");
 	tcase_add_test(tc, test_exit_of_unused_process_writes_nothing);
 	tcase_add_test(tc, test_exit_without_log_prints_summary_line_on_stderr);
 	tcase_add_test(tc, test_warn_writes_one_line_on_stderr);
