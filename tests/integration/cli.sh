@@ -8,14 +8,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 . "$here/../lib/nagios.sh"
-
-B=${B:?B must name the build directory}
-V=$B/vfiocompat
-PROBE=$B/helpers/fdprobe
-T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-SAN_ENV=()
-[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
+. "$here/../lib/suite.sh"
+suite_build
+suite_tmp cli
 v() { "$V" "$@" >"$T/o" 2>"$T/e"; }
 
 # --- the command itself

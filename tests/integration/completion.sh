@@ -6,17 +6,10 @@
 # only readline does (a directory's '/', a quoted space).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
-BC=/usr/share/bash-completion/bash_completion
-COMP=$top/tools/completion/vfiocompat.bash
-T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-comp.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-if [ ! -r "$BC" ]; then
-	tap_fail "bash-completion is installed ($BC): scripts/install-deps build installs it"
-	tap_end
-	exit 1
-fi
+. "$here/../lib/suite.sh"
+suite_tmp comp
+suite_completion
 mkdir -p "$T/sys/bus/pci/drivers/vfio-pci/0000:03:00.0" "$T/sys/bus/pci/drivers/vfio-pci/0000:04:00.0" \
 	"$T/files/a dir" "$T/files/logs"
 : >"$T/files/my report.jsonl"

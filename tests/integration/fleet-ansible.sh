@@ -9,13 +9,12 @@
 # the second run changes nothing (PLAY RECAP changed=0).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
-
-B=${B:?B must name the build directory}
-PROBE=$B/helpers/fdprobe
-T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-ansible.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+. "$here/../lib/suite.sh"
+# Under make sanitize the trialled probe is an ASan build and the package's
+# shim a plain one: ASan must not insist on coming first (SAN_ENV).
+suite_build
+suite_tmp ansible
 command -v ansible-playbook >/dev/null || { tap_fail "ansible-playbook is installed (scripts/install-deps build: ansible-core)"; tap_end; exit 1; }
 
 # The package: make deb reuses it when no packaged file changed (deb.sh built it).
@@ -47,10 +46,6 @@ vfiocompat_trials:
   - {id: fails, argv: [sh, -c, "exec 3</dev/vfio/vfio; exit 1"]}
 EOI
 F=$T/fetched
-# Under make sanitize the trialled probe is an ASan build and the package's
-# shim a plain one: ASan must not insist on coming first (as fleet-report.sh).
-SAN_ENV=()
-[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 play() {
 	# In $T: no ansible.cfg of the caller's directory; its state under $T too.
 	(cd "$T" && env "${SAN_ENV[@]}" ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOME="$T/ansible-home" \
@@ -60,17 +55,28 @@ play() {
 		-e vfiocompat_controller_bin="$T/a/usr/bin/vfiocompat" "$@")
 }
 recap() { sed -n '/^PLAY RECAP/,$p' "$1"; }
+# run_play N WHAT: the playbook's run N, its output in $T/runN; checks WHAT
+# (it exited 0; the check names its duration) and shows its PLAY RECAP.
+run_play() {
+	local n=$1 s rc
+	s=$(date +%s%N)
+	play >"$T/run$n" 2>&1; rc=$?
+	CHECK_DIAG=$(tail -n 40 "$T/run$n")
+	check "$2 ($((($(date +%s%N) - s) / 1000000)) ms)" test "$rc" = 0
+	recap "$T/run$n" | sed "s/^/# run $n: /"
+}
+# changed_both RUN: the PLAY RECAP of RUN says each host changed.
+changed_both() { recap "$1" | grep -q '^fleet-a .* changed=[1-9]' && recap "$1" | grep -q '^fleet-b .* changed=[1-9]'; }
+# fetched_per_host N: the controller holds N reports of each host.
+fetched_per_host() {
+	test "$(ls "$F/fleet-a"/*.jsonl | wc -l)" = "$1" -a "$(ls "$F/fleet-b"/*.jsonl | wc -l)" = "$1"
+}
 
-s=$(date +%s%N)
-play >"$T/run1" 2>&1; rc=$?
-ms1=$((($(date +%s%N) - s) / 1000000))
-CHECK_DIAG=$(tail -n 40 "$T/run1")
-check "first run: ansible-playbook exit 0 ($ms1 ms)" test "$rc" = 0
-recap "$T/run1" | sed 's/^/# run 1: /'
-check "first run changed both hosts" sh -c "recap() { sed -n '/^PLAY RECAP/,\$p' \"\$1\"; }; recap '$T/run1' | grep -q '^fleet-a .* changed=[1-9]' && recap '$T/run1' | grep -q '^fleet-b .* changed=[1-9]'"
+run_play 1 "first run: ansible-playbook exit 0"
+check "first run changed both hosts" changed_both "$T/run1"
 check "the package's files are in each root (dpkg-deb -x of $(basename "$DEB"))" sh -c "test -x '$T/a/usr/bin/vfiocompat' -a -x '$T/b/usr/bin/vfiocompat' && ls '$T'/a/usr/lib/*/libvfiocompat.so >/dev/null"
 check "check ran on each host" sh -c "test \$(grep -c '\"msg\": \"check: ' '$T/run1') = 2"
-check "the reports were fetched: 2 per host" sh -c "test \$(ls '$F/fleet-a'/*.jsonl | wc -l) = 2 -a \$(ls '$F/fleet-b'/*.jsonl | wc -l) = 2"
+check "the reports were fetched: 2 per host" fetched_per_host 2
 CHECK_DIAG=$(cat "$F/fleet-report.txt" 2>&1)
 check "merged with report --by host: kvm-a ready (2 processes)" grep -q '^kvm-a  *ready  *2 ' "$F/fleet-report.txt"
 check "... kvm-b failed (2 processes: 1 ready, 1 failed)" grep -q '^kvm-b  *failed  *2  *1  *0  *0  *0  *0  *1 ' "$F/fleet-report.txt"
@@ -81,13 +87,8 @@ o = json.load(open(sys.argv[1]))
 assert {g["host"]: g["verdict"] for g in o["groups"]} == {"kvm-a": "ready", "kvm-b": "failed"}, o["groups"]
 ' "$F/fleet-report.json"
 
-s=$(date +%s%N)
-play >"$T/run2" 2>&1; rc=$?
-ms2=$((($(date +%s%N) - s) / 1000000))
-CHECK_DIAG=$(tail -n 40 "$T/run2")
-check "second run: exit 0 ($ms2 ms)" test "$rc" = 0
-recap "$T/run2" | sed 's/^/# run 2: /'
+run_play 2 "second run: exit 0"
 n=$(recap "$T/run2" | grep -cE '^(fleet-a|fleet-b|localhost) +: ok=[1-9][0-9]* +changed=0 +unreachable=0 +failed=0')
 check "second run: PLAY RECAP changed=0 failed=0 for fleet-a, fleet-b and localhost" test "$n" = 3
-check "... and no trial ran again (still 2 reports per host)" sh -c "test \$(ls '$F/fleet-a'/*.jsonl | wc -l) = 2 -a \$(ls '$F/fleet-b'/*.jsonl | wc -l) = 2"
+check "... and no trial ran again (still 2 reports per host)" fetched_per_host 2
 tap_end

@@ -9,14 +9,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
-
-B=${B:?B must name the build directory}
-V=$B/vfiocompat
-PROBE=$B/helpers/fdprobe
-T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-fleet.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-SAN_ENV=()
-[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
+. "$here/../lib/suite.sh"
+suite_build
+suite_tmp fleet
 rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
 # on HOST CMD...: CMD in a UTS namespace whose host name is HOST.
 on() { local h=$1; shift; unshare -u sh -c 'hostname "$1"; shift; exec "$@"' sh "$h" env "${SAN_ENV[@]}" "$@"; }

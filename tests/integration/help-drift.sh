@@ -11,20 +11,12 @@
 # Each drift is its own failing line: "SUB: man SYNOPSIS lacks --x".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
 . "$here/../lib/tap.sh"
-B=${B:?B must name the build directory}
-V=$B/vfiocompat
+. "$here/../lib/suite.sh"
+suite_build
+suite_tmp drift
+suite_completion
 MAN=$top/docs/man/vfiocompat.1
-BC=/usr/share/bash-completion/bash_completion
-COMP=$top/tools/completion/vfiocompat.bash
-T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-drift.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-if [ ! -r "$BC" ]; then
-	tap_fail "bash-completion is installed ($BC): scripts/install-deps build installs it"
-	tap_end
-	exit 1
-fi
 
 # Options in text: --long and -x, one per line, sorted; --help, --version and
 # the bare "--" separator are everyone's and left out.

@@ -51,6 +51,48 @@ static void fresh_root(void)
 	ck_assert_ptr_nonnull(mkdtemp(root));
 }
 
+/* ---- the fake host: a root of sysfs and procfs files, and the checklist read from it ---- */
+
+static struct vfc_checklist *l;
+
+static void fake_host_setup(void)
+{
+	l = calloc(1, sizeof(*l));
+	ck_assert_ptr_nonnull(l);
+	fresh_root();
+}
+
+static void fake_host_teardown(void)
+{
+	char cmd[128];
+
+	free(l);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Each back end's allow_unsafe_interrupts parameter, 'Y' or 'N'; 0 leaves it as it is. */
+static void put_unsafe_interrupts(char type1, char iommufd)
+{
+	char text[] = "?\n";
+
+	if (type1) {
+		text[0] = type1;
+		put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", text);
+	}
+	if (iommufd) {
+		text[0] = iommufd;
+		put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", text);
+	}
+}
+
+/* vfiocompat check's IOMMU checks of the fake host, into an emptied checklist. */
+static void check_host(void)
+{
+	memset(l, 0, sizeof(*l));
+	vfc_check_iommu_vendor(l, root, 1);
+}
+
 /* ---- vfiocompat check's IOMMU knowledge (tools/check/iommu_vendor.c) ---- */
 
 START_TEST(test_vtd_kind_from_ecap)
@@ -114,15 +156,11 @@ END_TEST
 
 START_TEST(test_check_amd_without_remapping)
 {
-	struct vfc_checklist *l = calloc(1, sizeof(*l));
-
-	fresh_root();
 	put("/sys/class/iommu/ivhd0/amd-iommu/features", "0x246577efa2254afa\n");
 	put("/proc/cmdline", "console=ttyS0\n");
 	put("/proc/interrupts", " 24:  5  PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
-	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
-	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	put_unsafe_interrupts('Y', 'N');
+	check_host();
 	const struct vfc_check *c = find(l, "IOMMU ivhd0");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(c->status, VFC_PASS);
@@ -133,23 +171,18 @@ START_TEST(test_check_amd_without_remapping)
 	/* type1 runs today, iommufd would refuse the devices: a FAIL. */
 	ck_assert_int_eq(c->status, VFC_FAIL);
 	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1"));
-	free(l);
 }
 END_TEST
 
 START_TEST(test_check_vtd_scalable_and_smmu)
 {
-	struct vfc_checklist *l = calloc(1, sizeof(*l));
-
-	fresh_root();
 	put("/sys/class/iommu/dmar0/intel-iommu/cap", "d2008c22260286\n");
 	put("/sys/class/iommu/dmar0/intel-iommu/ecap", "480080f00f4a\n");
 	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
 	put("/proc/cmdline", "intel_iommu=on\n");
 	put("/proc/interrupts", " 24:  5  IR-PCI-MSI-0000:00:03.0   0-edge  nvme0q0\n");
-	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
-	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	put_unsafe_interrupts('N', 'N');
+	check_host();
 	const struct vfc_check *c = find(l, "IOMMU dmar0");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_nonnull(strstr(c->detail, "scalable mode, second-stage tables"));
@@ -161,14 +194,9 @@ START_TEST(test_check_vtd_scalable_and_smmu)
 	c = find(l, "interrupt remapping");
 	ck_assert_int_eq(c->status, VFC_PASS);
 	/* sm_off on the command line: legacy mode whatever the hardware offers. */
-	memset(l, 0, sizeof(*l));
 	put("/proc/cmdline", "intel_iommu=on,sm_off\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	check_host();
 	ck_assert_ptr_nonnull(strstr(find(l, "IOMMU dmar0")->detail, "legacy mode"));
-	free(l);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -220,17 +248,13 @@ END_TEST
 /* The arm64 lab's SMMUv3 with a GICv3 ITS: MSI window from reserved_regions. */
 START_TEST(test_check_smmuv3_its)
 {
-	struct vfc_checklist *l = calloc(1, sizeof(*l));
-
-	fresh_root();
 	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
 	put("/sys/kernel/iommu_groups/0/reserved_regions",
 	    "0x0000000008000000 0x00000000080fffff msi\n");
 	put("/proc/cmdline", "console=ttyAMA0\n");
 	put("/proc/interrupts", " 14:  3  ITS-PCI-MSIX-0000:00:02.0   0 Edge  nvme0q0\n");
-	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
-	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	put_unsafe_interrupts('N', 'N');
+	check_host();
 	const struct vfc_check *c = find(l, "IOMMU smmu3.0x0000000009050000");
 	ck_assert_ptr_nonnull(c);
 	/* Proven by the arm64 lab (getinfo, edu-dma, probes, qemu-io nvme://). */
@@ -245,24 +269,19 @@ START_TEST(test_check_smmuv3_its)
 	ck_assert_ptr_nonnull(strstr(c->detail, "GICv3 ITS"));
 	/* No x86 wording on an Arm host. */
 	ck_assert_ptr_null(find(l, "interrupt remapping"));
-	free(l);
 }
 END_TEST
 
 /* GICv2m (no ITS): each back end refuses at its own step, by its own parameter. */
 START_TEST(test_check_smmuv3_gicv2m)
 {
-	struct vfc_checklist *l = calloc(1, sizeof(*l));
-
-	fresh_root();
 	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
 	/* Devices bound to vfio-pci: no MSI allocated; the device tree tells. */
 	put("/proc/interrupts", " 11:  9  GICv2  27 Level  arch_timer\n");
 	put("/sys/firmware/devicetree/base/intc@8000000/v2m@8020000/compatible",
 	    "arm,gic-v2m-frame");
-	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "Y\n");
-	put("/sys/module/iommufd/parameters/allow_unsafe_interrupts", "N\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	put_unsafe_interrupts('Y', 'N');
+	check_host();
 	const struct vfc_check *c = find(l, "MSI isolation");
 	ck_assert_ptr_nonnull(c);
 	/* type1 runs today, iommufd would refuse the devices: a FAIL naming its parameter. */
@@ -271,9 +290,8 @@ START_TEST(test_check_smmuv3_gicv2m)
 	ck_assert_ptr_nonnull(
 	    strstr(c->detail, "EPERM at VFIO_GROUP_GET_DEVICE_FD, nothing logged"));
 	/* Neither set: both refuse, each parameter named. */
-	memset(l, 0, sizeof(*l));
-	put("/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
-	vfc_check_iommu_vendor(l, root, 1);
+	put_unsafe_interrupts('N', 0);
+	check_host();
 	c = find(l, "MSI isolation");
 	ck_assert_int_eq(c->status, VFC_WARN);
 	ck_assert_ptr_nonnull(strstr(c->detail, "type1 fails SET_IOMMU with EPERM"));
@@ -281,23 +299,17 @@ START_TEST(test_check_smmuv3_gicv2m)
 	    strstr(c->hint, "vfio_iommu_type1.allow_unsafe_interrupts=1 (type1)"));
 	ck_assert_ptr_nonnull(strstr(c->hint, "iommufd.allow_unsafe_interrupts=1 (iommufd)"));
 	/* An ITS in the device tree: isolated. */
-	memset(l, 0, sizeof(*l));
 	put("/sys/firmware/devicetree/base/intc@8000000/its@8080000/compatible", "arm,gic-v3-its");
-	vfc_check_iommu_vendor(l, root, 1);
+	check_host();
 	ck_assert_int_eq(find(l, "MSI isolation")->status, VFC_PASS);
 	/* Nothing to tell by: said so, not guessed. */
-	memset(l, 0, sizeof(*l));
 	fresh_root();
 	put("/sys/class/iommu/smmu3.0x0000000009050000/x", "");
 	put("/proc/interrupts", "");
-	vfc_check_iommu_vendor(l, root, 1);
+	check_host();
 	c = find(l, "MSI isolation");
 	ck_assert_int_eq(c->status, VFC_WARN);
 	ck_assert_ptr_nonnull(strstr(c->detail, "cannot tell a GICv3 ITS from GICv2m"));
-	free(l);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -308,8 +320,11 @@ Suite *iommu_vendor_suite(void)
 	TCase *tc = tcase_create("vendor_getinfo");
 	tcase_add_test(tc, test_vtd_kind_from_ecap);
 	tcase_add_test(tc, test_cmdline_sm);
-	tcase_add_test(tc, test_check_amd_without_remapping);
 	tcase_add_test(tc, test_check_nagios_states);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fake-host_getinfo");
+	tcase_add_checked_fixture(tc, fake_host_setup, fake_host_teardown);
+	tcase_add_test(tc, test_check_amd_without_remapping);
 	tcase_add_test(tc, test_check_vtd_scalable_and_smmu);
 	tcase_add_test(tc, test_check_vtd_flts_only_before_6_13);
 	tcase_add_test(tc, test_check_smmuv3_its);

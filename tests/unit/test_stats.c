@@ -21,34 +21,27 @@
 #include "iova.h"
 #include "report.h"
 #include "stats.h"
-#include "trial.h"
 #include "unit.h"
 
-static void ready_process(struct vfc_stats *s)
+/* The process under test, set up afresh by its test case's checked fixture. */
+static struct vfc_stats s;
+
+/* A process that opened one container and asked nothing of it yet. */
+static void one_container(void)
 {
-	vfc_stats_reset(s);
-	atomic_store(&s->containers, 1);
-	atomic_store(&s->redirected, 1);
+	vfc_stats_reset(&s);
+	atomic_store(&s.containers, 1);
 }
 
-static struct vfc_trial t;
-
-static void setup(void)
+/* The same container, redirected to iommufd: ready until something says otherwise. */
+static void one_redirected_container(void)
 {
-	vfc_trial_init(&t);
-	vfc_trial_begin_source(&t, "a.jsonl");
-}
-
-static void teardown(void)
-{
-	vfc_trial_free(&t);
+	one_container();
+	atomic_store(&s.redirected, 1);
 }
 
 START_TEST(test_fixed_early_get_info_stays_ready)
 {
-	struct vfc_stats s;
-
-	ready_process(&s);
 	atomic_store(&s.get_info_early, 2);
 	atomic_store(&s.get_info_fixed, 2);
 	ck_assert_str_eq(vfc_verdict(&s), "ready");
@@ -57,9 +50,6 @@ END_TEST
 
 START_TEST(test_unfixed_early_get_info_is_never_ready)
 {
-	struct vfc_stats s;
-
-	ready_process(&s);
 	atomic_store(&s.get_info_early, 2);
 	atomic_store(&s.get_info_fixed, 1);
 	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
@@ -75,8 +65,6 @@ END_TEST
 
 START_TEST(test_no_containers_is_untested)
 {
-	struct vfc_stats s;
-
 	vfc_stats_reset(&s);
 	ck_assert_str_eq(vfc_verdict(&s), VFC_VERDICT_UNTESTED);
 	ck_assert_str_eq(VFC_VERDICT_UNTESTED, "untested");
@@ -85,10 +73,6 @@ END_TEST
 
 START_TEST(test_clean_container_is_ready)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
 	atomic_store(&s.redirected, 1);
 	atomic_store(&s.calls[VFC_OP_MAP_DMA], 10);
 	ck_assert_str_eq(vfc_verdict(&s), "ready");
@@ -97,10 +81,6 @@ END_TEST
 
 START_TEST(test_blocker_feature_is_not_ready)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
 	atomic_store(&s.feat[VFC_F_VADDR_UNMAP].count, 1);
 	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
 	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
@@ -109,10 +89,6 @@ END_TEST
 
 START_TEST(test_blocker_with_fallback_is_not_ready)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
 	atomic_store(&s.fallbacks, 1);
 	atomic_store(&s.feat[VFC_F_SPAPR].count, 1);
 	ck_assert_str_eq(vfc_verdict(&s), "not-ready");
@@ -121,10 +97,6 @@ END_TEST
 
 START_TEST(test_degraded_only_is_ready_with_differences)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
 	atomic_store(&s.feat[VFC_F_TYPE1_V1].count, 1);
 	atomic_store(&s.feat[VFC_F_DMA_AVAIL].count, 3);
 	ck_assert_str_eq(vfc_verdict(&s), "ready-with-differences");
@@ -133,10 +105,6 @@ END_TEST
 
 START_TEST(test_info_only_is_ready)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
 	atomic_store(&s.feat[VFC_F_UPDATE_VADDR_EXT].count, 1);
 	atomic_store(&s.feat[VFC_F_NESTING_EXT].count, 1);
 	ck_assert_str_eq(vfc_verdict(&s), "ready");
@@ -145,9 +113,6 @@ END_TEST
 
 START_TEST(test_fallback_is_untested)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
 	atomic_store(&s.containers, 2);
 	atomic_store(&s.redirected, 1);
 	atomic_store(&s.fallbacks, 1);
@@ -159,7 +124,6 @@ END_TEST
 
 START_TEST(test_stats_reset_clears_everything)
 {
-	struct vfc_stats s;
 	const unsigned char *p = (const unsigned char *)&s;
 
 	memset(&s, 0xff, sizeof(s));
@@ -173,11 +137,6 @@ END_TEST
 
 START_TEST(test_shim_all_ioctls_failed_is_failed)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.redirected, 1);
 	atomic_store(&s.calls[VFC_OP_SET_IOMMU], 1);
 	atomic_store(&s.errors[VFC_OP_SET_IOMMU], 1);
 	atomic_store(&s.calls[VFC_OP_CHECK_EXTENSION], 3);
@@ -200,11 +159,6 @@ END_TEST
 
 START_TEST(test_shim_unfixed_getinfo_rules)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.redirected, 1);
 	atomic_store(&s.calls[VFC_OP_GET_INFO], 1);
 	atomic_store(&s.calls[VFC_OP_MAP_DMA], 4);
 	atomic_store(&s.get_info_early, 1);
@@ -222,11 +176,6 @@ END_TEST
 /* The shim's own summary verdict: every MAP_DMA failed is never ready. */
 START_TEST(test_shim_every_map_dma_failed_is_not_ready)
 {
-	struct vfc_stats s;
-
-	vfc_stats_reset(&s);
-	atomic_store(&s.containers, 1);
-	atomic_store(&s.redirected, 1);
 	atomic_store(&s.calls[VFC_OP_SET_IOMMU], 1);
 	atomic_store(&s.calls[VFC_OP_GET_INFO], 1);
 	atomic_store(&s.calls[VFC_OP_MAP_DMA], 3);
@@ -237,30 +186,31 @@ END_TEST
 
 Suite *stats_suite(void)
 {
-	Suite *s = suite_create("stats");
+	Suite *suite = suite_create("stats");
 
 	TCase *tc = tcase_create("probe_getinfo");
+	tcase_add_checked_fixture(tc, one_redirected_container, NULL);
 	tcase_add_test(tc, test_fixed_early_get_info_stays_ready);
 	tcase_add_test(tc, test_unfixed_early_get_info_is_never_ready);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("verdict_report");
+	suite_add_tcase(suite, tc);
+	tc = tcase_create("reset_report");
 	tcase_add_test(tc, test_no_containers_is_untested);
+	tcase_add_test(tc, test_stats_reset_clears_everything);
+	suite_add_tcase(suite, tc);
+	tc = tcase_create("verdict_report");
+	tcase_add_checked_fixture(tc, one_container, NULL);
 	tcase_add_test(tc, test_clean_container_is_ready);
 	tcase_add_test(tc, test_blocker_feature_is_not_ready);
 	tcase_add_test(tc, test_blocker_with_fallback_is_not_ready);
 	tcase_add_test(tc, test_degraded_only_is_ready_with_differences);
 	tcase_add_test(tc, test_info_only_is_ready);
 	tcase_add_test(tc, test_fallback_is_untested);
-	tcase_add_test(tc, test_stats_reset_clears_everything);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("verdict-model_trial");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	suite_add_tcase(suite, tc);
+	tc = tcase_create("shim-verdict_trial");
+	tcase_add_checked_fixture(tc, one_redirected_container, NULL);
 	tcase_add_test(tc, test_shim_all_ioctls_failed_is_failed);
 	tcase_add_test(tc, test_shim_unfixed_getinfo_rules);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("dma-failures_trial");
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_shim_every_map_dma_failed_is_not_ready);
-	suite_add_tcase(s, tc);
-	return s;
+	suite_add_tcase(suite, tc);
+	return suite;
 }
