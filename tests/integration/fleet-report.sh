@@ -11,13 +11,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 
 B=${B:?B must name the build directory}
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
+# VFC_EXEC_SH: the shell a shimmed program runs as (check-arm64: an arm64 sh).
+SH=${VFC_EXEC_SH:-sh}
 V=$B/vfiocompat
 PROBE=$B/helpers/fdprobe
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-fleet.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SAN_ENV=()
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
-rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
+rep() { env "${SAN_ENV[@]}" $X "$V" report "$@" >"$T/o" 2>"$T/e"; }
 # on HOST CMD...: CMD in a UTS namespace whose host name is HOST.
 on() { local h=$1; shift; unshare -u sh -c 'hostname "$1"; shift; exec "$@"' sh "$h" env "${SAN_ENV[@]}" "$@"; }
 R=$T/reports
@@ -25,11 +29,11 @@ mkdir -p "$R" "$T/empty"
 
 t0=$(date +%s)
 # kvm-a: two programs that use the container and exit cleanly (READY).
-on kvm-a "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
-on kvm-a "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-a $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-a $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
 # kvm-b: one READY, one that fails (exit 1 after opening the container: FAILED).
-on kvm-b "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
-on kvm-b "$V" run --preload --log "$R/%e-%p.jsonl" -- sh -c 'exec 3</dev/vfio/vfio; exit 1' >/dev/null 2>&1
+on kvm-b $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-b $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $SH -c 'exec 3</dev/vfio/vfio; exit 1' >/dev/null 2>&1
 t1=$(date +%s)
 ls "$R" >"$T/files"
 CHECK_DIAG=$(cat "$T/files")
