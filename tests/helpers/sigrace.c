@@ -70,8 +70,8 @@ static int trial(const char *vfc, const char *self, const char *log, int sig, un
 		 * run and the child through it: qemu-user cannot exec a foreign
 		 * binary itself. */
 		char *wrap = getenv("VFC_EXEC_WRAP");
-		char *wargv[] = {wrap,	(char *)vfc,  "run",	 "--preload", "--log", (char *)log,
-				 "--",	wrap,	      (char *)self, "--child",	 NULL};
+		char *wargv[] = {wrap, (char *)vfc, "run",	  "--preload", "--log", (char *)log,
+				 "--", wrap,	    (char *)self, "--child",   NULL};
 
 		if (wrap && *wrap)
 			execvp(wrap, wargv);
