@@ -377,8 +377,8 @@ cross-arm64:
 		CC="$(ARM64_CC)" CROSS_CFLAGS="$(ARM64_CFLAGS)" BPF_ARCH=arm64 \
 		BPF_CROSS_CFLAGS=$(if $(filter aarch64,$(shell uname -m)),,-DVFC_BPF_CROSS_ARM64) all
 
-# The arm64 build's unit tests and its architecture-specific host tests under
-# qemu-user (tests/integration/run-arm64).
+# The arm64 build's unit tests and the host scripts qemu-user can run with it
+# (tests/integration/run-arm64; docs/arm64.md says which and why not the rest).
 check-arm64: cross-arm64
 	B=$(abspath $(ARM64_B)) tests/integration/run-arm64
 

@@ -95,6 +95,33 @@ static long thread_close_range_unshare(int first)
 	return (long)ret;
 }
 
+/* exec this program again with ARGV (ARGV[0] is the step's name). Under an
+ * emulator (VFC_EXEC_WRAP, check-arm64: qemu-aarch64, which cannot exec a
+ * foreign binary itself) through that runner, with the program's own path. */
+static void exec_self(char **args)
+{
+	const char *wrap = getenv("VFC_EXEC_WRAP");
+	static char self[PATH_MAX];
+	char *wargv[64];
+	ssize_t n;
+	size_t k = 0;
+
+	if (!wrap || !*wrap) {
+		execv("/proc/self/exe", args);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	wargv[k++] = (char *)wrap;
+	wargv[k++] = self;
+	for (args++; *args && k < 63; args++)
+		wargv[k++] = *args;
+	wargv[k] = NULL;
+	execvp(wrap, wargv);
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -190,7 +217,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if (!strcmp(s, "exec")) { /* exec ARGS...: this program again */
 			fflush(stdout);
-			execv("/proc/self/exe", argv + i);
+			exec_self(argv + i);
 			DIE("exec");
 		} else if (!strcmp(s, "stderr-close")) {
 			ret = close(2);

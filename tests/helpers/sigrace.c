@@ -66,8 +66,17 @@ static int trial(const char *vfc, const char *self, const char *log, int sig, un
 	if (pid == 0) {
 		char *argv[] = {(char *)vfc, "run",	   "--preload", "--log", (char *)log,
 				"--",	     (char *)self, "--child",	NULL};
+		/* Under an emulator (VFC_EXEC_WRAP, check-arm64: qemu-aarch64),
+		 * run and the child through it: qemu-user cannot exec a foreign
+		 * binary itself. */
+		char *wrap = getenv("VFC_EXEC_WRAP");
+		char *wargv[] = {wrap, (char *)vfc, "run",	  "--preload", "--log", (char *)log,
+				 "--", wrap,	    (char *)self, "--child",   NULL};
 
-		execv(vfc, argv);
+		if (wrap && *wrap)
+			execvp(wrap, wargv);
+		else
+			execv(vfc, argv);
 		_exit(127);
 	}
 	usleep(delay);

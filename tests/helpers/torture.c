@@ -298,7 +298,14 @@ static int chain(const char *self, int depth)
 		char d[16];
 		snprintf(d, sizeof(d), "%d", depth - 1);
 		char *argv[] = {(char *)self, "chain", d, NULL};
+		/* Under an emulator (VFC_EXEC_WRAP, check-arm64: qemu-aarch64,
+		 * which cannot exec a foreign binary itself), through it. */
+		char *wrap = getenv("VFC_EXEC_WRAP");
+		char *wargv[] = {wrap, (char *)self, "chain", d, NULL};
 		pid_t pid;
+
+		if (!wrap || !*wrap)
+			wrap = NULL;
 		switch (depth % 4) {
 		case 0: /* fork, no exec: the child goes on in this image */
 			pid = fork();
@@ -313,16 +320,24 @@ static int chain(const char *self, int depth)
 			pid = vfork();
 			CHECK(pid >= 0, "vfork");
 			if (pid == 0) {
-				execv(self, argv);
+				if (wrap)
+					execvp(wrap, wargv);
+				else
+					execv(self, argv);
 				_exit(127);
 			}
 			break;
 		case 2:
-			CHECK(!posix_spawn(&pid, self, NULL, NULL, argv, environ), "posix_spawn");
+			CHECK(!(wrap ? posix_spawnp(&pid, wrap, NULL, NULL, wargv, environ)
+				     : posix_spawn(&pid, self, NULL, NULL, argv, environ)),
+			      "posix_spawn");
 			break;
 		default: /* exec in place: same pid, a new image of the shim */
 			close(fd);
-			execv(self, argv);
+			if (wrap)
+				execvp(wrap, wargv);
+			else
+				execv(self, argv);
 			DIE("execv");
 		}
 		int st;

@@ -10,6 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 B=$(cd "$B" && pwd)
 V=$B/vfiocompat
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-ebpf.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 chmod 0755 "$T" # uid 65534 below must reach its directories
@@ -27,35 +29,35 @@ one() {
 	CHECK_DIAG=
 }
 
-env "${SAN_ENV[@]}" "$V" audit --help >"$T/o" 2>&1
+env "${SAN_ENV[@]}" $X "$V" audit --help >"$T/o" 2>&1
 check "audit --help: exit 0, the usage" grep -q '^usage: vfiocompat audit' "$T/o"
-check "vfiocompat --help lists audit" sh -c "'$V' --help | grep -q '^  audit '"
-one "an unknown option" "unknown option" "$V" audit --bogus
-one "an extra argument" "unexpected argument" "$V" audit extra
-one "--pid 0" "not a process id" "$V" audit --pid 0
-one "--pid of no process" "no such process" "$V" audit --pid 999999999
-one "--comm longer than 15 bytes" "1 to 15 bytes" "$V" audit --comm 0123456789abcdef
-one "--duration x" "not a number of seconds" "$V" audit --duration x
-one "a missing output directory" "output directory $T/none: No such file" "$V" audit -o "$T/none"
+check "vfiocompat --help lists audit" sh -c "$X '$V' --help | grep -q '^  audit '"
+one "an unknown option" "unknown option" $X "$V" audit --bogus
+one "an extra argument" "unexpected argument" $X "$V" audit extra
+one "--pid 0" "not a process id" $X "$V" audit --pid 0
+one "--pid of no process" "no such process" $X "$V" audit --pid 999999999
+one "--comm longer than 15 bytes" "1 to 15 bytes" $X "$V" audit --comm 0123456789abcdef
+one "--duration x" "not a number of seconds" $X "$V" audit --duration x
+one "a missing output directory" "output directory $T/none: No such file" $X "$V" audit -o "$T/none"
 : >"$T/file"
-one "an output 'directory' that is a file" "is not a directory" "$V" audit -o "$T/file"
+one "an output 'directory' that is a file" "is not a directory" $X "$V" audit -o "$T/file"
 mkdir "$T/ro"
 chmod 0555 "$T/ro"
 one "an unwritable output directory (uid 65534)" "not writable" \
-	setpriv --reuid 65534 --regid 65534 --clear-groups "$V" audit -o "$T/ro"
+	setpriv --reuid 65534 --regid 65534 --clear-groups $X "$V" audit -o "$T/ro"
 one "without CAP_BPF/CAP_PERFMON (uid 65534)" "needs CAP_BPF and CAP_PERFMON" \
-	setpriv --reuid 65534 --regid 65534 --clear-groups "$V" audit -o /tmp
+	setpriv --reuid 65534 --regid 65534 --clear-groups $X "$V" audit -o /tmp
 # The lock held by another instance (flock holding it, as the audit does).
 echo 4242 >"$T/lock"
 flock -o "$T/lock" sleep 30 &
 holder=$!
 for _ in $(seq 50); do flock -n "$T/lock" true || break; sleep 0.1; done
-one "a second instance" "another vfiocompat audit is running (pid 4242" "$V" audit -o "$T"
+one "a second instance" "another vfiocompat audit is running (pid 4242" $X "$V" audit -o "$T"
 pkill -P "$holder" sleep 2>/dev/null
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
-one "no BTF" "this kernel has no BTF" env VFIOCOMPAT_AUDIT_BTF=$T/none "$V" audit -o "$T"
+one "no BTF" "this kernel has no BTF" env VFIOCOMPAT_AUDIT_BTF=$T/none $X "$V" audit -o "$T"
 one "no VFIO container handler in the kernel's BTF" "no VFIO type1 container in this kernel" \
-	env VFIOCOMPAT_AUDIT_SYMBOL=vfc_no_such_function "$V" audit -o "$T"
+	env VFIOCOMPAT_AUDIT_SYMBOL=vfc_no_such_function $X "$V" audit -o "$T"
 check "nothing was written to the output directory" test -z "$(ls -A "$T/ro")"
 tap_end

@@ -13,6 +13,8 @@ B=${B:?B must name the build directory}
 SHIM=$B/libvfiocompat.so
 BK=$B/helpers/bookkeep
 Q=$B/helpers/report-query
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 REAL=${VFC_REAL:-0}
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-bk.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -26,9 +28,9 @@ run() {
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
 	rm -f "$L"
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" "$BK" "$@" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "${envs[@]}" $X "$BK" "$@" >"$T/out" 2>"$T/err"
 }
-q() { "$Q" "$@"; }
+q() { $X "$Q" "$@"; }
 api_calls() { q "$L" summary ioctls.GET_API_VERSION.calls; }
 
 # A group node: the lab's first VFIO group; on the host a stand-in char node
@@ -78,7 +80,7 @@ fi
 
 # 3. fd 2 replaced by a data file: the summary is not written into it.
 : >"$T/data"
-env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "$BK" stderr-close open "$T/data" open /dev/vfio/vfio api 4 \
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" $X "$BK" stderr-close open "$T/data" open /dev/vfio/vfio api 4 \
 	>"$T/out" 2>"$T/err"
 check "data file took fd 2" is "$(awk '$1=="open"{print $2; exit}' "$T/out")" ret=2
 check "nothing of the shim's in the data file at fd 2" is "$(wc -c <"$T/data")" 0
@@ -93,7 +95,7 @@ chmod 0755 "$T"
 mkdir -m 1777 "$T/shared"
 forged='{"type":"summary","verdict":"ready"}'
 setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "echo '$forged' >'$T/shared/r.jsonl'"
-env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/r.jsonl" "$BK" open /dev/vfio/vfio api 3 \
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/r.jsonl" $X "$BK" open /dev/vfio/vfio api 3 \
 	>"$T/out" 2>"$T/err"
 check "another user's report file is left as it was" is "$(cat "$T/shared/r.jsonl")" "$forged"
 check "... and refused with one line naming the owner" is \
@@ -101,7 +103,7 @@ check "... and refused with one line naming the owner" is \
 : >"$T/data"
 : >"$T/data"
 ln -s "$T/data" "$T/shared/sym.jsonl"
-env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/sym.jsonl" "$BK" open /dev/vfio/vfio api 3 \
+env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/shared/sym.jsonl" $X "$BK" open /dev/vfio/vfio api 3 \
 	>"$T/out" 2>"$T/err"
 check "a symlink as report path is not followed" is "$(wc -c <"$T/data")" 0
 rm -f "$T/own.jsonl"
@@ -134,7 +136,7 @@ gp=
 kib=8
 [ "${VFC_SANITIZE:-0}" = 1 ] && kib=64
 rm -f "$L"
-env "${SAN_ENV[@]}" SIGSTACK_KIB=$kib LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "$B/helpers/sigstack" $gp \
+env "${SAN_ENV[@]}" SIGSTACK_KIB=$kib LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" $X "$B/helpers/sigstack" $gp \
 	>"$T/out" 2>"$T/err"
 rc=$?
 check "container open and ioctls, with records, from a handler on a $kib KiB sigaltstack (rc $rc)" \
@@ -154,7 +156,7 @@ limit=$(cat /sys/module/vfio_iommu_type1/parameters/dma_entry_limit 2>/dev/null 
 enosys=0 unredirected=0 limits=
 for i in $(seq 20); do
 	rm -f "$L"
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" "$B/helpers/ctorclient" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$L" $X "$B/helpers/ctorclient" >"$T/out" 2>"$T/err"
 	enosys=$((enosys + $(sed -n 's/.*enosys=\([0-9]*\).*/\1/p' "$T/out")))
 	unredirected=$((unredirected + $(sed -n 's/.*unredirected=\([0-9]*\).*/\1/p' "$T/out")))
 	limits="$limits $(q "$L" summary dma_entry_limit)"

@@ -19,19 +19,21 @@ SAN_ENV=()
 # VFC_WRAP: a command the shimmed probe runs under (memcheck.sh: valgrind).
 WRAP=()
 [ -n "${VFC_WRAP:-}" ] && read -ra WRAP <<<"$VFC_WRAP"
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 
 # shim [ENV=V...] -- ARGS: run fdprobe under the shim; stdout in $T/out, stderr in $T/err.
 shim() {
 	local envs=()
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
-	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "${WRAP[@]}" "$PROBE" "$@" >"$T/out" 2>"$T/err"
+	env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" "${envs[@]}" "${WRAP[@]}" $X "$PROBE" "$@" >"$T/out" 2>"$T/err"
 }
-plain() { "$PROBE" "$@" >"$T/plain" 2>&1; }
+plain() { $X "$PROBE" "$@" >"$T/plain" 2>&1; }
 field() { # field STEP KEY: value of KEY= on the line of STEP in $T/out
 	awk -v s="$1" -v k="$2" '$1 == s { for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) { print substr($i, length(k) + 2); exit } } }' "$T/out"
 }
-q() { "$Q" "$@"; }
+q() { $X "$Q" "$@"; }
 # What fdprobe shows for a container left on type1: the host's stand-in
 # 10:196 has no driver behind it (ENODEV), the lab's is the real one.
 TYPE1_PATH=-
@@ -174,7 +176,8 @@ check "bad argument pointers: no crash, kernel's answer returned" is "$(grep -c 
 
 # 10. Exports: only the interposed symbols.
 vfork=
-[ "$(uname -m)" = x86_64 ] && vfork="vfork " # vfork.S: x86-64 only
+# vfork.S: x86-64 only (the shim's architecture, not the host's: check-arm64)
+readelf -h "$SHIM" | grep -q 'Machine:.*X86-64' && vfork="vfork "
 exports=$(nm -D --defined-only "$SHIM" | awk '$2 ~ /[TWi]/ {print $3}' | sed 's/@.*//' | sort | tr '\n' ' ')
 check "only interposed symbols exported" is "$exports" "__open64_2 __open_2 __openat64_2 __openat_2 close close_range dup dup2 dup3 fcntl fcntl64 ioctl mmap mmap64 munmap open open64 openat openat64 $vfork"
 # Each interposed function has glibc's own prototype: on x86-64 off_t and

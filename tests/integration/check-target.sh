@@ -11,11 +11,13 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 B=${B:?B must name the build directory}
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 V=$B/vfiocompat
 K=$here/../fixtures/kconfig
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-target.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-v() { "$V" "$@" >"$T/o" 2>"$T/e"; }
+v() { $X "$V" "$@" >"$T/o" 2>"$T/e"; }
 # line NAME: the check line named NAME ("  STATUS  NAME  detail").
 # ("kernel" is not "kernel vs lab", "kernel config" or "kernel differences".)
 line() { grep -E "^  [A-Z]{4}  $1 " "$T/o" | grep -vE "^  [A-Z]{4}  $1 (vs lab|config|differences) "; }

@@ -9,6 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 B=$(cd "${B:?B must name the build directory}" && pwd)
 V=$B/vfiocompat
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
+# A dynamic program of the build's architecture, no VFIO user (check-arm64:
+# busybox:arm64, as inspect reads its own architecture only).
+LS=${VFC_TARGET_LS:-/bin/ls}
 EDU=$B/examples/vfio-dma-edu
 STATIC=$B/examples/vfio-dma-edu-static
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-inspect.XXXXXX")
@@ -18,7 +23,7 @@ SAN_ENV=()
 lacks() { ! grep -q -- "$2" "$1" || { CHECK_DIAG="$(head -c 1500 "$1")"; return 1; }; }
 lines_are() { [ "$(wc -l <"$1")" -eq "$2" ] || { CHECK_DIAG="$(cat "$1")"; return 1; }; }
 # v ARGS...: run inspect with a time limit (a FIFO must not block it); rc in $rc.
-v() { timeout 120 env "${SAN_ENV[@]}" "$V" inspect "$@" >"$T/o" 2>"$T/e"; rc=$?; }
+v() { timeout 120 env "${SAN_ENV[@]}" $X "$V" inspect "$@" >"$T/o" 2>"$T/e"; rc=$?; }
 
 v --help
 check "--help: exit 0 with a usage line" has "$T/o" '^usage: vfiocompat inspect'
@@ -27,14 +32,14 @@ check "no binary: exit 2" rc_is "$rc" 2
 check "no binary: says so" has "$T/e" '^vfiocompat inspect: no binary given'
 
 # --- real binaries
-v /bin/ls
-check "/bin/ls: exit 0" rc_is "$rc" 0
-check "/bin/ls: 64-bit, dynamically linked" has "$T/o" '^  elf: *64-bit, dynamically linked$'
-check "/bin/ls: its interpreter" has "$T/o" '^  interpreter: */.*ld-.*\.so'
-check "/bin/ls: imports ioctl" has "$T/o" '^  libc imports: .*ioctl'
-check "/bin/ls: not a VFIO user, with the strategy it would need" \
+v $LS
+check "$LS: exit 0" rc_is "$rc" 0
+check "$LS: 64-bit, dynamically linked" has "$T/o" '^  elf: *64-bit, dynamically linked$'
+check "$LS: its interpreter" has "$T/o" '^  interpreter: */.*ld-.*\.so'
+check "$LS: imports ioctl" has "$T/o" '^  libc imports: .*ioctl'
+check "$LS: not a VFIO user, with the strategy it would need" \
 	has "$T/o" '^  verdict: *not a VFIO user: no reference to /dev/vfio or /dev/iommu.*; if it were one: '
-check "/bin/ls: the verdict is the block's last line" test "$(tail -n 1 "$T/o" | cut -c1-11)" = "  verdict: "
+check "$LS: the verdict is the block's last line" test "$(tail -n 1 "$T/o" | cut -c1-11)" = "  verdict: "
 cp "$T/o" "$T/ls.out"
 
 v "$EDU"
@@ -112,13 +117,13 @@ check "3 GiB file: still judged on what was read" has "$T/o" '^  verdict: *prelo
 check "3 GiB file: in under 60 s" test $(($(date +%s) - start)) -lt 60
 
 # --- many binaries: a bad one does not stop the others
-v /bin/ls "$T/text" "$EDU"
+v $LS "$T/text" "$EDU"
 check "mixed list: exit 2" rc_is "$rc" 2
 check "mixed list: the good ones are still inspected" test "$(grep -c '^  verdict:' "$T/o")" -eq 2
 check "mixed list: one error line" lines_are "$T/e" 1
 
 # --- JSON: one object per line and binary, errors included
-v /bin/ls "$EDU" "$STATIC" "$T/edu-setuid" "$T/text" --json
+v $LS "$EDU" "$STATIC" "$T/edu-setuid" "$T/text" --json
 check "--json after the binaries: exit 2 for the non-ELF" rc_is "$rc" 2
 check "--json: one object per binary, fields as documented" python3 -c '
 import json, sys
@@ -132,18 +137,18 @@ for o in (ls, edu, st, suid):
               "scanned_bytes", "scan_capped", "strategy", "verdict", "reason",
               "strategy_if_vfio_user", "reason_if_vfio_user"):
         assert k in o, (k, o)
-assert ls["path"] == "/bin/ls" and ls["strategy"] == "not-vfio" and ls["vfio_user"] is False, ls
+assert ls["path"] == sys.argv[2] and ls["strategy"] == "not-vfio" and ls["vfio_user"] is False, ls
 assert ls["dynamic"] is True and "ioctl" in ls["imports"], ls
 assert edu["strategy"] == "preload" and edu["verdict"] == "preload works", edu
 assert {"open", "ioctl"} <= set(edu["imports"]) and edu["refs_vfio_container"] is True, edu
 assert st["strategy"] == "mount-ns" and st["dynamic"] is False and st["interpreter"] is None, st
 assert suid["strategy"] == "ebpf-audit" and suid["setuid"] is True, suid
 assert text["inspected"] is False and "not an ELF binary" in text["error"], text
-' "$T/o"
+' "$T/o" "$LS"
 check "--json: errors still on stderr" lines_are "$T/e" 1
 
 # The outputs quoted in tools/README.md, for the record.
-echo "# inspect /bin/ls:"
+echo "# inspect $LS:"
 sed 's/^/#   /' "$T/ls.out"
 echo "# inspect vfio-dma-edu-static:"
 sed 's/^/#   /' "$T/static.out"

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/suite.sh"
 suite_build
 suite_tmp cli
-v() { "$V" "$@" >"$T/o" 2>"$T/e"; }
+v() { $X "$V" "$@" >"$T/o" 2>"$T/e"; }
 
 # --- the command itself
 v --version; rc=$?
@@ -117,8 +117,8 @@ fi
 # --- report, on reports the real shim writes
 L=$T/logs
 mkdir -p "$L"
-env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" VFIOCOMPAT_LOG="$L/a-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
-env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" VFIOCOMPAT_LOG="$L/b-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl ext 10 ioctl set 1 ioctl dirty >/dev/null 2>&1
+env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" VFIOCOMPAT_LOG="$L/a-%p.jsonl" $X "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
+env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" VFIOCOMPAT_LOG="$L/b-%p.jsonl" $X "$PROBE" open /dev/vfio/vfio ioctl ext 10 ioctl set 1 ioctl dirty >/dev/null 2>&1
 A=$(ls "$L"/a-*.jsonl 2>/dev/null | head -n1); A=${A:-/nonexistent}
 Bf=$(ls "$L"/b-*.jsonl 2>/dev/null | head -n1); Bf=${Bf:-/nonexistent}
 v report "$A"; rc=$?
@@ -189,46 +189,46 @@ check "report reads stdin as -" rc_is "$rc" 1
 
 # --- run
 export TMPDIR=$T
-env "${SAN_ENV[@]}" "$V" run --preload -- "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run --preload -- $X "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"; rc=$?
 check "run: the command's own exit status (0)" rc_is "$rc" 0
 check "run: the program really held the redirected node" has "$T/o" 'path=/dev/iommu'
 check "run: verdict on stderr" has "$T/e" '^vfiocompat run: verdict FAILED (type1_v1); 1 process; details: vfiocompat report /'
 R=$(sed -n 's/.*details: vfiocompat report //p' "$T/e")
-check "run: the report it names exists and reads back" sh -c "\"$V\" report $R >/dev/null; test \$? = 1"
-"$PROBE" open /dev/vfio/vfio >"$T/plain" 2>&1
-env "${SAN_ENV[@]}" "$V" run --preload --audit -- "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
+check "run: the report it names exists and reads back" sh -c "$X \"$V\" report $R >/dev/null; test \$? = 1"
+$X "$PROBE" open /dev/vfio/vfio >"$T/plain" 2>&1
+env "${SAN_ENV[@]}" $X "$V" run --preload --audit -- $X "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
 check "run --audit: the open answers as without the shim (type1 kept)" test "$(awk '$1=="open"{print $2, $3}' "$T/o")" = "$(awk '$1=="open"{print $2, $3}' "$T/plain")"
-env "${SAN_ENV[@]}" "$V" run --preload --audit -- sh -c 'echo "$VFIOCOMPAT_MODE"' >"$T/o" 2>"$T/e"
+env "${SAN_ENV[@]}" $X "$V" run --preload --audit -- $SH -c 'echo "$VFIOCOMPAT_MODE"' >"$T/o" 2>"$T/e"
 check "run --audit sets VFIOCOMPAT_MODE=audit" has "$T/o" '^audit$'
-env "${SAN_ENV[@]}" "$V" run --preload --log "$T/mine-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"
+env "${SAN_ENV[@]}" $X "$V" run --preload --log "$T/mine-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio ioctl set 1 >"$T/o" 2>"$T/e"
 check "run --log: the report is where asked" sh -c "grep -q '\"type\":\"summary\"' $T/mine-*.jsonl"
 check "run --log: the verdict names it" has "$T/e" "details: vfiocompat report $T/mine-\*.jsonl$"
-env "${SAN_ENV[@]}" "$V" run --preload --target /nonexistent-node --fail-closed -- "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
+env "${SAN_ENV[@]}" $X "$V" run --preload --target /nonexistent-node --fail-closed -- $X "$PROBE" open /dev/vfio/vfio >"$T/o" 2>"$T/e"
 check "run --fail-closed: the open fails instead of falling back" has "$T/o" '^open ret=-1 errno=2'
-env "${SAN_ENV[@]}" LD_PRELOAD=/lib/x86_64-linux-gnu/libc.so.6 "$V" run --preload -- sh -c 'echo "$LD_PRELOAD"' >"$T/o" 2>"$T/e"
+env "${SAN_ENV[@]}" LD_PRELOAD=/lib/x86_64-linux-gnu/libc.so.6 $X "$V" run --preload -- $SH -c 'echo "$LD_PRELOAD"' >"$T/o" 2>"$T/e"
 check "run keeps an existing LD_PRELOAD after the shim" has "$T/o" "^/.*/libvfiocompat.so /lib/x86_64-linux-gnu/libc.so.6$"
-env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'exit 7' >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run --preload -- $SH -c 'exit 7' >"$T/o" 2>"$T/e"; rc=$?
 check "run: exit status 7 passed on" rc_is "$rc" 7
 check "run: a program that never opened VFIO is UNTESTED" has "$T/e" 'verdict UNTESTED'
-env "${SAN_ENV[@]}" "$V" run -- /nonexistent/cmd >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run -- /nonexistent/cmd >"$T/o" 2>"$T/e"; rc=$?
 check "run: a missing command exits 127 with one line" rc_is "$rc/$(wc -l <"$T/e")" 127/1
-env "${SAN_ENV[@]}" "$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run --preload -- "$T" >"$T/o" 2>"$T/e"; rc=$?
 check "run: a directory as command exits 126" rc_is "$rc" 126
-env "${SAN_ENV[@]}" "$V" run >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run >"$T/o" 2>"$T/e"; rc=$?
 check "run without a command: exit 125 (run's own error)" rc_is "$rc" 125
-env "${SAN_ENV[@]}" "$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run --log relative.jsonl -- true >"$T/o" 2>"$T/e"; rc=$?
 check "run --log relative: refused, exit 125" rc_is "$rc" 125
 # Signals: a TERM sent to vfiocompat reaches the program, whose death is re-raised.
-env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
+env "${SAN_ENV[@]}" $X "$V" run --preload -- $SH -c 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/o" 2>"$T/e" &
 pid=$!
 for _ in $(seq 300); do grep -q ready "$T/o" 2>/dev/null && break; sleep 0.1; done
 kill -TERM "$pid"; wait_for "$pid" 30 "vfiocompat run after SIGTERM"; rc=$?
 check "run forwards SIGTERM to the program" has "$T/o" '^got-term$'
 check "run passes on the program's exit status after the signal (42)" rc_is "$rc" 42
-env "${SAN_ENV[@]}" "$V" run --preload -- sh -c 'kill -USR1 $$' >"$T/o" 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" run --preload -- $SH -c 'kill -USR1 $$' >"$T/o" 2>"$T/e"; rc=$?
 check "run: a program killed by a signal kills run the same way (128+10)" rc_is "$rc" 138
 if [ "$(id -u)" = 0 ]; then
-	env "${SAN_ENV[@]}" "$V" run --mount-ns -- sh -c 'stat -c %t:%T /dev/vfio/vfio' >"$T/o" 2>"$T/e"; rc=$?
+	env "${SAN_ENV[@]}" $X "$V" run --mount-ns -- sh -c 'stat -c %t:%T /dev/vfio/vfio' >"$T/o" 2>"$T/e"; rc=$?
 	check "run --mount-ns: /dev/vfio/vfio is the target node inside" rc_is "$rc/$(cat "$T/o")" "0/$(stat -c %t:%T /dev/iommu)"
 	check "run --mount-ns: says so" has "$T/e" 'is /dev/iommu inside this mount namespace'
 	check "run --mount-ns: nothing changed outside" test "$(stat -c %t:%T /dev/vfio/vfio)" = a:c4

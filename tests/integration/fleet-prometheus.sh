@@ -16,6 +16,10 @@ top=$(cd "$here/../.." && pwd)
 
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
+# VFC_EXEC_SH: the shell a shimmed program runs as (check-arm64: an arm64 sh).
+SH=${VFC_EXEC_SH:-sh}
 PROBE=$B/helpers/fdprobe
 RULES=$top/monitoring/vfiocompat.rules.yml
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-prom.XXXXXX")
@@ -56,19 +60,26 @@ sed 's/^/# promtool: /' "$T/o"
 
 # 2. Two hosts' trials, each host's textfile directory written by the timers' scripts.
 for h in kvm-a kvm-b; do mkdir -p "$T/$h/log" "$T/$h/textfile"; done
-runon() { local h=$1; shift; on "$h" "$V" run --preload --log "$T/$h/log/%e-%p.jsonl" -- "$@" >/dev/null 2>&1; }
-runon kvm-a "$PROBE" open /dev/vfio/vfio
-runon kvm-a "$PROBE" open /dev/vfio/vfio
-runon kvm-b "$PROBE" open /dev/vfio/vfio
-runon kvm-b sh -c 'exec 3</dev/vfio/vfio; exit 1'
+runon() { local h=$1; shift; on "$h" $X "$V" run --preload --log "$T/$h/log/%e-%p.jsonl" -- "$@" >/dev/null 2>&1; }
+runon kvm-a $X "$PROBE" open /dev/vfio/vfio
+runon kvm-a $X "$PROBE" open /dev/vfio/vfio
+runon kvm-b $X "$PROBE" open /dev/vfio/vfio
+runon kvm-b $SH -c 'exec 3</dev/vfio/vfio; exit 1'
+# The timers' scripts run $VFIOCOMPAT; under a runner, a script that runs it.
+VC=$V
+if [ -n "$X" ]; then
+	VC=$T/vfiocompat-wrapped
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$X" "$V" >"$VC"
+	chmod 755 "$VC"
+fi
 for h in kvm-a kvm-b; do
-	on "$h" env VFIOCOMPAT="$V" "$top/systemd/report-textfile" "$T/$h/log" "$T/$h/textfile/vfiocompat.prom" >"$T/o" 2>&1 || cat "$T/o"
-	on "$h" env VFIOCOMPAT="$V" "$top/systemd/check-textfile" "$T/$h/textfile/vfiocompat-check.prom" >"$T/o" 2>&1 || cat "$T/o"
+	on "$h" env VFIOCOMPAT="$VC" "$top/systemd/report-textfile" "$T/$h/log" "$T/$h/textfile/vfiocompat.prom" >"$T/o" 2>&1 || cat "$T/o"
+	on "$h" env VFIOCOMPAT="$VC" "$top/systemd/check-textfile" "$T/$h/textfile/vfiocompat-check.prom" >"$T/o" 2>&1 || cat "$T/o"
 done
 check "each host's textfile directory has the report and check metrics" sh -c "
 	for h in kvm-a kvm-b; do test -s '$T'/\$h/textfile/vfiocompat.prom -a -s '$T'/\$h/textfile/vfiocompat-check.prom || exit 1; done"
 want_ready=1
-env "${SAN_ENV[@]}" "$V" check >/dev/null 2>&1 || want_ready=0
+env "${SAN_ENV[@]}" $X "$V" check >/dev/null 2>&1 || want_ready=0
 
 # 3. node_exporter per host (textfile collector only), Prometheus scraping both.
 t0=$(date +%s%N)

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/suite.sh"
 suite_build
 suite_tmp fleet
-rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
+rep() { env "${SAN_ENV[@]}" $X "$V" report "$@" >"$T/o" 2>"$T/e"; }
 # on HOST CMD...: CMD in a UTS namespace whose host name is HOST.
 on() { local h=$1; shift; unshare -u sh -c 'hostname "$1"; shift; exec "$@"' sh "$h" env "${SAN_ENV[@]}" "$@"; }
 R=$T/reports
@@ -20,11 +20,11 @@ mkdir -p "$R" "$T/empty"
 
 t0=$(date +%s)
 # kvm-a: two programs that use the container and exit cleanly (READY).
-on kvm-a "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
-on kvm-a "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-a $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-a $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
 # kvm-b: one READY, one that fails (exit 1 after opening the container: FAILED).
-on kvm-b "$V" run --preload --log "$R/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
-on kvm-b "$V" run --preload --log "$R/%e-%p.jsonl" -- sh -c 'exec 3</dev/vfio/vfio; exit 1' >/dev/null 2>&1
+on kvm-b $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+on kvm-b $X "$V" run --preload --log "$R/%e-%p.jsonl" -- $SH -c 'exec 3</dev/vfio/vfio; exit 1' >/dev/null 2>&1
 t1=$(date +%s)
 ls "$R" >"$T/files"
 CHECK_DIAG=$(cat "$T/files")

@@ -27,7 +27,7 @@ opts() {
 # help_opts SUB: the usage lines (up to the first blank line) and the lines
 # that define an option ("  --x ...", "  -o, --output ...").
 help_opts() {
-	"$V" "$1" --help 2>&1 | awk '
+	$X "$V" "$1" --help 2>&1 | awk '
 		/^usage:/ { u = 1 }
 		u && /^$/ { u = 0 }
 		u { print; next }
@@ -81,13 +81,17 @@ diff_sets() {
 	[ "$bad" = 0 ] && tap_ok "$sub: $what agrees with --help ($(printf '%s\n' "$3" | grep -c .) options)"
 }
 
-mapfile -t SUBS < <("$V" --help | awk '/^commands:/ { c = 1; next } c && /^  [a-z]/ { print $1 }')
+mapfile -t SUBS < <($X "$V" --help | awk '/^commands:/ { c = 1; next } c && /^  [a-z]/ { print $1 }')
 check "vfiocompat --help lists the subcommands (found ${#SUBS[@]})" test "${#SUBS[@]}" -ge 7
 top_comp=$(complete_line 'vfiocompat ' | sort -u)
 help_comp=$(complete_line 'vfiocompat help ' | sort -u)
 for sub in "${SUBS[@]}"; do
+	if [ "$sub" = libvirt ] && [ -n "$X" ] && [ ! -x "$B/vfiocompat-libvirt" ]; then
+		tap_skip "libvirt: --help, man page and completion agree" "the arm64 build has no vfiocompat-libvirt (no libvirt-dev:arm64)"
+		continue
+	fi
 	want=$(help_opts "$sub")
-	CHECK_DIAG=$("$V" "$sub" --help 2>&1 | head -5)
+	CHECK_DIAG=$($X "$V" "$sub" --help 2>&1 | head -5)
 	check "$sub: --help exits 0 and names an option" test -n "$want"
 	CHECK_DIAG=
 	check "$sub: the completion offers it after 'vfiocompat '" grep -qx -- "$sub" <<<"$top_comp"

@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 
 B=${B:?B must name the build directory}
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
 SHIM=$B/libvfiocompat.so
 TORTURE=$B/helpers/torture
 STRESS=${VFC_STRESS:-0}
@@ -18,13 +20,13 @@ SAN_ENV=()
 cd "$T" || exit 1
 
 kv() { grep -o "$1=[^ ]*" "$2" | head -n1 | cut -d= -f2; } # kv KEY FILE
-q() { "$B/helpers/report-query" "$@"; }
+q() { $X "$B/helpers/report-query" "$@"; }
 
 # threads NAME LIB PROG OPS [wrapper...]: 16 threads, then the table and the counts.
 threads() {
 	local name=$1 lib=$2 prog=$3 ops=$4
 	shift 4
-	timeout 600 "$@" env "${SAN_ENV[@]}" LD_PRELOAD="$lib" "$prog" threads 16 "$ops" \
+	timeout 600 "$@" env "${SAN_ENV[@]}" LD_PRELOAD="$lib" $X "$prog" threads 16 "$ops" \
 		>"$T/$name.out" 2>"$T/$name.err"
 	local rc=$? total=$((16 * ops))
 	check "$name: $total operations in 16 threads finish (rc $rc)" is "$rc" 0
@@ -48,7 +50,7 @@ threads plain "$SHIM" "$TORTURE" "$OPS"
 
 # 2. fork / vfork+exec / posix_spawn / exec-in-place chains: one report per process.
 rm -f "$T"/chain-*.jsonl
-timeout 120 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/chain-%p.jsonl" "$TORTURE" chain "$DEPTH" \
+timeout 120 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/chain-%p.jsonl" $X "$TORTURE" chain "$DEPTH" \
 	>"$T/chain.out" 2>"$T/chain.err"
 check "chain of $DEPTH: every image ran" is "$(grep -c '^chain pid=' "$T/chain.out")" $((DEPTH + 1))
 pids=$(sed -n 's/^chain pid=\([0-9]*\).*/\1/p' "$T/chain.out" | sort -u)
@@ -72,7 +74,7 @@ check "chain: as many report files as processes" is "$(ls "$T"/chain-*.jsonl | w
 # 3. A signal handler opening, dup-ing and closing the container while the main
 #    thread is inside the shim doing the same: no deadlock, every open recorded.
 rm -f "$T/sig.jsonl"
-timeout $((SIG + 60)) env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/sig.jsonl" "$TORTURE" signals "$SIG" \
+timeout $((SIG + 60)) env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/sig.jsonl" $X "$TORTURE" signals "$SIG" \
 	>"$T/sig.out" 2>"$T/sig.err"
 rc=$?
 check "signals: no deadlock in ${SIG}s of handler opens (rc $rc)" is "$rc" 0
@@ -96,7 +98,7 @@ check "signals: every report line is a whole record" is "$(grep -vc '^{"type":"[
 sf_n=0 sf_bad=0 sf_hit=0 sf_fail=
 while [ "$sf_hit" -lt 5 ] && [ "$sf_n" -lt 2000 ]; do
 	rm -f "$T"/sf.*.jsonl
-	timeout 120 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/sf.%p.jsonl" "$TORTURE" sigfirst 100 \
+	timeout 120 env "${SAN_ENV[@]}" LD_PRELOAD="$SHIM" VFIOCOMPAT_LOG="$T/sf.%p.jsonl" $X "$TORTURE" sigfirst 100 \
 		>"$T/sf.out" 2>"$T/sf.err"
 	rc=$?
 	[ "$rc/$(grep -c '^child=' "$T/sf.out")" = 0/100 ] || sf_fail="$sf_fail batch $((sf_n / 100 + 1)): rc $rc, $(grep -c '^child=' "$T/sf.out") children;"

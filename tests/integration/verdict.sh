@@ -13,6 +13,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 B=${B:?B must name the build directory}
 V=$B/vfiocompat
 PROBE=$B/helpers/fdprobe
+# VFC_EXEC_WRAP: a runner for the built programs (check-arm64: qemu-aarch64).
+X=${VFC_EXEC_WRAP:-}
+# VFC_EXEC_SH: the shell a shimmed program runs as (check-arm64: an arm64 sh).
+SH=${VFC_EXEC_SH:-sh}
 Q=$B/helpers/report-query
 T=$(mktemp -d "${TMPDIR:-/tmp}/vfc-verdict.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -20,23 +24,23 @@ export TMPDIR=$T
 SAN_ENV=()
 # handle_segv=0: the SIGSEGV test's program must die of it, not be reported by ASan.
 [ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:handle_segv=0)
-run() { env "${SAN_ENV[@]}" "$V" run --preload "$@" >"$T/o" 2>"$T/e"; }
-rep() { env "${SAN_ENV[@]}" "$V" report "$@" >"$T/o" 2>"$T/e"; }
+run() { env "${SAN_ENV[@]}" $X "$V" run --preload "$@" >"$T/o" 2>"$T/e"; }
+rep() { env "${SAN_ENV[@]}" $X "$V" report "$@" >"$T/o" 2>"$T/e"; }
 shim() { env "${SAN_ENV[@]}" LD_PRELOAD="$B/libvfiocompat.so" "$@"; }
 # An exit record without its process identity (adversarial-writer.sh checks those fields).
 noid() { sed -E 's/,"starttime":[0-9]+,"boot_id":"[^"]*"//; s/,"hostname":"[^"]*","timestamp":[0-9]+//'; }
 
 # --- run's exit record: a VFIO user that exits 1
 # The oracle: the same program run plainly on /dev/iommu exits 1.
-sh -c 'exec 3</dev/iommu; exit 1'; plain=$?
+$SH -c 'exec 3</dev/iommu; exit 1'; plain=$?
 mkdir "$T/x1"
-run --log "$T/x1/%e-%p.jsonl" -- sh -c "exec 3</dev/vfio/vfio; echo \$\$ >$T/x1.pid; exit 1"; rc=$?
+run --log "$T/x1/%e-%p.jsonl" -- $SH -c "exec 3</dev/vfio/vfio; echo \$\$ >$T/x1.pid; exit 1"; rc=$?
 pid=$(cat "$T/x1.pid" 2>/dev/null)
 F=$T/x1/sh-$pid.jsonl
 check "exit 1: run passes the status on, as the plain run's ($plain)" is "$rc" "$plain"
 check "exit 1: the report of the child's pid ends with the exit record" \
 	is "$(tail -n 1 "$F" 2>/dev/null | noid)" "{\"type\":\"exit\",\"source\":\"run\",\"pid\":$pid,\"program\":\"sh\",\"status\":1}"
-check "exit 1: the container was really used (redirected)" is "$("$Q" "$F" open action node=container)" redirected
+check "exit 1: the container was really used (redirected)" is "$($X "$Q" "$F" open action node=container)" redirected
 check "exit 1: run's own verdict is FAILED" has "$T/e" '^vfiocompat run: verdict FAILED; 1 process'
 check "exit 1: run says why" has "$T/e" "^vfiocompat run: sh\[$pid\]: FAILED: .*exited with status 1$"
 rep "$F"; rc=$?
@@ -44,9 +48,9 @@ check "exit 1: report says FAILED, exit 1" is "$rc/$(grep -c '^verdict: FAILED '
 check "exit 1: report says why" has "$T/o" '^    why: .*exited with status 1$'
 
 # --- killed by SIGSEGV (no core: ulimit -c 0)
-sh -c 'ulimit -c 0; kill -SEGV $$'; plain=$?
+$SH -c 'ulimit -c 0; kill -SEGV $$'; plain=$?
 mkdir "$T/x2"
-run --log "$T/x2/%e-%p.jsonl" -- sh -c "ulimit -c 0; exec 3</dev/vfio/vfio; echo \$\$ >$T/x2.pid; kill -SEGV \$\$"; rc=$?
+run --log "$T/x2/%e-%p.jsonl" -- $SH -c "ulimit -c 0; exec 3</dev/vfio/vfio; echo \$\$ >$T/x2.pid; kill -SEGV \$\$"; rc=$?
 pid=$(cat "$T/x2.pid" 2>/dev/null)
 F=$T/x2/sh-$pid.jsonl
 check "SIGSEGV: run dies the same way as the plain run ($plain)" is "$rc" "$plain"
@@ -64,37 +68,37 @@ assert int(sys.argv[2]) == 1' "$T/o" "$rc"
 
 # --- a clean VFIO user: status 0 recorded, READY stays READY
 mkdir "$T/x3"
-run --log "$T/x3/%e-%p.jsonl" -- "$PROBE" open /dev/vfio/vfio; rc=$?
+run --log "$T/x3/%e-%p.jsonl" -- $X "$PROBE" open /dev/vfio/vfio; rc=$?
 F=$(ls "$T"/x3/fdprobe-*.jsonl 2>/dev/null | head -n 1); F=${F:-/nonexistent}
 check "exit 0: recorded after the shim's summary" \
-	is "$rc/$(tail -n 2 "$F" | head -n 1 | cut -c1-18)/$("$Q" "$F" exit status)" '0/{"type":"summary",/0'
+	is "$rc/$(tail -n 2 "$F" | head -n 1 | cut -c1-18)/$($X "$Q" "$F" exit status)" '0/{"type":"summary",/0'
 rep "$F"; rc=$?
 check "exit 0: a clean redirected open is READY, exit 0" is "$rc/$(grep -c '^verdict: READY ' "$T/o")" 0/1
 
 # --- a wrapper that fails after its VFIO child wrote a ready report
 mkdir "$T/x4"
-run --log "$T/x4/%e-%p.jsonl" -- sh -c "\"$PROBE\" open /dev/vfio/vfio >/dev/null; echo \$\$ >$T/x4.pid; exit 3"; rc=$?
+run --log "$T/x4/%e-%p.jsonl" -- $SH -c "$X \"$PROBE\" open /dev/vfio/vfio >/dev/null; echo \$\$ >$T/x4.pid; exit 3"; rc=$?
 pid=$(cat "$T/x4.pid" 2>/dev/null)
 check "wrapper exit 3: passed on" is "$rc" 3
 check "wrapper: a report is created for its pid with the exit record only" \
 	is "$(noid <"$T/x4/sh-$pid.jsonl" 2>/dev/null)" "{\"type\":\"exit\",\"source\":\"run\",\"pid\":$pid,\"program\":\"sh\",\"status\":3}"
 check "wrapper: the child's own report is still ready" \
-	is "$("$Q" "$(ls "$T"/x4/fdprobe-*.jsonl | head -n 1)" summary verdict)" ready
+	is "$($X "$Q" "$(ls "$T"/x4/fdprobe-*.jsonl | head -n 1)" summary verdict)" ready
 rep "$T"/x4/*.jsonl; rc=$?
 check "wrapper: the merge is FAILED, not READY (exit 1)" is "$rc/$(grep -c '^verdict: FAILED ' "$T/o")" 1/1
 
 # --- a program that never used VFIO and fails: nothing is created
 mkdir "$T/x5"
-run --log "$T/x5/%e-%p.jsonl" -- sh -c 'exit 5'; rc=$?
+run --log "$T/x5/%e-%p.jsonl" -- $SH -c 'exit 5'; rc=$?
 check "no VFIO use, exit 5: passed on, no report created, UNTESTED" \
 	is "$rc/$(ls "$T/x5" | wc -l)/$(grep -c 'verdict UNTESTED' "$T/e")" 5/0/1
 
 # --- the measured merges of issue 18, on reports the real shim writes
 L=$T/logs
 mkdir "$L"
-shim VFIOCOMPAT_LOG="$L/ready-%p.jsonl" "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
+shim VFIOCOMPAT_LOG="$L/ready-%p.jsonl" $X "$PROBE" open /dev/vfio/vfio >/dev/null 2>&1
 R=$(ls "$L"/ready-*.jsonl | head -n 1)
-check "the ready process is ready" is "$("$Q" "$R" summary verdict)" ready
+check "the ready process is ready" is "$($X "$Q" "$R" summary verdict)" ready
 # (a) a process without a summary: the start and open lines of a real one.
 head -n 2 "$R" | sed 's/"pid":[0-9]*/"pid":999999/' >"$L/crashed.jsonl"
 rep "$R" "$L/crashed.jsonl"; rc=$?
@@ -102,16 +106,16 @@ check "(a) ready + a report without summary: INCOMPLETE, exit 4" is "$rc/$(grep 
 # (b) a fallback with EACCES needs a type1 container that opens: the VM
 # plan cli.sh runs it (and test_trial.c the rule).
 # (c) every container ioctl failed (the stand-in node answers ENOTTY to all).
-"$PROBE" open /dev/iommu ioctl set 1 ioctl ext 3 >"$T/plain" 2>&1
+$X "$PROBE" open /dev/iommu ioctl set 1 ioctl ext 3 >"$T/plain" 2>&1
 check "(c) oracle: the plain /dev/iommu node fails both ioctls" test "$(grep -c 'ret=-1' "$T/plain")" = 2
-shim VFIOCOMPAT_LOG="$L/allfail-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl set 1 ioctl ext 3 >/dev/null 2>&1
+shim VFIOCOMPAT_LOG="$L/allfail-%p.jsonl" $X "$PROBE" open /dev/vfio/vfio ioctl set 1 ioctl ext 3 >/dev/null 2>&1
 AF=$(ls "$L"/allfail-*.jsonl | head -n 1)
-check "(c) the shim's own summary says failed" is "$("$Q" "$AF" summary verdict)" failed
+check "(c) the shim's own summary says failed" is "$($X "$Q" "$AF" summary verdict)" failed
 rep "$R" "$AF"; rc=$?
 check "(c) ready + all ioctls failed: FAILED, exit 1" is "$rc/$(grep -c '^verdict: FAILED ' "$T/o")" 1/1
 check "(c) says why" has "$T/o" '^    why: all 2 container ioctls failed on iommufd$'
 # The stderr summary line agrees.
-shim "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>"$T/e"
+shim $X "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>"$T/e"
 check "(c) the stderr summary line: 1 failed of 1, verdict failed" has "$T/e" '1 container ioctls (1 failed).*; verdict: failed$'
 
 # --- report's exit codes and options
@@ -133,7 +137,7 @@ check "--nagios: READY's output follows the plugin guidelines" nagios_conforms "
 check "--nagios: perfdata counts the ready process" has "$T/o" "^VFIOCOMPAT OK - READY: .* 'ready'=1;;;0 "
 # Every ioctl fails on the stand-in node: the one that would succeed on
 # iommufd (SET_IOMMU(1)) is edited into an answered one for the code mapping.
-shim VFIOCOMPAT_LOG="$L/v1-%p.jsonl" "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
+shim VFIOCOMPAT_LOG="$L/v1-%p.jsonl" $X "$PROBE" open /dev/vfio/vfio ioctl set 1 >/dev/null 2>&1
 sed 's/"errors":1/"errors":0/; s/"verdict":"failed"/"verdict":"ready-with-differences"/' "$L"/v1-*.jsonl >"$L/v1-answered.jsonl"
 rep "$L/v1-answered.jsonl"; rc=$?
 check "type1_v1 with its ioctl answered: READY WITH DIFFERENCES, exit 5" is "$rc/$(grep -c '^verdict: READY WITH DIFFERENCES ' "$T/o")" 5/1
@@ -175,14 +179,17 @@ check "--nagios --prometheus --output: the state on stdout, the metrics in the f
 	"2/VFIOCOMPAT CRITICAL/1"
 
 # --- output errors (issue 22 item 4): one line, exit 2
-for c in "report $R" "report --json $R" "check --json" "inspect /bin/true" "--help"; do
+# inspect reads a program of its own architecture (an arm64 one under a runner).
+native=/bin/true
+[ -z "$X" ] || native=$PROBE
+for c in "report $R" "report --json $R" "check --json" "inspect $native" "--help"; do
 	# shellcheck disable=SC2086
-	env "${SAN_ENV[@]}" "$V" $c >/dev/full 2>"$T/e"; rc=$?
+	env "${SAN_ENV[@]}" $X "$V" $c >/dev/full 2>"$T/e"; rc=$?
 	check "$c >/dev/full: exit 2" is "$rc" 2
 	check "$c >/dev/full: one line naming the failed write" \
 		is "$(wc -l <"$T/e")/$(grep -c 'writing standard output failed' "$T/e")" 1/1
 done
-env "${SAN_ENV[@]}" "$V" report --nagios "$R" >/dev/full 2>"$T/e"; rc=$?
+env "${SAN_ENV[@]}" $X "$V" report --nagios "$R" >/dev/full 2>"$T/e"; rc=$?
 check "report --nagios >/dev/full: UNKNOWN (3)" is "$rc" 3
 # --- examples/trial-lib.sh: the exit status is part of the verdict
 export VFIOCOMPAT_SHIM=$B/libvfiocompat.so
@@ -190,23 +197,23 @@ trial() {
 	( [ ${#SAN_ENV[@]} -gt 0 ] && export "${SAN_ENV[@]}"
 	  . "$here/../../examples/trial-lib.sh"; VFIOCOMPAT_LOG=$T/lib.jsonl vfc_trial "$@" ) >/dev/null 2>"$T/e"
 }
-trial ok "$PROBE" open /dev/vfio/vfio; rc=$?
+trial ok $X "$PROBE" open /dev/vfio/vfio; rc=$?
 check "trial-lib: a clean run: exit 0, verdict ready" has "$T/e" '^ok-trial: exit 0; verdict: ready (features: none); report: '
 rep "$T/lib.jsonl"; rc=$?
 check "trial-lib: its log, with the exit record (status 0) of the program's pid, is READY" \
-	is "$rc/$("$Q" "$T/lib.jsonl" exit status)/$("$Q" "$T/lib.jsonl" exit pid)" "0/0/$("$Q" "$T/lib.jsonl" start pid)"
-trial one sh -c 'exec 3</dev/vfio/vfio; exit 1'; rc=$?
+	is "$rc/$($X "$Q" "$T/lib.jsonl" exit status)/$($X "$Q" "$T/lib.jsonl" exit pid)" "0/0/$($X "$Q" "$T/lib.jsonl" start pid)"
+trial one $SH -c 'exec 3</dev/vfio/vfio; exit 1'; rc=$?
 check "trial-lib: exit 1 is passed on and the verdict is failed" \
 	is "$rc/$(grep -c '^one-trial: exit 1; verdict: failed (exited with status 1; features: none); report: ' "$T/e")" 1/1
 rep "$T/lib.jsonl"; rc=$?
 check "trial-lib: vfiocompat report on its log says FAILED too (exit record source trial-lib)" \
-	is "$rc/$("$Q" "$T/lib.jsonl" exit source)/$(grep -c 'why: .*exited with status 1$' "$T/o")" 1/trial-lib/1
-trial segv sh -c 'ulimit -c 0; exec 3</dev/vfio/vfio; kill -SEGV $$'; rc=$?
+	is "$rc/$($X "$Q" "$T/lib.jsonl" exit source)/$(grep -c 'why: .*exited with status 1$' "$T/o")" 1/trial-lib/1
+trial segv $SH -c 'ulimit -c 0; exec 3</dev/vfio/vfio; kill -SEGV $$'; rc=$?
 check "trial-lib: a program killed by SIGSEGV: failed, named" has "$T/e" '^segv-trial: exit 139; verdict: failed (killed by SIGSEGV; '
-trial to sh -c "\"$PROBE\" open /dev/vfio/vfio >/dev/null; exit 124"; rc=$?
+trial to $SH -c "$X \"$PROBE\" open /dev/vfio/vfio >/dev/null; exit 124"; rc=$?
 check "trial-lib: exit 124 (timeout's status) is no normal end: failed" \
 	has "$T/e" '^to-trial: exit 124; verdict: failed (exited with status 124; features: none)'
 rep "$T/lib.jsonl"; rc=$?
-check "... its exit record says 124, and vfiocompat report says FAILED" is "$rc/$("$Q" "$T/lib.jsonl" exit status)" 1/124
+check "... its exit record says 124, and vfiocompat report says FAILED" is "$rc/$($X "$Q" "$T/lib.jsonl" exit status)" 1/124
 unset VFIOCOMPAT_SHIM
 tap_end

@@ -4,7 +4,10 @@
 #  suite_tmp NAME    T: a fresh scratch directory vfc-NAME.XXXXXX, removed on exit
 #  suite_build       B (required: the build under test), V its command, PROBE
 #                    its fd probe, SAN_ENV the environment a sanitized build's
-#                    programs need (VFC_SANITIZE=1), empty otherwise
+#                    programs need (VFC_SANITIZE=1), empty otherwise; X the
+#                    runner for the built programs (VFC_EXEC_WRAP, check-arm64:
+#                    qemu-aarch64), SH the shell a shimmed program runs as
+#                    (VFC_EXEC_SH, check-arm64: an arm64 sh)
 #  suite_completion  BC (bash-completion's library) and COMP (ours); without
 #                    bash-completion the suite fails, saying how to get it
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,6 +20,8 @@ suite_build() {
 	B=${B:?B must name the build directory}
 	V=$B/vfiocompat
 	PROBE=$B/helpers/fdprobe
+	X=${VFC_EXEC_WRAP:-}
+	SH=${VFC_EXEC_SH:-sh}
 	SAN_ENV=()
 	[ "${VFC_SANITIZE:-0}" = 1 ] && SAN_ENV=(ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0)
 	return 0
